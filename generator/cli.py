@@ -1,0 +1,71 @@
+"""Command line: arguments in, exit code out (0 built, 1 invalid content, 2 bad usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .collect import HELD_BACK_LABELS
+from .errors import BuildFailed, UsageError
+from .output import check_output_dir
+from .pipeline import Options, Report, build
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。")
+    p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    p.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
+    p.add_argument("--theme", type=Path, default=None, help="自定义主题目录，覆盖默认主题的同名文件")
+    p.add_argument("--check", action="store_true", help="只检查内容并试渲染，不写任何文件（用于合并请求检查）")
+    p.add_argument("--drafts", action="store_true", help="本地预览：包含草稿，并在页面上标明")
+    p.add_argument("--future", action="store_true", help="本地预览：包含未到发布时间的公告，并在页面上标明")
+    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    return p
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    """Check the folders named on the command line and turn them into build options."""
+    if not args.content.is_dir():
+        raise UsageError(f"内容目录 {args.content} 不存在")
+    if args.theme is not None and not (args.theme / "templates").is_dir() and not (args.theme / "static").is_dir():
+        raise UsageError(f"主题目录 {args.theme} 中没有 templates/ 或 static/")
+    if not args.check:
+        check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
+    return Options(content=args.content, output=args.output, theme=args.theme,
+                   check=args.check, drafts=args.drafts, future=args.future)
+
+
+def summary(report: Report, check: bool) -> str:
+    """Say in one line what the build did."""
+    held = sum(report.held_back.values())
+    reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
+    held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
+    files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
+    return f"发布 {report.published} 篇公告，{held_text}，{files}，用时 {report.seconds:.2f} 秒"
+
+
+def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
+    """Run one build and map its outcome to an exit code."""
+    args = parser().parse_args(argv)
+    try:
+        options = options_from(args)
+        report = build(options, now or datetime.now(timezone.utc))
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        count = len(exc.diagnostics)
+        print(f"构建失败：发现 {count} 个问题，输出目录未作任何改动。", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(warning.format(), file=sys.stderr)
+    print(summary(report, options.check))
+    return 0

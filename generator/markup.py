@@ -1,0 +1,88 @@
+"""Render stage, body part: Markdown into sanitised HTML and a plain-text summary.
+
+The sanitiser runs after Markdown, on everything Markdown produced, so raw
+HTML in a notice can never carry a live script, handler or javascript: link.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "pre", "code", "em", "strong", "del", "s", "sup", "sub", "a", "img",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "div", "span",
+    "abbr", "kbd", "mark", "small",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "title", "lang"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"},  # footnote anchors
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+SENTENCE_END = "。！？!?；"
+SUMMARY_LIMIT = 120
+_ALIGN = re.compile(r' style="text-align: (left|right|center);"')
+_H1 = re.compile(r"<(/?)h1\b")
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A notice body ready for templates."""
+
+    html: str
+    summary: str
+
+
+class Converter:
+    """One Markdown engine per build, reset between documents (building it is not cheap)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "footnotes", "sane_lists", "toc"],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode},
+                "footnotes": {"BACKLINK_TITLE": "返回正文"},
+            },
+            output_format="html",
+        )
+
+    def convert(self, text: str, summary: str | None = None) -> Body:
+        """Render a body to safe HTML; derive the summary from it unless one is given."""
+        self._md.reset()
+        raw = self._md.convert(text)
+        raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
+        raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
+        safe = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES)
+        return Body(safe, summary if summary is not None else summarise(safe))
+
+
+def plain_text(fragment: str) -> str:
+    """Strip tags and entities from a sanitised HTML fragment."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+def summarise(body_html: str) -> str:
+    """Take the body's first sentences, cut at a Chinese sentence end, about 120 characters at most."""
+    main = body_html.split('<div class="footnote">', 1)[0]
+    text = "".join(plain_text(p) for p in _PARAGRAPH.findall(main)) or plain_text(main)
+    if len(text) <= SUMMARY_LIMIT:
+        return text
+    head = text[:SUMMARY_LIMIT]
+    cut = max(head.rfind(mark) for mark in SENTENCE_END)
+    if cut >= 20:
+        return head[: cut + 1]
+    return head.rstrip() + "……"

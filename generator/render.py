@@ -1,0 +1,118 @@
+"""Render stage: the table of HTML pages, and any page (HTML or XML) into bytes.
+
+Every link in a page is relative to that page, so the site works under any
+sub-path and even opened from disk; only 404.html, which a server shows at any
+depth, links from the base path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateError
+
+from .config import SiteConfig
+from .errors import BuildFailed, Diagnostic
+from .theme import Theme
+from .views import CategoryView, NoticeView
+
+BOARD_LATEST = 10  # newest notices overall on the board
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file to render: where it goes, with which template and what it shows."""
+
+    path: str  # output file below the site root, e.g. guides/page/2/index.html
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """Return the page's URL below the site root (folders end with /)."""
+        return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
+
+
+def page_path(url: str) -> str:
+    """Return the file that serves a folder URL such as `guides/page/2/`."""
+    return url + "index.html"
+
+
+def category_page_url(key: str, number: int) -> str:
+    """Return the URL of page `number` of a category index (page 1 is the category itself)."""
+    return f"{key}/" if number == 1 else f"{key}/page/{number}/"
+
+
+def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[str, list[NoticeView]],
+              categories: tuple[CategoryView, ...]) -> list[Page]:
+    """List every HTML page of the site, in a fixed order."""
+    pages = [Page("index.html", "board.html", {
+        "latest": notices[:BOARD_LATEST],
+        "panels": [(c, by_category[c.key][: config.board_limit]) for c in categories],
+    })]
+    for category in categories:
+        items = by_category[category.key]
+        chunks = [items[i: i + config.per_page] for i in range(0, len(items), config.per_page)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            pages.append(Page(page_path(category_page_url(category.key, number)), "category.html", {
+                "category": category,
+                "notices": chunk,
+                "pager": _pager(category.key, number, len(chunks)),
+            }))
+        for index, notice in enumerate(items):
+            pages.append(Page(page_path(notice.url), "notice.html", {
+                "category": category,
+                "notice": notice,
+                "newer": items[index - 1] if index > 0 else None,
+                "older": items[index + 1] if index + 1 < len(items) else None,
+            }))
+    pages.append(Page("404.html", "404.html"))
+    return pages
+
+
+def _pager(key: str, number: int, total: int) -> dict[str, Any]:
+    """Describe the pager of one category index page."""
+    return {
+        "number": number,
+        "total": total,
+        "previous": category_page_url(key, number - 1) if number > 1 else None,
+        "next": category_page_url(key, number + 1) if number < total else None,
+        "pages": [(n, category_page_url(key, n)) for n in range(1, total + 1)],
+    }
+
+
+def render_page(page: Page, theme: Theme, common: dict[str, Any], config: SiteConfig) -> bytes:
+    """Render one page to UTF-8 bytes; a broken template becomes a diagnostic, not a traceback."""
+    root = config.base_path if page.path == "404.html" else _root_of(page.path)
+
+    def url(target: str = "") -> str:
+        """Link to a path below the site root from this page."""
+        return root + target if target or root else "./"
+
+    def asset(logical: str) -> str:
+        """Link to a theme file by its logical name (css/site.css), content hash included."""
+        return url(theme.assets[logical])
+
+    context = {
+        **common,
+        **page.context,
+        "url": url,
+        "asset": asset,
+        "absolute": lambda target="": config.base_url + target,
+        "page_url": page.url,
+        "canonical": config.base_url + page.url,
+    }
+    try:
+        return theme.env.get_template(page.template).render(context).encode("utf-8")
+    except TemplateError as exc:
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+        line = getattr(exc, "lineno", None) or 1
+        raise BuildFailed([Diagnostic(str(name), line, f"模板错误：{exc.message}（渲染 {page.path} 时）")]) from None
+
+
+def _root_of(path: str) -> str:
+    """Return the relative prefix from a page's folder back to the site root."""
+    depth = posixpath.dirname(path).count("/") + 1 if "/" in path else 0
+    return "../" * depth

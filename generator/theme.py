@@ -1,0 +1,64 @@
+"""Render stage, theme part: the Jinja2 environment and the static files of a theme.
+
+A user theme overrides single templates and static files; whatever it does not
+override comes from the default theme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+HASHED_SUFFIXES = {".css", ".js"}  # named by content so servers may cache them for a year
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A ready Jinja2 environment and the theme's static files."""
+
+    env: Environment
+    static: dict[str, Path]  # output path (e.g. static/css/site.1a2b3c4d.css) -> source file
+    assets: dict[str, str]  # logical path (css/site.css) -> output path
+
+
+def load_theme(user_dir: Path | None = None, default_dir: Path = DEFAULT_THEME) -> Theme:
+    """Layer a user theme over the default one."""
+    layers = [d for d in (user_dir, default_dir) if d is not None]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in layers]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    sources: dict[str, Path] = {}
+    for layer in reversed(layers):  # later layers win
+        sources.update(_static_files(layer / "static"))
+    static, assets = {}, {}
+    for logical, path in sorted(sources.items()):
+        out = logical
+        if path.suffix in HASHED_SUFFIXES:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            out = f"{logical[: -len(path.suffix)]}.{digest}{path.suffix}"
+        assets[logical] = f"static/{out}"
+        static[f"static/{out}"] = path
+    return Theme(env, static, assets)
+
+
+def _static_files(root: Path) -> dict[str, Path]:
+    """Map each file below `root` to its path relative to it, in sorted order."""
+    if not root.is_dir():
+        return {}
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            found[path.relative_to(root).as_posix()] = path
+    return found

@@ -17,16 +17,31 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def parser() -> argparse.ArgumentParser:
-    """Describe the command line."""
-    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。")
+    """Describe the build command line."""
+    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
+                                epilog="预览：python build.py serve [--port 8000]")
+    _common(p)
+    p.add_argument("--check", action="store_true", help="只检查内容并试渲染，不写任何文件（用于合并请求检查）")
+    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    return p
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    """Describe `build.py serve`."""
+    p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
+    _common(p)
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.set_defaults(check=False)
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    """Add the options every command shares."""
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     p.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
     p.add_argument("--theme", type=Path, default=None, help="自定义主题目录，覆盖默认主题的同名文件")
-    p.add_argument("--check", action="store_true", help="只检查内容并试渲染，不写任何文件（用于合并请求检查）")
     p.add_argument("--drafts", action="store_true", help="本地预览：包含草稿，并在页面上标明")
     p.add_argument("--future", action="store_true", help="本地预览：包含未到发布时间的公告，并在页面上标明")
-    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
-    return p
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -51,14 +66,23 @@ def summary(report: Report, check: bool) -> str:
 
 
 def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
-    """Run one build and map its outcome to an exit code."""
+    """Run one build (or the preview server) and map its outcome to an exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve(serve_parser().parse_args(argv[1:]))
     args = parser().parse_args(argv)
     try:
         options = options_from(args)
-        report = build(options, now or datetime.now(timezone.utc))
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
+    return run_build(options, now)
+
+
+def run_build(options: Options, now: datetime | None = None) -> int:
+    """Build once, print the problems or the summary, and return the exit code."""
+    try:
+        report = build(options, now or datetime.now(timezone.utc))
     except BuildFailed as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
@@ -67,5 +91,31 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
         return 1
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
-    print(summary(report, options.check))
+    print(summary(report, options.check), flush=True)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build, then serve the output on 127.0.0.1 until interrupted."""
+    from .config import load_config
+    from .serve import make_server
+
+    try:
+        options = options_from(args)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    run_build(options)
+    try:
+        base_path = load_config(options.content).base_path
+    except BuildFailed:
+        base_path = "/"
+    server = make_server(options.output, base_path, args.port)
+    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（按 Ctrl+C 停止）", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0

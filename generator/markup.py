@@ -35,6 +35,7 @@ SENTENCE_END = "。！？!?；"
 SUMMARY_LIMIT = 120
 _ALIGN = re.compile(r' style="text-align: (left|right|center);"')
 _H1 = re.compile(r"<(/?)h1\b")
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
@@ -77,7 +78,7 @@ def plain_text(fragment: str) -> str:
 
 def summarise(body_html: str) -> str:
     """Take the body's first sentences, cut at a Chinese sentence end, about 120 characters at most."""
-    main = body_html.split('<div class="footnote">', 1)[0]
+    main = _FOOTNOTE_REF.sub("", body_html.split('<div class="footnote">', 1)[0])
     text = "".join(plain_text(p) for p in _PARAGRAPH.findall(main)) or plain_text(main)
     if len(text) <= SUMMARY_LIMIT:
         return text

@@ -48,3 +48,16 @@ DISCLOSURE = {
     "on-request": "on-request", "依申请公开": "on-request",
     "withheld": "withheld", "不予公开": "withheld",
 }
+
+
+def markdown_table() -> str:
+    """Render the field table for the README (a test keeps the README in step with it)."""
+    rows = ["| 字段 | 中文别名 | 必填 | 含义 | 示例 |", "| --- | --- | --- | --- | --- |"]
+    for f in FIELDS:
+        aliases = "、".join(f.aliases) or "—"
+        rows.append(f"| `{f.name}` | {aliases} | {'是' if f.required else '否'} | {f.help} | `{f.example}` |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -83,13 +83,14 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, seen: set[int]) -> Any:
         )
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # plain style: None (Python parser) or "" (LibYAML)
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
-            doc.lines[path + (index,)] = child.start_mark.line
+            if id(child) not in seen:  # an alias's mark is its anchor's: keep the parent's line
+                doc.lines[path + (index,)] = child.start_mark.line
             items.append(_walk(child, path + (index,), doc, seen))
         return items
     mapping: dict[str, Any] = {}

@@ -1,0 +1,82 @@
+"""Shared helpers: build real sites in tmp_path and read what came out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+NOW = datetime(2026, 11, 27, 4, 0, tzinfo=timezone.utc)  # a fixed build time for every test
+
+SITE_YAML = """\
+title: 小站政务公开栏
+agency: 小站测试局
+base_url: https://example.org/xz/
+categories:
+  - key: guides
+    name: 办事指南
+  - key: results
+    name: 办事结果
+"""
+
+GOOD_NOTICE = """\
+---
+title: 合格的公告
+category: guides
+date: 2024-05-15
+responsible: 张三
+---
+正文。
+"""
+
+
+def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str = SITE_YAML) -> Path:
+    """Write a tiny content folder; values are file texts or raw bytes."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def build(content: Path, output: Path, *extra: str, now: datetime = NOW) -> int:
+    """Run the command line in-process with a fixed clock."""
+    return main(["--content", str(content), "--output", str(output), *extra], now=now)
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `build.py` as a real process, the way editors and CI do."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Read every file below a folder, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def basic_site(tmp_path: Path) -> Path:
+    """A copy of the small fixture site, safe to modify."""
+    return Path(shutil.copytree(SITES / "basic", tmp_path / "content"))
+
+
+@pytest.fixture
+def built_basic(tmp_path: Path, basic_site: Path) -> Path:
+    """The small fixture site, built."""
+    output = tmp_path / "output"
+    assert build(basic_site, output) == 0
+    return output

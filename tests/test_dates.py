@@ -1,0 +1,41 @@
+"""Dates: what editors write, what readers and feeds see."""
+
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.dates import DateProblem, parse_stamp
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize("text, shown, iso", [
+    ("2024-05-15", "2024-05-15", "2024-05-15T00:00:00+08:00"),
+    ("2024-05-15 09:00", "2024-05-15 09:00", "2024-05-15T09:00:00+08:00"),
+    ("2024-05-15T09:00:00+08:00", "2024-05-15 09:00", "2024-05-15T09:00:00+08:00"),
+    ("2024-05-15T01:00:00Z", "2024-05-15 09:00", "2024-05-15T09:00:00+08:00"),
+    ("2024年5月15日", "2024-05-15", "2024-05-15T00:00:00+08:00"),
+])
+def test_dates_are_read_in_the_site_timezone(text, shown, iso):
+    stamp = parse_stamp(text, SH)
+    assert stamp.display(SH) == shown
+    assert stamp.rfc3339(SH) == iso
+
+
+def test_date_without_offset_is_not_utc():
+    stamp = parse_stamp("2024-05-15 09:00", SH)
+    assert stamp.moment.astimezone(timezone.utc).hour == 1
+
+
+def test_rfc822_for_rss():
+    assert parse_stamp("2024-05-15 09:00", SH).rfc822(SH) == "Wed, 15 May 2024 09:00:00 +0800"
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("2024-13-45", "月份"), ("2023-02-29", "28 天"), ("2024-05-15 25:00", "小时"),
+    ("15/05/2024", "无法识别"), ("明天", "无法识别"), ("2024-05-15T09:00+99:00", "时区"),
+])
+def test_impossible_dates_say_why(text, hint):
+    with pytest.raises(DateProblem, match=hint):
+        parse_stamp(text, SH)

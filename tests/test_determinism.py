@@ -1,0 +1,28 @@
+"""The same content gives byte-identical output, whatever the hash seed, file order or machine zone."""
+
+import os
+import shutil
+
+from conftest import ROOT, run_cli, snapshot
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    # Copy the sample content in reverse order, so the folder lists files differently.
+    reversed_content = tmp_path / "content-reversed"
+    files = sorted(p for p in (ROOT / "content").rglob("*") if p.is_file())
+    for path in reversed(files):
+        target = reversed_content / path.relative_to(ROOT / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    runs = [("content", "1", "UTC"), (str(reversed_content), "4242", "America/New_York")]
+    outputs = []
+    for index, (content, seed, zone) in enumerate(runs):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone}
+        output = tmp_path / f"out{index}"
+        result = run_cli("--content", content, "--output", str(output), env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.append(snapshot(output))
+    assert outputs[0].keys() == outputs[1].keys()
+    different = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert different == []
+    assert len(outputs[0]) > 60

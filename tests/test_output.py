@@ -1,0 +1,79 @@
+"""Write stage: the output folder is replaced whole, and only when it is gongkai's."""
+
+import os
+
+import pytest
+
+from conftest import GOOD_NOTICE, ROOT, build, run_cli, write_site
+from generator.output import MARKER, Staging
+
+
+@pytest.fixture
+def content(tmp_path):
+    return write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+
+
+def test_output_is_replaced_whole_and_stale_files_go(content, tmp_path):
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    (content / "guides/ok.md").rename(content / "guides/renamed.md")
+    assert build(content, output) == 0
+    assert (output / "guides/renamed/index.html").is_file()
+    assert not (output / "guides/ok").exists()
+    assert (output / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+@pytest.mark.parametrize("where", ["content", "parent", "root", "foreign"])
+def test_dangerous_output_folders_are_refused(where, content, tmp_path):
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("mine")
+    target = {"content": content, "parent": tmp_path, "root": ROOT, "foreign": foreign}[where]
+    result = run_cli("--content", str(content), "--output", str(target))
+    assert result.returncode == 2
+    assert "拒绝使用" in result.stderr and "Traceback" not in result.stderr
+    assert (foreign / "thesis.docx").read_text() == "mine"
+    assert (content / "guides/ok.md").is_file()
+
+
+def test_an_empty_folder_may_become_the_output(content, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert build(content, tmp_path / "empty") == 0
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(content, tmp_path):
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    leftover = tmp_path / "out.gongkai-staging"
+    leftover.mkdir()
+    (leftover / MARKER).write_text("gongkai\n")
+    (leftover / "half.html").write_text("half")
+    assert build(content, output) == 0
+    assert not leftover.exists()
+
+
+def test_a_failure_while_writing_leaves_the_previous_output(content, tmp_path):
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    with pytest.raises(OSError):
+        with Staging(output) as staging:
+            staging.write("index.html", b"new")
+            raise OSError("disk full")
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+    assert not (tmp_path / "out.gongkai-staging").exists()
+
+
+def test_staging_refuses_paths_that_leave_it(tmp_path):
+    with Staging(tmp_path / "out") as staging:
+        with pytest.raises(ValueError):
+            staging.write("../escape.html", b"x")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_check_writes_nothing(content, tmp_path):
+    result = run_cli("--content", str(content), "--output", str(tmp_path / "out"), "--check")
+    assert result.returncode == 0, result.stderr
+    assert "未写入" in result.stdout
+    assert not (tmp_path / "out").exists() and not os.path.exists(tmp_path / "out.gongkai-staging")

@@ -1,0 +1,66 @@
+"""Load stage: decoding, front matter splitting and line numbers."""
+
+from generator.sources import find_notice_files, parse_source
+from generator.yamltree import YamlProblem, parse_yaml
+
+import pytest
+
+
+def test_bom_and_crlf_are_read_like_plain_utf8():
+    data = "\ufeff---\r\ntitle: 标题\r\ndate: 2024-05-15\r\n---\r\n正文\r\n".encode("utf-8")
+    source, problems = parse_source(data, "a.md")
+    assert problems == []
+    assert source.meta == {"title": "标题", "date": "2024-05-15"}
+    assert source.key_lines == {"title": 2, "date": 3}
+    assert source.body == "正文\n"
+    assert source.body_line == 5
+
+
+def test_blank_line_after_opening_fence_keeps_line_numbers_right():
+    source, _ = parse_source("---\n\n\ntitle: x\n---\nbody".encode(), "a.md")
+    assert source.key_lines["title"] == 4
+
+
+def test_invalid_utf8_names_the_line():
+    data = "---\ntitle: 好\n---\n第一行\n".encode("utf-8") + b"\xff\xfe broken\n"
+    source, problems = parse_source(data, "a.md")
+    assert source is None
+    assert problems[0].line == 5
+    assert "UTF-8" in problems[0].message
+
+
+def test_missing_or_unclosed_front_matter_is_reported_on_line_1():
+    _, problems = parse_source("正文而已".encode(), "a.md")
+    assert problems[0].line == 1 and "front matter" in problems[0].message
+    _, problems = parse_source("---\ntitle: x\n正文".encode(), "a.md")
+    assert "没有结束" in problems[0].message
+
+
+def test_yaml_syntax_error_points_at_its_line():
+    _, problems = parse_source("---\ntitle: ok\ndate: [2024\nresponsible: x\n---\n".encode(), "a.md")
+    assert problems[0].line in (4, 5)
+    assert "YAML" in problems[0].message
+
+
+def test_yaml_keeps_every_scalar_as_written():
+    doc = parse_yaml("a: no\nb: on\nc: 010\nd: 2024-05-15\ne: 1e3\nf: ~\ng: ''\n")
+    assert doc.data == {"a": "no", "b": "on", "c": "010", "d": "2024-05-15", "e": "1e3", "f": None, "g": ""}
+
+
+def test_duplicate_keys_are_reported_with_both_lines():
+    source, problems = parse_source("---\ntitle: a\ntitle: b\n---\n".encode(), "a.md")
+    assert problems[0].line == 3
+    assert "第 2 行" in problems[0].message
+
+
+def test_aliases_are_refused():
+    with pytest.raises(YamlProblem):
+        parse_yaml("a: &x [1, 2]\nb: *x\n")
+
+
+def test_notice_files_are_found_recursively_and_sorted(tmp_path):
+    for rel in ["b/z.md", "a.md", "b/a.md", ".hidden/x.md", "pages/about.md", "notes.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_notice_files(tmp_path)]
+    assert found == ["a.md", "b/a.md", "b/z.md"]

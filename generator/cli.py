@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .annotations import github_annotation, on_github
 from .collect import HELD_BACK_LABELS
 from .errors import BuildFailed, UsageError
 from .output import check_output_dir
@@ -21,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
                                 epilog="预览：python build.py serve [--port 8000]")
     _common(p)
-    p.add_argument("--check", action="store_true", help="只检查内容并试渲染，不写任何文件（用于合并请求检查）")
+    p.add_argument("--check", action="store_true",
+                   help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
+    p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
+    p.add_argument("--manifest", type=Path, default=None,
+                   help="已发布网址清单的位置：构建前读取、成功后写回（默认只用输出目录中的 .gongkai-manifest.json）")
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
     return p
 
@@ -31,7 +36,7 @@ def serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.set_defaults(check=False)
+    p.set_defaults(check=False, precompress=False, manifest=None)
     return p
 
 
@@ -53,7 +58,8 @@ def options_from(args: argparse.Namespace) -> Options:
     if not args.check:
         check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
     return Options(content=args.content, output=args.output, theme=args.theme,
-                   check=args.check, drafts=args.drafts, future=args.future)
+                   check=args.check, drafts=args.drafts, future=args.future,
+                   precompress=args.precompress, manifest=args.manifest)
 
 
 def summary(report: Report, check: bool) -> str:
@@ -86,11 +92,16 @@ def run_build(options: Options, now: datetime | None = None) -> int:
     except BuildFailed as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
+        if on_github():  # the same problems again, as annotations on the pull request's lines
+            for diagnostic in exc.diagnostics:
+                print(github_annotation(diagnostic, options.content), flush=True)
         count = len(exc.diagnostics)
         print(f"构建失败：发现 {count} 个问题，输出目录未作任何改动。", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
+        if on_github():
+            print(github_annotation(warning, options.content), flush=True)
     print(summary(report, options.check), flush=True)
     return 0
 

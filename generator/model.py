@@ -26,6 +26,9 @@ class Notice:
     tags: tuple[str, ...]
     body: str
     body_line: int
+    status: str | None = None  # a canonical value of schema.STATUS, e.g. withdrawn
+    withdrawal_reason: str | None = None
+    redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
 
     @property
     def url(self) -> str:

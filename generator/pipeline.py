@@ -8,19 +8,24 @@ converted, so no later stage can leak them.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .collect import collect
+from .collect import collect, hidden_reason
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
+from .linkcheck import broken_links
+from .manifest import MANIFEST, manifest_bytes, previous_manifest, vanished
 from .markup import Converter
 from .output import Staging
-from .render import plan_html, render_page
+from .precompress import precompress
+from .redirects import plan_removals, split_withdrawn
+from .render import page_path, plan_html, render_page
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -37,6 +42,8 @@ class Options:
     check: bool = False  # validate and render, write nothing
     drafts: bool = False
     future: bool = False
+    precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
+    manifest: Path | None = None  # read the last published manifest here and write the new one back
 
 
 @dataclass
@@ -63,19 +70,34 @@ def build(options: Options, now: datetime) -> Report:
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     # 3. Decide who is published; from here on hidden notices no longer exist.
-    collection = collect(notices, config, now.astimezone(config.tz), options.drafts, options.future)
+    #    Withdrawn notices keep only a stub, so they are set aside before collecting.
+    local_now = now.astimezone(config.tz)
+    notices, withdrawn = split_withdrawn(notices)
+    withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
+    collection = collect(notices, config, local_now, options.drafts, options.future)
     # 4. Render everything in memory before anything is written.
     files = render_site(config, collection, theme, now)
+    files += render_removals(config, collection, withdrawn, theme, {rel for rel, _ in files})
+    # 5. A URL published before must still answer (manifest.py says why); checked before any write.
+    live = [n for n in collection.notices if n.path not in collection.previewed]
+    published = {n.url for n in live} | {n.url for n in withdrawn if not n.draft and n.date.moment <= now}
+    published |= {old for n in live for old in n.redirect_from}
+    previous, manifest_name = previous_manifest(options.output, options.manifest)
+    if vanished(previous, published, manifest_name):
+        raise BuildFailed(vanished(previous, published, manifest_name))
+    files.append((MANIFEST, manifest_bytes(published)))
     report = Report(published=len(collection.notices), held_back=collection.held_back,
                     warnings=[p for p in problems if p.severity != "error"])
-    # 5. Swap the new site in, unless this is only a check.
-    if not options.check:
-        with Staging(options.output) as staging:
-            for rel, data in files:
-                staging.write(rel, data)
-            for rel, source in theme.static.items():
-                staging.copy(rel, source)
-            staging.commit()
+    # 6. Swap the new site in; a check builds into a throwaway folder and checks its links instead.
+    if options.check:
+        with tempfile.TemporaryDirectory() as scratch:
+            site = Path(scratch) / "site"
+            write_site(site, files, theme, options)
+            _raise_broken_links(site, config, collection)
+    else:
+        write_site(options.output, files, theme, options)
+        if options.manifest is not None:  # CI keeps this copy between builds, beside the site
+            _write_atomically(options.manifest, manifest_bytes(published))
     report.files = len(files) + len(theme.static)
     report.seconds = time.perf_counter() - started
     return report
@@ -115,3 +137,59 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> 
     if problems:
         raise BuildFailed(problems)
     return files
+
+
+def write_site(output: Path, files: list[tuple[str, bytes]], theme: Theme, options: Options) -> None:
+    """Stage every file, precompress if asked, and swap the result in for `output`."""
+    with Staging(output) as staging:
+        for rel, data in files:
+            staging.write(rel, data)
+        for rel, source in theme.static.items():
+            staging.copy(rel, source)
+        if options.precompress:
+            precompress(staging.path)  # before the swap, so the site never goes live half-compressed
+        staging.commit()
+
+
+def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Theme,
+                    taken: set[str]) -> list[tuple[str, bytes]]:
+    """Render the stubs of withdrawn notices and the redirect pages of moved ones."""
+    names = {c.key: c.name for c in config.categories}
+    pages, problems = plan_removals(withdrawn, collection.notices, names, taken,
+                                    lambda n: n.date.display(config.tz))
+    if problems:
+        raise BuildFailed(problems)
+    common = {
+        "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
+                 "language": config.language},
+        "categories": category_views(config, collection),
+    }
+    return [(page.path, render_page(page, theme, common, config)) for page in pages]
+
+
+def _raise_broken_links(site: Path, config: SiteConfig, collection) -> None:
+    """Fail the check with one diagnostic per broken link, placed in the notice that holds it."""
+    sources = {page_path(n.url): n for n in collection.notices}
+    problems = []
+    for page, link in broken_links(site, config.base_path):
+        notice = sources.get(page)
+        path, line = (notice.path, _line_of(notice, link)) if notice else (page, 1)
+        problems.append(Diagnostic(path, line, f"页面 {page} 中的链接 {link} 指向的文件不存在，请改正链接或补上该文件"))
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _line_of(notice, link: str) -> int:
+    """Find the line of the Markdown body that holds a link, for the editor's convenience."""
+    for offset, text in enumerate(notice.body.splitlines()):
+        if link in text:
+            return notice.body_line + offset
+    return notice.body_line
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Replace a file in one step, so that a killed build never leaves half a manifest."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)

@@ -14,7 +14,7 @@ class Field:
     """One front-matter field: its name, how it is checked, and how editors may spell it."""
 
     name: str
-    kind: str  # text | category | datetime | bool | disclosure | slug | tags
+    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | urls
     required: bool
     label: str  # what readers and editors call it
     help: str  # one line for the README and the editors' guide
@@ -35,6 +35,9 @@ FIELDS: tuple[Field, ...] = (
     Field("disclosure", "disclosure", False, "公开方式", "public/主动公开（默认）、on-request/依申请公开、withheld/不予公开；只有主动公开的发布", "public"),
     Field("updated", "datetime", False, "更新日期", "最近一次实质性修改的时间，不得早于发布日期", "2024-06-01"),
     Field("tags", "tags", False, "标签", "关键词列表，或用逗号分隔的文字", "[宗教活动场所, 年检]"),
+    Field("status", "status", False, "状态", "已撤回/withdrawn：撤下公告，原网址只留一页撤回说明（需写 withdrawal_reason）", "已撤回", ("状态",)),
+    Field("withdrawal_reason", "text", False, "撤回原因", "status 为已撤回时必填，显示在撤回说明页上", "内容有误，已重新发布", ("撤回原因",)),
+    Field("redirect_from", "urls", False, "旧网址", "公告移动或改名后，旧网址列表；旧网址会自动跳转到新网址", "[guides/old-slug/]", ("aliases",)),
 )
 
 BY_NAME = {f.name: f for f in FIELDS}
@@ -48,6 +51,12 @@ DISCLOSURE = {
     "on-request": "on-request", "依申请公开": "on-request",
     "withheld": "withheld", "不予公开": "withheld",
 }
+
+# Every accepted spelling of `status` -> its canonical value; the one place to add values.
+STATUS = {
+    "withdrawn": "withdrawn", "已撤回": "withdrawn",
+}
+WITHDRAWN = "withdrawn"
 
 
 def markdown_table() -> str:

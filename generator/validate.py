@@ -14,10 +14,11 @@ from .config import SiteConfig
 from .dates import DateProblem, parse_stamp
 from .errors import Diagnostic
 from .model import Notice
-from .schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, TRUE_WORDS
+from .schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, TRUE_WORDS, WITHDRAWN
 from .sources import Source
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # one folder of an old URL, as category keys allow
 RESERVED_SLUGS = {"page", "feed.xml"}
 MAX_TITLE = 200
 
@@ -103,6 +104,8 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     date, updated = values["date"], values["updated"]
     if date and updated and updated.moment < date.moment:
         report(where("updated"), "updated（更新日期）早于发布日期，请检查")
+    if values["status"] == WITHDRAWN and not values["withdrawal_reason"]:
+        report(where("status"), "status 为已撤回时必须写明撤回原因，例如 withdrawal_reason: 内容有误，已重新发布")
     if problems:
         return None, problems
     return Notice(
@@ -121,6 +124,9 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         tags=values["tags"] or (),
         body=source.body,
         body_line=source.body_line,
+        status=values["status"],
+        withdrawal_reason=values["withdrawal_reason"],
+        redirect_from=values["redirect_from"] or (),
     ), []
 
 
@@ -131,6 +137,11 @@ def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
         if items is None or not all(isinstance(i, str) or i is None for i in items):
             raise ValueError("应该是关键词列表，例如 [宗教活动场所, 年检]")
         return tuple(i.strip() for i in items if i and i.strip())
+    if kind == "urls":
+        items = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(i, str) for i in items):
+            raise ValueError("应该是旧网址的列表，例如 [guides/old-slug/]")
+        return tuple(_site_path(i, config) for i in items)
     if not isinstance(raw, str):
         raise ValueError("应该是一段文字，不能是列表或嵌套的字段")
     text = " ".join(raw.split()) if kind == "text" else raw.strip()
@@ -157,8 +168,28 @@ def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
         if text in DISCLOSURE:
             return DISCLOSURE[text]
         raise ValueError(f"「{text}」无效，可用的值：public（主动公开）、on-request（依申请公开）、withheld（不予公开）")
+    if kind == "status":
+        if text in STATUS:
+            return STATUS[text]
+        raise ValueError(f"「{text}」无效，可用的值：{'、'.join(STATUS)}")
     if kind == "slug":
         if not SLUG_PATTERN.match(text):
             raise ValueError(f"「{text}」无效：只能包含小写字母、数字和连字符，例如 venue-registration-2024")
         return text
     raise AssertionError(f"unknown field kind {kind}")
+
+
+def _site_path(raw: str, config: SiteConfig) -> str:
+    """Turn an old URL as an editor may write it (full, rooted or relative) into `category/slug/`."""
+    text = raw.strip()
+    for prefix in (config.base_url, config.base_path):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    text = text.strip("/")
+    if text.endswith("index.html"):
+        text = text[: -len("index.html")].rstrip("/")
+    parts = text.split("/")
+    if not text or not all(URL_PART.match(p) for p in parts):
+        raise ValueError(f"「{raw}」不是本站的网址，请写成 分类/网址名/ 的形式，例如 guides/old-slug/")
+    return text + "/"

@@ -1,0 +1,86 @@
+"""CI on the forges: the workflow files parse, name commands that exist, and problems become annotations."""
+
+import os
+import shlex
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import GOOD_NOTICE, ROOT, run_cli, write_site
+from generator.cli import parser
+
+
+def _run_lines(scripts) -> list[str]:
+    """Every shell line of a list of `run:`/`script:` bodies."""
+    return [line.strip() for script in scripts for line in str(script).splitlines() if line.strip()]
+
+
+def _check_commands(lines: list[str]) -> set[str]:
+    """Parse every `python build.py …` with the real parser and run every `python -m generator.…`."""
+    seen = set()
+    for line in lines:
+        words = shlex.split(line.split("||")[0].replace('"$(', "").replace(')"', ""))
+        if words[:2] == ["python", "build.py"]:
+            parser().parse_args(words[2:])  # exits (fails the test) on an unknown option
+            seen.add("build.py " + " ".join(w for w in words[2:] if w.startswith("--")))
+        if "generator.manifest" in line:
+            result = subprocess.run([sys.executable, "-m", "generator.manifest", "url", "content"],
+                                    cwd=ROOT, capture_output=True, text=True)
+            assert result.returncode == 0 and result.stdout.startswith("https://"), result.stderr
+            seen.add("manifest url")
+    return seen
+
+
+def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    assert triggers["schedule"][0]["cron"]
+    jobs = workflow["jobs"]
+    assert "pull_request" in jobs["check"]["if"] and "pull_request" in jobs["build"]["if"]
+    seen = _check_commands(_run_lines(s["run"] for s in jobs["check"]["steps"] if "run" in s))
+    assert "build.py --check --manifest" in seen and "manifest url" in seen
+    build_steps = jobs["build"]["steps"]
+    assert "build.py --precompress --manifest --output" in _check_commands(
+        _run_lines(s["run"] for s in build_steps if "run" in s))
+    uses = [s.get("uses", "") for s in build_steps + jobs["deploy"]["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert jobs["deploy"]["needs"] == "build" and jobs["deploy"]["permissions"]["pages"] == "write"
+
+
+def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages():
+    pipeline = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    _check_commands(_run_lines(pipeline["before_script"]))
+    assert "merge_request_event" in pipeline["check"]["rules"][0]["if"]
+    assert "build.py --check --manifest" in _check_commands(_run_lines(pipeline["check"]["script"]))
+    assert "build.py --precompress --manifest --output" in _check_commands(_run_lines(pipeline["pages"]["script"]))
+    assert "--output public" in pipeline["pages"]["script"][0]
+    assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
+
+
+BAD = GOOD_NOTICE.replace("category: guides", "category: nosuch")
+
+
+@pytest.mark.parametrize("actions", ["true", None])
+def test_problems_become_annotations_only_inside_github_actions(tmp_path, actions):
+    repo = tmp_path / "repo"
+    write_site(repo / "content", {"guides/ok.md": GOOD_NOTICE, "guides/bad.md": BAD,
+                                  "guides/odd, name.md": BAD.replace("nosuch", "50%").replace("---\n正文", "slug: odd\n---\n正文")})
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    if actions:
+        env["GITHUB_ACTIONS"] = actions
+    result = run_cli("--check", "--content", "content", cwd=repo, env={**env, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1
+    assert "guides/bad.md:3: category（分类）「nosuch」不是已有的分类" in result.stderr
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    if not actions:
+        assert annotations == []
+        return
+    choices = "可用的分类：guides（办事指南）、results（办事结果）"
+    assert annotations == [  # file relative to the repository; % , and : escaped as the runner expects
+        f"::error file=content/guides/bad.md,line=3::category（分类）「nosuch」不是已有的分类，{choices}",
+        f"::error file=content/guides/odd%2C name.md,line=3::category（分类）「50%25」不是已有的分类，{choices}",
+    ]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: build test serve check bench clean
+.PHONY: build test serve check bench bench-serve clean
 
 build: $(INSTALLED)
 	$(BIN)/python build.py
@@ -17,6 +17,10 @@ test: $(INSTALLED)
 
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve
+
+# Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
+bench-serve: $(INSTALLED)
+	$(BIN)/python bench/serve.py
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 LINK_ATTRIBUTES = {"href", "src", "poster", "data"}
 
 
-class _Links(HTMLParser):
+class LinkCollector(HTMLParser):
     """Collect the link-bearing attributes of one page (meta refresh targets too)."""
 
     def __init__(self) -> None:
@@ -39,7 +39,7 @@ def broken_links(site: Path, base_path: str) -> list[tuple[str, str]]:
     broken = []
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
-        parser = _Links()
+        parser = LinkCollector()
         parser.feed(page.read_text(encoding="utf-8"))
         for link in dict.fromkeys(parser.links):  # each link once per page, in order
             target = _target(rel, link, base_path)

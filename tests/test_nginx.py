@@ -1,0 +1,112 @@
+"""deploy/nginx.conf with Debian's nginx, over real HTTP, serving the sample site under /mzzj/."""
+
+import gzip
+import http.client
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT, build
+from generator.linkcheck import LinkCollector
+from nginxsite import running_nginx
+
+CSP = "default-src 'none'; script-src 'self'"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The sample site built with --precompress into ROOT/mzzj, served by nginx."""
+    work = tmp_path_factory.mktemp("nginx")
+    assert build(ROOT / "content", work / "www/mzzj", "--precompress") == 0
+    with running_nginx(work / "www", work / "prefix") as origin:
+        yield origin, work / "www/mzzj"
+
+
+def get(origin: str, path: str, **headers) -> tuple[http.client.HTTPResponse, bytes]:
+    """GET one path without following redirects or decoding."""
+    parts = urlsplit(origin)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+@pytest.mark.parametrize("path, needle", [
+    ("/mzzj/", "星海市民族和宗教事务局政务公开栏"),
+    ("/mzzj/results/page/2/", "第 2 页"),
+    ("/mzzj/guides/religious-activity-venue-registration/", "星海市宗教活动场所登记办事指南"),
+])
+def test_pages_are_served_with_security_headers_and_a_short_lifetime(site, path, needle):
+    origin, _ = site
+    response, body = get(origin, path)
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert needle in body.decode("utf-8")
+    assert response.getheader("Content-Security-Policy").startswith(CSP)
+    assert "unsafe-inline" not in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+    assert response.getheader("Cache-Control") == "max-age=300"
+
+
+def test_a_folder_url_without_slash_redirects_to_the_pretty_url(site):
+    response, _ = get(site[0], "/mzzj/guides")
+    assert response.status == 301 and response.getheader("Location") == "/mzzj/guides/"
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("/mzzj/feed.xml", "application/atom+xml"),
+    ("/mzzj/guides/feed.xml", "application/atom+xml"),
+    ("/mzzj/rss.xml", "application/rss+xml"),
+    ("/mzzj/sitemap.xml", "application/xml"),
+])
+def test_feeds_have_their_own_content_types(site, path, kind):
+    response, body = get(*site[:1], path)
+    assert response.status == 200 and response.getheader("Content-Type") == f"{kind}; charset=utf-8"
+    assert body.startswith(b"<?xml")
+
+
+def test_a_missing_page_gets_the_404_page_with_status_404(site):
+    origin, output = site
+    response, body = get(origin, "/mzzj/guides/no-such-notice/")
+    assert response.status == 404
+    assert body == (output / "404.html").read_bytes()
+    assert response.getheader("Content-Security-Policy").startswith(CSP)
+    assert get(origin, "/mzzj/.gongkai-output")[0].status == 404
+
+
+def test_precompressed_files_are_sent_to_clients_that_accept_gzip(site):
+    origin, output = site
+    response, body = get(origin, "/mzzj/", **{"Accept-Encoding": "gzip"})
+    assert response.getheader("Content-Encoding") == "gzip" and response.getheader("Vary") == "Accept-Encoding"
+    assert gzip.decompress(body) == (output / "index.html").read_bytes()
+    response, body = get(origin, "/mzzj/")
+    assert response.getheader("Content-Encoding") is None and body == (output / "index.html").read_bytes()
+
+
+def test_hashed_assets_are_cached_for_good_and_the_manifest_is_public(site):
+    origin, output = site
+    css = next(p for p in (output / "static/css").glob("site.*.css"))
+    response, _ = get(origin, f"/mzzj/static/css/{css.name}", **{"Accept-Encoding": "gzip"})
+    assert response.status == 200 and response.getheader("Content-Type") == "text/css; charset=utf-8"
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert response.getheader("Cache-Control") == "max-age=315360000"
+    response, body = get(origin, "/mzzj/.gongkai-manifest.json")
+    assert response.status == 200 and b"guides/religious-activity-venue-registration/" in body
+
+
+def test_every_link_on_the_board_resolves(site):
+    origin, _ = site
+    _, body = get(origin, "/mzzj/")
+    links = LinkCollector()
+    links.feed(body.decode("utf-8"))
+    board = origin + "/mzzj/"
+    internal = {urljoin(board, link).split("#")[0] for link in links.links}
+    internal = sorted(u for u in internal if u.startswith(board))
+    assert len(internal) > 20
+    for url in internal:
+        response, _ = get(origin, urlsplit(url).path)
+        assert response.status == 200, url

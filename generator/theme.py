@@ -13,7 +13,9 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+# Installed with pip, the theme sits inside the package; in a source tree, beside it.
+DEFAULT_THEME = next(p for p in (Path(__file__).resolve().parent / "_themes" / "default",
+                                 Path(__file__).resolve().parent.parent / "themes" / "default") if p.is_dir())
 HASHED_SUFFIXES = {".css", ".js"}  # named by content so servers may cache them for a year
 
 

@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from .collect import Collection
 from .errors import Diagnostic
+from .model import Notice
 
 MANIFEST = ".gongkai-manifest.json"  # inside the output folder; served with the site
+
+
+def published_urls(collection: Collection, withdrawn: list[Notice], now: datetime) -> set[str]:
+    """Return the URLs this build publishes for good: notices, withdrawal stubs and redirects.
+
+    Previews (--drafts, --future) are left out, so a preview build never
+    promises a URL that a real build would then have to keep.
+    """
+    live = [n for n in collection.notices if n.path not in collection.previewed]
+    urls = {n.url for n in live} | {old for n in live for old in n.redirect_from}
+    return urls | {n.url for n in withdrawn if not n.draft and n.date.moment <= now}
 
 
 def manifest_bytes(urls: set[str]) -> bytes:
@@ -41,7 +55,7 @@ def previous_manifest(output: Path, given: Path | None) -> tuple[set[str], str]:
     return set(), MANIFEST
 
 
-def vanished(previous: set[str], current: set[str], manifest_name: str) -> list[Diagnostic]:
+def vanished(previous: set[str], manifest_name: str, current: set[str]) -> list[Diagnostic]:
     """Name every URL that was published before and would be gone after this build."""
     return [Diagnostic(
         manifest_name, 1,

@@ -20,11 +20,11 @@ from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
 from .linkcheck import broken_links
-from .manifest import MANIFEST, manifest_bytes, previous_manifest, vanished
+from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Converter
 from .output import Staging
 from .precompress import precompress
-from .redirects import plan_removals, split_withdrawn
+from .redirects import plan_removals, redirect_lines, split_withdrawn
 from .render import page_path, plan_html, render_page
 from .sources import read_sources
 from .theme import Theme, load_theme
@@ -77,14 +77,12 @@ def build(options: Options, now: datetime) -> Report:
     collection = collect(notices, config, local_now, options.drafts, options.future)
     # 4. Render everything in memory before anything is written.
     files = render_site(config, collection, theme, now)
-    files += render_removals(config, collection, withdrawn, theme, {rel for rel, _ in files})
+    files += render_removals(config, collection, withdrawn, theme, {rel for rel, _ in files}, redirect_lines(sources))
     # 5. A URL published before must still answer (manifest.py says why); checked before any write.
-    live = [n for n in collection.notices if n.path not in collection.previewed]
-    published = {n.url for n in live} | {n.url for n in withdrawn if not n.draft and n.date.moment <= now}
-    published |= {old for n in live for old in n.redirect_from}
-    previous, manifest_name = previous_manifest(options.output, options.manifest)
-    if vanished(previous, published, manifest_name):
-        raise BuildFailed(vanished(previous, published, manifest_name))
+    published = published_urls(collection, withdrawn, now)
+    gone = vanished(*previous_manifest(options.output, options.manifest), published)
+    if gone:
+        raise BuildFailed(gone)
     files.append((MANIFEST, manifest_bytes(published)))
     report = Report(published=len(collection.notices), held_back=collection.held_back,
                     warnings=[p for p in problems if p.severity != "error"])
@@ -152,11 +150,11 @@ def write_site(output: Path, files: list[tuple[str, bytes]], theme: Theme, optio
 
 
 def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Theme,
-                    taken: set[str]) -> list[tuple[str, bytes]]:
+                    taken: set[str], lines: dict[str, int]) -> list[tuple[str, bytes]]:
     """Render the stubs of withdrawn notices and the redirect pages of moved ones."""
     names = {c.key: c.name for c in config.categories}
     pages, problems = plan_removals(withdrawn, collection.notices, names, taken,
-                                    lambda n: n.date.display(config.tz))
+                                    lambda n: n.date.display(config.tz), lines)
     if problems:
         raise BuildFailed(problems)
     common = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 from .errors import Diagnostic
 from .model import Notice
 from .render import Page, page_path
-from .schema import WITHDRAWN
+from .schema import ALIASES, WITHDRAWN
+from .sources import Source
 
 
 def split_withdrawn(notices: list[Notice]) -> tuple[list[Notice], list[Notice]]:
@@ -19,8 +20,14 @@ def split_withdrawn(notices: list[Notice]) -> tuple[list[Notice], list[Notice]]:
     return kept, [n for n in notices if n.status == WITHDRAWN]
 
 
+def redirect_lines(sources: list[Source]) -> dict[str, int]:
+    """Map each file to the line of its redirect_from key, however the editor spelled it."""
+    return {s.path: next((line for key, line in s.key_lines.items() if ALIASES.get(key) == "redirect_from"), 1)
+            for s in sources}
+
+
 def plan_removals(withdrawn: list[Notice], shown: tuple[Notice, ...], category_names: dict[str, str],
-                  taken: set[str], date_of) -> tuple[list[Page], list[Diagnostic]]:
+                  taken: set[str], date_of, lines: dict[str, int]) -> tuple[list[Page], list[Diagnostic]]:
     """List the stub and redirect pages; report an old URL that a live page already answers."""
     pages, problems, claimed = [], [], {}
     for notice in sorted(withdrawn, key=lambda n: n.url):
@@ -35,7 +42,7 @@ def plan_removals(withdrawn: list[Notice], shown: tuple[Notice, ...], category_n
             if page_path(old) in taken or old in claimed:
                 owner = claimed.get(old, "一个现有页面")
                 problems.append(Diagnostic(
-                    notice.path, 1,
+                    notice.path, lines.get(notice.path, 1),
                     f"redirect_from 中的旧网址 /{old} 仍被{owner}使用，不能再跳转：请删去这一项",
                 ))
                 continue

@@ -88,7 +88,7 @@ def test_redirect_from_accepts_full_and_rooted_urls_and_refuses_a_live_page(tmp_
     (content / "guides/c.md").unlink()
     result = run_cli("--check", "--content", str(content))
     assert result.stderr.splitlines()[0] == (
-        "guides/b.md:1: redirect_from 中的旧网址 /guides/a/ 仍被一个现有页面使用，不能再跳转：请删去这一项")
+        "guides/b.md:6: redirect_from 中的旧网址 /guides/a/ 仍被一个现有页面使用，不能再跳转：请删去这一项")
     (content / "guides/b.md").unlink()
     output = tmp_path / "output"
     assert build(content, output) == 0

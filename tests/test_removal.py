@@ -106,3 +106,16 @@ def test_the_manifest_lists_only_published_notices_and_ci_can_keep_it_elsewhere(
     result = run_cli("--check", "--manifest", str(kept), "--content", str(basic_site),
                      "--output", str(tmp_path / "fresh"))
     assert result.returncode == 1 and "网址 /guides/beta/ 曾经发布过" in result.stderr
+
+
+def test_a_withdrawn_notice_that_is_not_public_leaves_no_trace(tmp_path):
+    withdrawn = "status: 已撤回\nwithdrawal_reason: 撤回\n"
+    content = _site(tmp_path, {
+        "guides/ok.md": GOOD_NOTICE,
+        "guides/secret.md": GOOD_NOTICE.replace("---\n正文", withdrawn + "disclosure: 不予公开\n---\n正文"),
+        "guides/later.md": GOOD_NOTICE.replace("2024-05-15", "2099-01-01").replace("---\n正文", withdrawn + "---\n正文"),
+    })
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    for path, data in snapshot(output).items():
+        assert b"secret" not in data and b"later" not in data and "secret" not in path and "later" not in path

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import GOOD_NOTICE, ROOT, SITE_YAML, build, write_site
 from generator.linkcheck import LinkCollector
 from nginxsite import running_nginx
 
@@ -110,3 +110,23 @@ def test_every_link_on_the_board_resolves(site):
     for url in internal:
         response, _ = get(origin, urlsplit(url).path)
         assert response.status == 200, url
+
+
+def test_a_moved_notice_is_reached_from_its_old_url(tmp_path):
+    site_yaml = SITE_YAML.replace("https://example.org/xz/", "https://gk.example.gov.cn/mzzj/")
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE}, site_yaml)
+    output = tmp_path / "www/mzzj"
+    assert build(content, output) == 0
+    (content / "guides/ok.md").rename(content / "moved.md")
+    (content / "moved.md").write_text(GOOD_NOTICE.replace("category: guides", "category: results").replace(
+        "---\n正文", "redirect_from: [guides/ok/]\n---\n正文"), encoding="utf-8")
+    assert build(content, output, "--precompress") == 0
+    with running_nginx(tmp_path / "www", tmp_path / "prefix") as origin:
+        response, body = get(origin, "/mzzj/guides/ok/")
+        assert response.status == 200
+        links = LinkCollector()
+        links.feed(body.decode("utf-8"))
+        target = urlsplit(urljoin(origin + "/mzzj/guides/ok/", links.links[0])).path
+        assert target == "/mzzj/results/moved/"
+        response, body = get(origin, target)
+        assert response.status == 200 and "合格的公告" in body.decode("utf-8")

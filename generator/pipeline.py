@@ -13,14 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from .archive import plan_archive
+from .catalogue import plan_catalogue, plan_catalogue_data
 from .collect import collect
 from .config import SiteConfig, load_config
+from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
 from .markup import Converter
 from .output import Staging
-from .render import plan_html, render_page
+from .render import Page, page_path, plan_html, render_page
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -48,6 +52,8 @@ class Report:
     files: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
+    reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
+    late: list[str] = field(default_factory=list)  # published more than 20 working days after written
 
 
 def build(options: Options, now: datetime) -> Report:
@@ -60,14 +66,22 @@ def build(options: Options, now: datetime) -> Report:
     sources, problems = read_sources(options.content)
     notices, invalid = validate_all(sources, config)
     problems += invalid
+    disclosure, found = check_all(notices, config, options.content)
+    problems += found
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     # 3. Decide who is published; from here on hidden notices no longer exist.
     collection = collect(notices, config, now.astimezone(config.tz), options.drafts, options.future)
+    # Only published text can leak an ID number, so the privacy scan comes after the decision.
+    problems += check_published(collection.notices, disclosure, config, options.content)
+    if errors_in(problems):
+        raise BuildFailed(errors_in(problems))
     # 4. Render everything in memory before anything is written.
-    files = render_site(config, collection, theme, now)
+    files = render_site(config, collection, theme, now, disclosure)
     report = Report(published=len(collection.notices), held_back=collection.held_back,
-                    warnings=[p for p in problems if p.severity != "error"])
+                    warnings=[p for p in problems if p.severity != "error"],
+                    reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
+                    late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
     # 5. Swap the new site in, unless this is only a check.
     if not options.check:
         with Staging(options.output) as staging:
@@ -75,8 +89,10 @@ def build(options: Options, now: datetime) -> Report:
                 staging.write(rel, data)
             for rel, source in theme.static.items():
                 staging.copy(rel, source)
+            for rel, source in attachment_files(collection, disclosure):
+                staging.copy(rel, source)
             staging.commit()
-    report.files = len(files) + len(theme.static)
+    report.files = len(files) + len(theme.static) + len(attachment_files(collection, disclosure))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -90,19 +106,34 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
     return None
 
 
-def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> list[tuple[str, bytes]]:
+def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:
+    """List the attachments of published notices with their place beside the notice page."""
+    return [(n.url + a.name, a.source) for n in collection.notices for a in disclosure.attachments.get(n.path, ())]
+
+
+def render_site(config: SiteConfig, collection, theme: Theme, now: datetime,
+                disclosure: Disclosure | None = None) -> list[tuple[str, bytes]]:
     """Convert bodies, build the views and render every page and feed to bytes."""
     converter = Converter()
-    views = [notice_view(n, converter.convert(n.body, n.summary), config, now) for n in collection.notices]
+    facts = disclosure.facts(collection.notices) if disclosure else {}
+    views = [notice_view(n, converter.convert(n.body, n.summary), config, now, *filter(None, [facts.get(n.path)]))
+             for n in collection.notices]
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
     categories = category_views(config, collection)
     html_pages = plan_html(config, views, by_category, categories)
+    html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
+    standalone = disclosure.pages if disclosure else []
+    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": converter.convert(p.body).html})
+                   for p in standalone]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
+    pages += plan_catalogue_data(config, by_category, categories)
     common = {
         "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
-                 "language": config.language},
+                 "language": config.language, "domain": urlsplit(config.base_url).netloc,
+                 "id_code": config.site_id_code},
+        "footer_pages": [(p.title, p.url) for p in standalone],
         "categories": categories,
     }
     problems, files = [], []

@@ -13,11 +13,12 @@ from typing import Any
 from .config import SiteConfig
 from .dates import DateProblem, parse_stamp
 from .errors import Diagnostic
-from .model import Notice
-from .schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, TRUE_WORDS
+from .model import AttachmentRef, Change, Notice
+from .schema import ALIASES, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS
 from .sources import Source
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REF_PATTERN = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"page", "feed.xml"}
 MAX_TITLE = 200
 
@@ -83,7 +84,7 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
                 ))
             continue
         try:
-            values[field.name] = _convert(field.kind, raw, config)
+            values[field.name] = _convert(field.kind, raw, config, _nested_line(source, where(field.name)))
         except ValueError as exc:
             report(where(field.name), f"{field.name}（{field.label}）{exc}")
             values[field.name] = None
@@ -103,6 +104,9 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     date, updated = values["date"], values["updated"]
     if date and updated and updated.moment < date.moment:
         report(where("updated"), "updated（更新日期）早于发布日期，请检查")
+    period = values["notice_period"]
+    if period and period[1].moment < period[0].moment:
+        report(where("notice_period"), "notice_period（公示期）的 end 早于 start，请检查")
     if problems:
         return None, problems
     return Notice(
@@ -121,11 +125,30 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         tags=values["tags"] or (),
         body=source.body,
         body_line=source.body_line,
+        index_number=values["index_number"],
+        status=values["status"] or "valid",
+        valid_until=values["valid_until"],
+        superseded_by=values["superseded_by"],
+        amends=values["amends"],
+        notice_period=period,
+        changes=tuple(sorted(values["changes"] or (), key=lambda c: c.date.moment, reverse=True)),
+        attachments=values["attachments"] or (),
+        written=values["written"],
+        pinned=bool(values["pinned"]),
+        privacy_reviewed=values["privacy_reviewed"],
+        lines={name: source.line_of(key) for name, key in spelled.items()},
     ), []
 
 
-def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
+def _nested_line(source: Source, key: str):
+    """Return a function giving the file line of an item below `key` (falls back to the key's line)."""
+    return lambda *path: source.nested_lines.get((key, *path), source.line_of(key))
+
+
+def _convert(kind: str, raw: Any, config: SiteConfig, line_of=lambda *path: 1) -> Any:
     """Convert one raw YAML value to its field's type; raise ValueError with the fix."""
+    if kind in STRUCTURED:
+        return STRUCTURED[kind](raw, config, line_of)
     if kind == "tags":
         items = raw if isinstance(raw, list) else re.split(r"[,，、]", raw) if isinstance(raw, str) else None
         if items is None or not all(isinstance(i, str) or i is None for i in items):
@@ -157,8 +180,64 @@ def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
         if text in DISCLOSURE:
             return DISCLOSURE[text]
         raise ValueError(f"「{text}」无效，可用的值：public（主动公开）、on-request（依申请公开）、withheld（不予公开）")
+    if kind == "status":
+        if text in STATUS:
+            return STATUS[text]
+        choices = "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+        raise ValueError(f"「{text}」无效，可用的值：{choices}")
+    if kind == "ref":
+        if not REF_PATTERN.match(text):
+            raise ValueError(f"「{text}」应该是另一篇公告的 slug 或 分类/slug，例如 guides/venue-registration")
+        return text
     if kind == "slug":
         if not SLUG_PATTERN.match(text):
             raise ValueError(f"「{text}」无效：只能包含小写字母、数字和连字符，例如 venue-registration-2024")
         return text
     raise AssertionError(f"unknown field kind {kind}")
+
+
+def _date(raw: Any, config: SiteConfig, what: str):
+    """Read one date inside a structured field."""
+    if not isinstance(raw, str):
+        raise ValueError(f"中的 {what} 应该是日期，例如 2024-05-15")
+    try:
+        return parse_stamp(raw, config.tz)
+    except DateProblem as exc:
+        raise ValueError(f"中的 {what}：{exc}") from None
+
+
+def _period(raw: Any, config: SiteConfig, line_of) -> tuple:
+    """Read `{start, end}` of a 公示期."""
+    if not isinstance(raw, dict) or set(raw) != {"start", "end"}:
+        raise ValueError("应该写成 {start: 2024-05-15, end: 2024-05-22}")
+    return _date(raw["start"], config, "start"), _date(raw["end"], config, "end")
+
+
+def _changes(raw: Any, config: SiteConfig, line_of) -> tuple[Change, ...]:
+    """Read the list of `{date, note}` revisions."""
+    if not isinstance(raw, list):
+        raise ValueError("应该是列表，例如 [{date: 2024-06-01, note: 更正联系电话}]")
+    result = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or set(item) != {"date", "note"} or not isinstance(item["note"], str):
+            raise ValueError(f"第 {index} 项应该写成 {{date: 2024-06-01, note: 修改了什么}}")
+        result.append(Change(_date(item["date"], config, f"第 {index} 项的 date"), " ".join(item["note"].split())))
+    return tuple(result)
+
+
+def _attachments(raw: Any, config: SiteConfig, line_of) -> tuple[AttachmentRef, ...]:
+    """Read the list of attachment files, each a path or `{file, title}`."""
+    if not isinstance(raw, list):
+        raise ValueError("应该是列表，例如 [附件1.pdf, {file: 申请表.docx, title: 申请表}]")
+    result = []
+    for index, item in enumerate(raw):
+        file, title = (item, None) if isinstance(item, str) else (
+            (item.get("file"), item.get("title")) if isinstance(item, dict) else (None, None))
+        if not isinstance(file, str) or not file.strip() or (title is not None and not isinstance(title, str)) \
+                or (isinstance(item, dict) and set(item) - {"file", "title"}):
+            raise ValueError(f"第 {index + 1} 项应该是文件路径，或 {{file: 文件路径, title: 标题}}")
+        result.append(AttachmentRef(file.strip(), title.strip() if title else None, line_of(index)))
+    return tuple(result)
+
+
+STRUCTURED = {"period": _period, "changes": _changes, "attachments": _attachments}

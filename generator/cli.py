@@ -96,6 +96,10 @@ def run_build(options: Options, now: datetime | None = None) -> int:
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     print(summary(report, options.check), flush=True)
+    if report.late:
+        print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
+    if report.reviewed:
+        print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
     return 0
 
 

@@ -38,4 +38,4 @@ def test_hidden_sample_notices_are_not_published(sample):
 
 def test_site_feed_has_all_notices_up_to_the_limit(sample):
     entries = ET.parse(sample / "feed.xml").getroot().findall(A + "entry")
-    assert len(entries) == 49  # every published notice; fewer than feed_limit (50)
+    assert len(entries) == 50  # every published notice (50), exactly feed_limit

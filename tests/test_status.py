@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from conftest import GOOD_NOTICE, build, write_site
+from conftest import GOOD_NOTICE, NOW, build, write_site
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -43,7 +43,7 @@ def test_amends_links_both_ways(tmp_path):
 
 def test_valid_until_expires_by_itself_at_build_time(tmp_path):
     content = write_site(tmp_path / "c", {"guides/a.md": notice("限期办法", "2024-01-10", "valid_until: 2026-11-27\n")})
-    assert build(content, tmp_path / "before") == 0  # NOW is 2026-11-27 12:00 in Shanghai: the last day
+    assert build(content, tmp_path / "before", now=NOW) == 0  # NOW is 2026-11-27 12:00 in Shanghai: the last day
     assert "<td>有效（有效期至 2026-11-27）</td>" in page(tmp_path / "before", "guides/a")
     later = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)  # 00:00 on the 28th in Shanghai
     assert build(content, tmp_path / "after", now=later) == 0
@@ -70,8 +70,8 @@ def test_notice_period_open_then_closed(tmp_path):
         "guides/open.md": notice("拟命名名单公示", "2026-11-20", "notice_period: {start: 2026-11-20, end: 2026-12-31}\n"),
         "guides/closed.md": notice("年检结果公示", "2024-05-15", "notice_period: {start: 2024-05-15, end: 2024-05-22}\n"),
     })
-    assert build(content, tmp_path / "out") == 0
-    out = tmp_path / "out"  # conftest.NOW, 2026-11-27, lies inside the first period
+    assert build(content, tmp_path / "out", now=NOW) == 0  # 2026-11-27 lies inside the first period
+    out = tmp_path / "out"
     assert "2026-11-20 至 2026-12-31 <strong class=\"period-state\">公示中</strong>" in page(out, "guides/open")
     assert "2024-05-15 至 2024-05-22 <strong class=\"period-state\">公示期满</strong>" in page(out, "guides/closed")
     board = page(out, ".")

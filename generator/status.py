@@ -16,6 +16,7 @@ from .schema import STATUS_LABELS
 
 PERIOD_OPEN, PERIOD_CLOSED, PERIOD_UPCOMING = "公示中", "公示期满", "即将公示"
 REFERENCE_FIELDS = {"superseded_by": "替代文件", "amends": "所修改文件"}
+RELATION_KINDS = ("superseded_by", "supersedes", "amends", "amended_by")
 
 
 def resolve(ref: str, notices: list[Notice]) -> list[Notice]:
@@ -43,6 +44,9 @@ def check_references(notices: list[Notice]) -> list[Diagnostic]:
                 problems.append(Diagnostic(notice.path, line, f"{name}（{label}）「{ref}」对应多篇公告，请写成 分类/slug：{choices}"))
             elif found[0] is notice:
                 problems.append(Diagnostic(notice.path, line, f"{name}（{label}）不能指向本公告自己"))
+            elif name == "superseded_by" and notice.status == "valid":
+                problems.append(Diagnostic(notice.path, line, "已写 superseded_by，但 status 仍是有效："
+                                           "被替代的文件一般应写 status: 已废止", "warning"))
     return problems
 
 
@@ -72,15 +76,14 @@ def period_state(notice: Notice, now: datetime, tz: ZoneInfo) -> str | None:
     start, end = notice.notice_period
     if _past(end, now, tz):
         return PERIOD_CLOSED
-    if start.moment.astimezone(tz).date() > now.astimezone(tz).date() if not start.has_time else start.moment > now:
-        return PERIOD_UPCOMING
-    return PERIOD_OPEN
+    started = now >= start.moment if start.has_time else now.astimezone(tz).date() >= start.moment.astimezone(tz).date()
+    return PERIOD_OPEN if started else PERIOD_UPCOMING
 
 
 def relations(notices: tuple[Notice, ...]) -> dict[str, dict[str, list[Notice]]]:
     """Link published notices both ways: superseded_by/supersedes and amends/amended_by."""
     links: dict[str, dict[str, list[Notice]]] = {
-        n.path: {"superseded_by": [], "supersedes": [], "amends": [], "amended_by": []} for n in notices}
+        n.path: {kind: [] for kind in RELATION_KINDS} for n in notices}
     for notice in notices:
         for name, back in (("superseded_by", "supersedes"), ("amends", "amended_by")):
             ref = getattr(notice, name)

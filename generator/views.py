@@ -13,7 +13,7 @@ from .collect import Collection
 from .config import SiteConfig
 from .markup import Body
 from .model import Notice
-from .status import effective_status, period_state, status_label
+from .status import RELATION_KINDS, effective_status, period_state, status_label
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def notice_view(notice: Notice, body: Body, config: SiteConfig, now: datetime, f
         changes=tuple((c.date.display(tz), c.note) for c in notice.changes),
         attachments=tuple({"name": a.name, "title": a.title, "format": a.format, "size": a.size_text}
                           for a in facts.attachments),
-        relations={kind: [(n.title, n.url) for n in items] for kind, items in facts.relations.items()},
+        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS},
         pinned=notice.pinned,
         pub_datetime=notice.date.moment.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         written=notice.written.display(tz) if notice.written else None,

@@ -26,7 +26,8 @@ def test_repealed_notice_stays_online_linked_both_ways(tmp_path):
     old, new = page(tmp_path / "out", "guides/old-rules"), page(tmp_path / "out", "guides/new-rules")
     assert 'class="status-banner status-repealed"' in old and "本文件已废止" in old
     assert '<a href="../../guides/new-rules/">新办法</a>替代' in old
-    assert '<th scope="row">替代文件</th><td><a href="../../guides/old-rules/">旧办法</a>' in new
+    assert '<th scope="row">本文件替代</th><td><a href="../../guides/old-rules/">旧办法</a>' in new
+    assert '<th scope="row">已被替代为</th><td><a href="../../guides/new-rules/">新办法</a>' in old
     assert "已废止" in page(tmp_path / "out", "guides")  # the list marks it too
     assert "status-banner" not in new
 
@@ -38,7 +39,7 @@ def test_amends_links_both_ways(tmp_path):
     })
     assert build(content, tmp_path / "out") == 0
     assert '已被<a href="../../guides/change/">修改决定</a>修改' in page(tmp_path / "out", "guides/base")
-    assert '所修改文件</th><td><a href="../../guides/base/">原规定</a>' in page(tmp_path / "out", "guides/change")
+    assert '本文件修改</th><td><a href="../../guides/base/">原规定</a>' in page(tmp_path / "out", "guides/change")
 
 
 def test_valid_until_expires_by_itself_at_build_time(tmp_path):
@@ -48,6 +49,22 @@ def test_valid_until_expires_by_itself_at_build_time(tmp_path):
     later = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)  # 00:00 on the 28th in Shanghai
     assert build(content, tmp_path / "after", now=later) == 0
     assert "本文件已失效（有效期至 2026-11-27）" in page(tmp_path / "after", "guides/a")
+
+
+def test_superseded_but_still_valid_warns(tmp_path, capsys):
+    content = write_site(tmp_path / "c", {
+        "guides/old.md": notice("旧办法", "2023-01-10", "superseded_by: new\n"),
+        "guides/new.md": notice("新办法", "2025-03-01"),
+    })
+    assert build(content, tmp_path / "out") == 0
+    assert "guides/old.md:6: 警告：已写 superseded_by，但 status 仍是有效" in capsys.readouterr().err
+
+
+def test_upcoming_period_is_not_in_the_panel(tmp_path):
+    content = write_site(tmp_path / "c", {"guides/a.md": notice("将公示", "2026-11-01", "notice_period: {start: 2026-12-01, end: 2026-12-08}\n")})
+    assert build(content, tmp_path / "out", now=NOW) == 0
+    assert '<strong class="period-state">即将公示</strong>' in page(tmp_path / "out", "guides/a")
+    assert "正在公示" not in page(tmp_path / "out", ".")
 
 
 def test_unpublished_target_is_neither_linked_nor_named(tmp_path):

@@ -41,6 +41,8 @@ CASES = {
                                "guides/bad.md:6: 索引号「2024 第1号」格式不对"),
     "superseded_by_nothing": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "status: 已废止\nsuperseded_by: no-such-notice\n---\n正文")},
                               "guides/bad.md:7: superseded_by（替代文件）「no-such-notice」找不到对应的公告"),
+    "changes_not_mappings": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "changes: [2024-06-01]\n---\n正文")},
+                             "guides/bad.md:6: changes（修订记录）第 1 项应该写成 {date: 2024-06-01, note: 修改了什么}"),
 }
 
 

@@ -15,6 +15,8 @@ from .render import Page
 from .views import CategoryView, NoticeView
 
 COLUMNS = ("索引号", "标题", "文号", "发布机构", "发布日期", "有效性", "分类", "网址")
+# Programs reading the JSON get ASCII keys; people reading the CSV get the column names they know.
+JSON_KEYS = dict(zip(COLUMNS, ("index_number", "title", "doc_number", "department", "date", "status", "category", "url")))
 
 
 def _row(notice: NoticeView, config: SiteConfig) -> dict[str, str]:
@@ -48,7 +50,7 @@ def plan_catalogue_data(config: SiteConfig, by_category: dict[str, list[NoticeVi
     data = {"site": config.title, "agency": config.agency,
             "categories": [{"key": c.key, "name": c.name, "description": c.description, "count": len(items),
                             "newest": newest, "url": config.base_url + c.url} for c, items, newest in groups],
-            "notices": rows}
+            "notices": [{JSON_KEYS[k]: v for k, v in row.items()} for row in rows]}
     return [
         Page("catalogue.json", "catalogue.json",
              {"json_text": json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)}),

@@ -51,6 +51,7 @@ def test_catalogue_csv_opens_in_spreadsheets(site):
 def test_catalogue_json_matches(site):
     data = json.loads((site / "catalogue.json").read_text(encoding="utf-8"))
     assert [c["count"] for c in data["categories"]] == [3, 1]
+    assert data["notices"][1]["index_number"] == "2024-00007" and data["notices"][0]["status"] == "已失效"
     assert len(data["notices"]) == 4 and "不予公开的结果" not in (site / "catalogue.json").read_text()
 
 

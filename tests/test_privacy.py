@@ -73,3 +73,10 @@ def test_unpublished_notice_is_not_scanned(tmp_path):
     content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE,
                                           "guides/b.md": notice("draft: true\n", f"身份证号{ID}")})
     assert build(content, tmp_path / "out") == 0
+
+
+def test_standalone_pages_are_scanned_too(tmp_path, capsys):
+    content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE,
+                                          "pages/contact.md": f"---\ntitle: 联系我们\n---\n电话：000-00000001\n\n户名账号：{CARD}\n"})
+    assert build(content, tmp_path / "out") == 1
+    assert "pages/contact.md:6: 含有疑似银行卡号 4111********1111" in capsys.readouterr().err

@@ -116,3 +116,13 @@ def test_changes_newest_first_and_drive_updated(tmp_path):
     assert entry.findtext(A + "updated") == "2025-02-03T00:00:00+08:00"
     assert entry.findtext(A + "published") == "2024-05-15T00:00:00+08:00"
 
+
+
+def test_ambiguous_reference_asks_for_the_category(tmp_path, capsys):
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": notice("甲", "2024-01-10", "status: repealed\nsuperseded_by: rules\n"),
+        "guides/rules.md": notice("办法", "2025-01-10"),
+        "results/rules.md": notice("办法", "2025-01-10").replace("category: guides", "category: results"),
+    })
+    assert build(content, tmp_path / "out") == 1
+    assert "guides/a.md:7: superseded_by（替代文件）「rules」对应多篇公告，请写成 分类/slug：guides/rules、results/rules" in capsys.readouterr().err

@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         return serve(serve_parser().parse_args(argv[1:]))
+    if argv[:1] in (["new"], ["assign-index"]):
+        from .editing import edit
+
+        return edit(argv, now or datetime.now(timezone.utc))
     args = parser().parse_args(argv)
     try:
         options = options_from(args)
@@ -103,6 +107,10 @@ def run_build(options: Options, now: datetime | None = None) -> int:
         if on_github():
             print(github_annotation(warning, options.content), flush=True)
     print(summary(report, options.check), flush=True)
+    if report.late:
+        print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
+    if report.reviewed:
+        print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
     return 0
 
 

@@ -46,6 +46,10 @@ class SiteConfig:
     feed_limit: int = 50  # entries per feed
     board_limit: int = 8  # notices per category panel on the board
     theme: str | None = None  # a theme folder relative to the content folder
+    agency_code: str | None = None  # 组织机构代码 or 统一社会信用代码, the head of every 索引号
+    index_pattern: str | None = None  # None: {agency_code}/{year}-{serial:05d}, or {year}-{serial:05d}
+    site_id_code: str = ""  # 网站标识码, for the SiteIDCode meta tag
+    holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,7 +66,8 @@ class SiteConfig:
         return next(c for c in self.categories if c.key == key)
 
 
-TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme"}
+TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
+             "site_id_code", "holidays"}
 INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100)}
 KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | {"categories"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
@@ -128,6 +133,14 @@ def _check(doc: YamlDoc) -> SiteConfig:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             report(("timezone",), f"未知的时区「{values['timezone']}」，中国大陆请写 Asia/Shanghai")
+    if "index_pattern" in values:
+        try:
+            values["index_pattern"].format(agency_code="X", year=2024, serial=1)
+            if "{serial" not in values["index_pattern"] or "{year}" not in values["index_pattern"]:
+                raise ValueError
+        except (ValueError, KeyError, IndexError):
+            report(("index_pattern",), "index_pattern 必须含 {year} 和 {serial}（可写 {serial:05d}），"
+                   "只能用 {agency_code}、{year}、{serial}，例如 {agency_code}/{year}-{serial:05d}")
     categories = _check_categories(data.get("categories"), report)
     if problems:
         raise BuildFailed(problems)

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dates import Stamp
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a notice's 修订记录."""
+
+    date: Stamp
+    note: str
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment as the editor wrote it, before the file is checked."""
+
+    file: str  # relative to the notice file
+    title: str | None
+    line: int  # file line of the entry, for messages
 
 
 @dataclass(frozen=True)
@@ -26,7 +43,22 @@ class Notice:
     tags: tuple[str, ...]
     body: str
     body_line: int
-    status: str | None = None  # a canonical value of schema.STATUS, e.g. withdrawn
+    index_number: str | None = None  # None: a provisional number is composed
+    status: str = "valid"  # a key of schema.STATUS_LABELS
+    valid_until: Stamp | None = None
+    superseded_by: str | None = None  # slug or category/slug
+    amends: str | None = None
+    notice_period: tuple[Stamp, Stamp] | None = None
+    changes: tuple[Change, ...] = ()  # newest first
+    attachments: tuple[AttachmentRef, ...] = ()
+    written: Stamp | None = None
+    pinned: bool = False
+    privacy_reviewed: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)  # field -> file line
+
+    def line_of(self, name: str) -> int:
+        """Return the file line of a front-matter field, or 1 when it is absent."""
+        return self.lines.get(name, 1)
     withdrawal_reason: str | None = None
     redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
 
@@ -38,4 +70,5 @@ class Notice:
     @property
     def last_modified(self) -> Stamp:
         """Return the time of the last substantive change, for feeds and sitemaps."""
-        return self.updated or self.date
+        return max((s for s in (self.updated, *(c.date for c in self.changes)) if s), default=self.date,
+                   key=lambda s: s.moment)

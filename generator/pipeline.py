@@ -14,9 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from .archive import plan_archive
+from .catalogue import plan_catalogue, plan_catalogue_data
 from .collect import collect, hidden_reason
 from .config import SiteConfig, load_config
+from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
 from .linkcheck import broken_links
@@ -25,7 +29,7 @@ from .markup import Converter
 from .output import Staging
 from .precompress import precompress
 from .redirects import plan_removals, redirect_lines, split_withdrawn
-from .render import page_path, plan_html, render_page
+from .render import Page, page_path, plan_html, render_page
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -55,6 +59,8 @@ class Report:
     files: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
+    reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
+    late: list[str] = field(default_factory=list)  # published more than 20 working days after written
 
 
 def build(options: Options, now: datetime) -> Report:
@@ -67,6 +73,8 @@ def build(options: Options, now: datetime) -> Report:
     sources, problems = read_sources(options.content)
     notices, invalid = validate_all(sources, config)
     problems += invalid
+    disclosure, found = check_all(notices, config, options.content)
+    problems += found
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     # 3. Decide who is published; from here on hidden notices no longer exist.
@@ -75,28 +83,37 @@ def build(options: Options, now: datetime) -> Report:
     notices, withdrawn = split_withdrawn(notices)
     withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
     collection = collect(notices, config, local_now, options.drafts, options.future)
+    # Only published text can leak an ID number, so the privacy scan comes after the decision.
+    problems += check_published(collection.notices, disclosure, config, options.content)
+    if errors_in(problems):
+        raise BuildFailed(errors_in(problems))
     # 4. Render everything in memory before anything is written.
-    files = render_site(config, collection, theme, now)
-    files += render_removals(config, collection, withdrawn, theme, {rel for rel, _ in files}, redirect_lines(sources))
+    common = common_context(config, collection, disclosure)
+    files = render_site(config, collection, theme, now, disclosure, common)
+    files += render_removals(config, collection, withdrawn, theme, common, {rel for rel, _ in files},
+                             redirect_lines(sources))
     # 5. A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, now)
     gone = vanished(*previous_manifest(options.output, options.manifest), published)
     if gone:
         raise BuildFailed(gone)
     files.append((MANIFEST, manifest_bytes(published)))
+    copies = sorted(theme.static.items()) + attachment_files(collection, disclosure)
     report = Report(published=len(collection.notices), held_back=collection.held_back,
-                    warnings=[p for p in problems if p.severity != "error"])
+                    warnings=[p for p in problems if p.severity != "error"],
+                    reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
+                    late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
     # 6. Swap the new site in; a check builds into a throwaway folder and checks its links instead.
     if options.check:
         with tempfile.TemporaryDirectory() as scratch:
             site = Path(scratch) / "site"
-            write_site(site, files, theme, options)
+            write_site(site, files, copies, options)
             _raise_broken_links(site, config, collection)
     else:
-        write_site(options.output, files, theme, options)
+        write_site(options.output, files, copies, options)
         if options.manifest is not None:  # CI keeps this copy between builds, beside the site
             _write_atomically(options.manifest, manifest_bytes(published))
-    report.files = len(files) + len(theme.static)
+    report.files = len(files) + len(copies)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -110,21 +127,39 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
     return None
 
 
-def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> list[tuple[str, bytes]]:
+def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:
+    """List the attachments of published notices with their place beside the notice page."""
+    return [(n.url + a.name, a.source) for n in collection.notices for a in disclosure.attachments.get(n.path, ())]
+
+
+def common_context(config: SiteConfig, collection, disclosure: Disclosure) -> dict:
+    """Give every page what its header, navigation and footer show."""
+    return {
+        "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
+                 "language": config.language, "domain": urlsplit(config.base_url).netloc,
+                 "id_code": config.site_id_code},
+        "footer_pages": [(p.title, p.url) for p in disclosure.pages],
+        "categories": category_views(config, collection),
+    }
+
+
+def render_site(config: SiteConfig, collection, theme: Theme, now: datetime,
+                disclosure: Disclosure, common: dict) -> list[tuple[str, bytes]]:
     """Convert bodies, build the views and render every page and feed to bytes."""
     converter = Converter()
-    views = [notice_view(n, converter.convert(n.body, n.summary), config, now) for n in collection.notices]
+    facts = disclosure.facts(collection.notices)
+    views = [notice_view(n, converter.convert(n.body, n.summary), config, now, *filter(None, [facts.get(n.path)]))
+             for n in collection.notices]
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
-    categories = category_views(config, collection)
+    categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
+    html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
+    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": converter.convert(p.body).html})
+                   for p in disclosure.pages]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
-    common = {
-        "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
-                 "language": config.language},
-        "categories": categories,
-    }
+    pages += plan_catalogue_data(config, by_category, categories)
     problems, files = [], []
     for page in pages:
         try:
@@ -137,19 +172,25 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> 
     return files
 
 
-def write_site(output: Path, files: list[tuple[str, bytes]], theme: Theme, options: Options) -> None:
+def write_site(output: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
+               options: Options) -> None:
     """Stage every file, precompress if asked, and swap the result in for `output`."""
     with Staging(output) as staging:
         for rel, data in files:
             staging.write(rel, data)
-        for rel, source in theme.static.items():
+        for rel, source in copies:  # theme files and attachments
             staging.copy(rel, source)
         if options.precompress:
             precompress(staging.path)  # before the swap, so the site never goes live half-compressed
         staging.commit()
 
 
-def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Theme,
+def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:
+    """List the attachments of published notices with their place beside the notice page."""
+    return [(n.url + a.name, a.source) for n in collection.notices for a in disclosure.attachments.get(n.path, ())]
+
+
+def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Theme, common: dict,
                     taken: set[str], lines: dict[str, int]) -> list[tuple[str, bytes]]:
     """Render the stubs of withdrawn notices and the redirect pages of moved ones."""
     names = {c.key: c.name for c in config.categories}
@@ -157,11 +198,6 @@ def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Them
                                     lambda n: n.date.display(config.tz), lines)
     if problems:
         raise BuildFailed(problems)
-    common = {
-        "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
-                 "language": config.language},
-        "categories": category_views(config, collection),
-    }
     return [(page.path, render_page(page, theme, common, config)) for page in pages]
 
 

@@ -32,7 +32,7 @@ def plan_removals(withdrawn: list[Notice], shown: tuple[Notice, ...], category_n
     pages, problems, claimed = [], [], {}
     for notice in sorted(withdrawn, key=lambda n: n.url):
         pages.append(Page(page_path(notice.url), "withdrawn.html", {
-            "notice": {"title": notice.title, "date": date_of(notice), "reason": notice.withdrawal_reason,
+            "withdrawn": {"title": notice.title, "date": date_of(notice), "reason": notice.withdrawal_reason,
                        "category_name": category_names[notice.category], "category_url": f"{notice.category}/"},
             "current_key": notice.category,
         }))

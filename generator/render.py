@@ -49,12 +49,14 @@ def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[s
               categories: tuple[CategoryView, ...]) -> list[Page]:
     """List every HTML page of the site, in a fixed order."""
     pages = [Page("index.html", "board.html", {
-        "latest": notices[:BOARD_LATEST],
-        "panels": [(c, by_category[c.key][: config.board_limit]) for c in categories],
+        "latest": pinned_first(notices)[:BOARD_LATEST],
+        "panels": [(c, pinned_first(by_category[c.key])[: config.board_limit]) for c in categories],
+        "open_periods": [n for n in notices if n.period_state == "公示中"],
     })]
     for category in categories:
         items = by_category[category.key]
-        chunks = [items[i: i + config.per_page] for i in range(0, len(items), config.per_page)] or [[]]
+        listed = pinned_first(items)  # pinned notices open page 1; prev/next keep the date order
+        chunks = [listed[i: i + config.per_page] for i in range(0, len(listed), config.per_page)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
             pages.append(Page(page_path(category_page_url(category.key, number)), "category.html", {
                 "category": category,
@@ -70,6 +72,11 @@ def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[s
             }))
     pages.append(Page("404.html", "404.html"))
     return pages
+
+
+def pinned_first(notices: list[NoticeView]) -> list[NoticeView]:
+    """Move pinned notices to the front, each group keeping its order."""
+    return [n for n in notices if n.pinned] + [n for n in notices if not n.pinned]
 
 
 def _pager(key: str, number: int, total: int) -> dict[str, Any]:

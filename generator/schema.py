@@ -14,7 +14,7 @@ class Field:
     """One front-matter field: its name, how it is checked, and how editors may spell it."""
 
     name: str
-    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | urls
+    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls
     required: bool
     label: str  # what readers and editors call it
     help: str  # one line for the README and the editors' guide
@@ -35,7 +35,17 @@ FIELDS: tuple[Field, ...] = (
     Field("disclosure", "disclosure", False, "公开方式", "public/主动公开（默认）、on-request/依申请公开、withheld/不予公开；只有主动公开的发布", "public"),
     Field("updated", "datetime", False, "更新日期", "最近一次实质性修改的时间，不得早于发布日期", "2024-06-01"),
     Field("tags", "tags", False, "标签", "关键词列表，或用逗号分隔的文字", "[宗教活动场所, 年检]"),
-    Field("status", "status", False, "状态", "已撤回/withdrawn：撤下公告，原网址只留一页撤回说明（需写 withdrawal_reason）", "已撤回", ("状态",)),
+    Field("index_number", "text", False, "索引号", "政务公开索引号，一经公开不得改变；未写时按 site.yaml 的 index_pattern 临时编号，用 python build.py assign-index 写入", "11330000000000000X/2024-00012", ("索引号",)),
+    Field("status", "status", False, "有效性", "有效/valid（默认）、已修改/amended、已废止/repealed、已失效/expired；已撤回/withdrawn 撤下公告，原网址只留撤回说明页（需写 withdrawal_reason）", "已废止", ("有效性", "状态")),
+    Field("valid_until", "datetime", False, "有效期至", "过了这一天，有效性自动变为已失效（按构建时间）", "2026-12-31"),
+    Field("superseded_by", "ref", False, "替代文件", "替代本文件的公告的 slug（或 分类/slug），两边页面互相链接", "xinghai-ethnic-unity-promotion-regulations"),
+    Field("amends", "ref", False, "所修改文件", "本文件修改的公告的 slug（或 分类/slug），两边页面互相链接", "religious-affairs-regulations-key-points"),
+    Field("notice_period", "period", False, "公示期", "公示的起止日期；页面按构建时间显示公示中或公示期满", "{start: 2024-05-15, end: 2024-05-22}", ("公示期",)),
+    Field("changes", "changes", False, "修订记录", "修订记录列表，每项有 date 和 note；最新一次也是更新日期", "[{date: 2024-06-01, note: 更正联系电话}]", ("修订记录",)),
+    Field("attachments", "attachments", False, "附件", "附件列表，路径相对于本公告文件，可写 {file, title}", "[附件1.pdf, {file: 表格.xlsx, title: 申请表}]", ("附件",)),
+    Field("written", "datetime", False, "成文日期", "成文日期；发布晚于成文 20 个工作日以上时警告", "2024-05-06", ("成文日期",)),
+    Field("pinned", "bool", False, "置顶", "true 时在首页和栏目第 1 页置顶", "true", ("置顶",)),
+    Field("privacy_reviewed", "text", False, "隐私审查", "确认要公开身份证号或银行卡号时写明理由，否则构建失败", "经当事人书面同意公开"),
     Field("withdrawal_reason", "text", False, "撤回原因", "status 为已撤回时必填，显示在撤回说明页上", "内容有误，已重新发布", ("撤回原因",)),
     Field("redirect_from", "urls", False, "旧网址", "公告移动或改名后，旧网址列表；旧网址会自动跳转到新网址", "[guides/old-slug/]", ("aliases",)),
 )
@@ -52,10 +62,15 @@ DISCLOSURE = {
     "withheld": "withheld", "不予公开": "withheld",
 }
 
-# Every accepted spelling of `status` -> its canonical value; the one place to add values.
-STATUS = {
-    "withdrawn": "withdrawn", "已撤回": "withdrawn",
+# Canonical value -> the label readers see; one more status is one more line here.
+STATUS_LABELS = {
+    "valid": "有效",
+    "amended": "已修改",
+    "repealed": "已废止",
+    "expired": "已失效",
+    "withdrawn": "已撤回",
 }
+STATUS = {**{k: k for k in STATUS_LABELS}, **{v: k for k, v in STATUS_LABELS.items()}}
 WITHDRAWN = "withdrawn"
 
 

@@ -14,11 +14,13 @@ from .config import SiteConfig
 from .dates import DateProblem, parse_stamp
 from .errors import Diagnostic
 from .model import Notice
-from .schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, TRUE_WORDS, WITHDRAWN
+from .schema import ALIASES, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS, WITHDRAWN
 from .sources import Source
+from .structured import STRUCTURED
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # one folder of an old URL, as category keys allow
+REF_PATTERN = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"page", "feed.xml"}
 MAX_TITLE = 200
 
@@ -84,7 +86,7 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
                 ))
             continue
         try:
-            values[field.name] = _convert(field.kind, raw, config)
+            values[field.name] = _convert(field.kind, raw, config, _nested_line(source, where(field.name)))
         except ValueError as exc:
             report(where(field.name), f"{field.name}（{field.label}）{exc}")
             values[field.name] = None
@@ -106,6 +108,9 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         report(where("updated"), "updated（更新日期）早于发布日期，请检查")
     if values["status"] == WITHDRAWN and not values["withdrawal_reason"]:
         report(where("status"), "status 为已撤回时必须写明撤回原因，例如 withdrawal_reason: 内容有误，已重新发布")
+    period = values["notice_period"]
+    if period and period[1].moment < period[0].moment:
+        report(where("notice_period"), "notice_period（公示期）的 end 早于 start，请检查")
     if problems:
         return None, problems
     return Notice(
@@ -124,14 +129,32 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         tags=values["tags"] or (),
         body=source.body,
         body_line=source.body_line,
-        status=values["status"],
+        index_number=values["index_number"],
+        status=values["status"] or "valid",
+        valid_until=values["valid_until"],
+        superseded_by=values["superseded_by"],
+        amends=values["amends"],
+        notice_period=period,
+        changes=tuple(sorted(values["changes"] or (), key=lambda c: c.date.moment, reverse=True)),
+        attachments=values["attachments"] or (),
+        written=values["written"],
+        pinned=bool(values["pinned"]),
+        privacy_reviewed=values["privacy_reviewed"],
+        lines={name: source.line_of(key) for name, key in spelled.items()},
         withdrawal_reason=values["withdrawal_reason"],
         redirect_from=values["redirect_from"] or (),
     ), []
 
 
-def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
+def _nested_line(source: Source, key: str):
+    """Return a function giving the file line of an item below `key` (falls back to the key's line)."""
+    return lambda *path: source.nested_lines.get((key, *path), source.line_of(key))
+
+
+def _convert(kind: str, raw: Any, config: SiteConfig, line_of=lambda *path: 1) -> Any:
     """Convert one raw YAML value to its field's type; raise ValueError with the fix."""
+    if kind in STRUCTURED:
+        return STRUCTURED[kind](raw, config, line_of)
     if kind == "tags":
         items = raw if isinstance(raw, list) else re.split(r"[,，、]", raw) if isinstance(raw, str) else None
         if items is None or not all(isinstance(i, str) or i is None for i in items):
@@ -171,7 +194,12 @@ def _convert(kind: str, raw: Any, config: SiteConfig) -> Any:
     if kind == "status":
         if text in STATUS:
             return STATUS[text]
-        raise ValueError(f"「{text}」无效，可用的值：{'、'.join(STATUS)}")
+        choices = "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+        raise ValueError(f"「{text}」无效，可用的值：{choices}")
+    if kind == "ref":
+        if not REF_PATTERN.match(text):
+            raise ValueError(f"「{text}」应该是另一篇公告的 slug 或 分类/slug，例如 guides/venue-registration")
+        return text
     if kind == "slug":
         if not SLUG_PATTERN.match(text):
             raise ValueError(f"「{text}」无效：只能包含小写字母、数字和连字符，例如 venue-registration-2024")

@@ -6,13 +6,24 @@ paths below the site root. Changing a model class cannot break a user theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .collect import Collection
 from .config import SiteConfig
 from .markup import Body
 from .model import Notice
+from .status import RELATION_KINDS, effective_status, period_state, status_label
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What other notices and files say about a notice: its 索引号, attachments and links."""
+
+    index_number: str = ""
+    provisional: bool = False
+    attachments: tuple = ()  # attachments.Attachment
+    relations: dict = field(default_factory=dict)  # superseded_by/supersedes/amends/amended_by -> [Notice]
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,18 @@ class NoticeView:
     html: str
     tags: tuple[str, ...]
     preview: str | None  # banner text when shown only by --drafts/--future
+    index_number: str = ""
+    status: str = "valid"  # valid | amended | repealed | expired, at build time
+    status_label: str = "有效"
+    valid_until: str | None = None
+    period: str | None = None  # 2024-05-15 至 2024-05-22
+    period_state: str | None = None  # 公示中 | 公示期满 | 即将公示, at build time
+    changes: tuple[tuple[str, str], ...] = ()  # (date, note), newest first
+    attachments: tuple[dict, ...] = ()  # name, title, format, size
+    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]
+    pinned: bool = False
+    pub_datetime: str = ""  # YYYY-MM-DD HH:MM, for the PubDate meta tag
+    written: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +71,10 @@ class CategoryView:
     count: int
 
 
-def notice_view(notice: Notice, body: Body, config: SiteConfig, now: datetime) -> NoticeView:
+def notice_view(notice: Notice, body: Body, config: SiteConfig, now: datetime, facts: Facts = Facts()) -> NoticeView:
     """Format one notice for templates and feeds."""
     tz = config.tz
+    status = effective_status(notice, now, tz)
     preview = None
     if notice.draft:
         preview = "草稿预览：本公告尚未发布，不会出现在正式网站上"
@@ -64,7 +88,7 @@ def notice_view(notice: Notice, body: Body, config: SiteConfig, now: datetime) -
         date=notice.date.display(tz),
         date_iso=notice.date.rfc3339(tz),
         date_rfc822=notice.date.rfc822(tz),
-        updated=notice.updated.display(tz) if notice.updated else None,
+        updated=notice.last_modified.display(tz) if notice.last_modified is not notice.date else None,
         updated_iso=notice.last_modified.rfc3339(tz),
         department=notice.department,
         doc_number=notice.doc_number,
@@ -73,6 +97,19 @@ def notice_view(notice: Notice, body: Body, config: SiteConfig, now: datetime) -
         html=body.html,
         tags=notice.tags,
         preview=preview,
+        index_number=facts.index_number,
+        status=status,
+        status_label=status_label(status),
+        valid_until=notice.valid_until.display(tz) if notice.valid_until else None,
+        period=" 至 ".join(s.display(tz) for s in notice.notice_period) if notice.notice_period else None,
+        period_state=period_state(notice, now, tz),
+        changes=tuple((c.date.display(tz), c.note) for c in notice.changes),
+        attachments=tuple({"name": a.name, "title": a.title, "format": a.format, "size": a.size_text}
+                          for a in facts.attachments),
+        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS},
+        pinned=notice.pinned,
+        pub_datetime=notice.date.moment.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        written=notice.written.display(tz) if notice.written else None,
     )
 
 

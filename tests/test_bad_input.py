@@ -28,6 +28,21 @@ CASES = {
                      "guides/bad.md:8: 文件不是有效的 UTF-8 编码"),
     "alias_bomb": ({"guides/bad.md": BOMB}, "guides/bad.md:7: 不允许使用 YAML 别名"),
     "bad_site_yaml": ({"site.yaml": "title: [\n"}, "site.yaml:2: YAML 语法错误"),
+    "attachment_escapes": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "attachments: [../../secret.txt]\n---\n正文")},
+                           "guides/bad.md:6: 附件「../../secret.txt」在内容目录之外"),
+    "attachment_missing": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "attachments:\n  - {file: 表.pdf, title: 表}\n---\n正文")},
+                           "guides/bad.md:7: 附件「表.pdf」不存在"),
+    "id_number": ({"guides/bad.md": GOOD_NOTICE + "\n联系人身份证号11010519491231002X。\n"},
+                  "guides/bad.md:9: 含有疑似身份证号 1101**********002X"),
+    "duplicate_index_number": ({"guides/a.md": GOOD_NOTICE.replace("---\n正文", "index_number: 2024-00001\n---\n正文"),
+                                "guides/b.md": GOOD_NOTICE.replace("---\n正文", "索引号: 2024-00001\n---\n正文")},
+                               "guides/b.md:6: 索引号 2024-00001 与 guides/a.md 重复"),
+    "malformed_index_number": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "index_number: 2024 第1号\n---\n正文")},
+                               "guides/bad.md:6: 索引号「2024 第1号」格式不对"),
+    "superseded_by_nothing": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "status: 已废止\nsuperseded_by: no-such-notice\n---\n正文")},
+                              "guides/bad.md:7: superseded_by（替代文件）「no-such-notice」找不到对应的公告"),
+    "changes_not_mappings": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "changes: [2024-06-01]\n---\n正文")},
+                             "guides/bad.md:6: changes（修订记录）第 1 项应该写成 {date: 2024-06-01, note: 修改了什么}"),
 }
 
 

@@ -71,7 +71,7 @@ def test_withdrawal_needs_a_reason_and_status_a_known_value(tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         "guides/a.md:6: status 为已撤回时必须写明撤回原因，例如 withdrawal_reason: 内容有误，已重新发布",
-        "guides/b.md:6: status（状态）「作废」无效，可用的值：withdrawn、已撤回",
+        "guides/b.md:6: status（有效性）「作废」无效，可用的值：valid（有效）、amended（已修改）、repealed（已废止）、expired（已失效）、withdrawn（已撤回）",
     ]
 
 

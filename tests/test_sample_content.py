@@ -5,7 +5,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import NOW, ROOT, build
+from generator.pipeline import Options
+from generator.pipeline import build as run_pipeline
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -38,4 +40,24 @@ def test_hidden_sample_notices_are_not_published(sample):
 
 def test_site_feed_has_all_notices_up_to_the_limit(sample):
     entries = ET.parse(sample / "feed.xml").getroot().findall(A + "entry")
-    assert len(entries) == 49  # every published notice; fewer than feed_limit (50)
+    assert len(entries) == 50  # every published notice (50), exactly feed_limit
+
+
+def test_sample_shows_every_disclosure_feature(sample):
+    repealed = (sample / "regulations/religious-venue-financial-supervision-measures/index.html").read_text()
+    assert "本文件已废止" in repealed and "religious-venue-financial-supervision-measures-2025/" in repealed
+    board = (sample / "index.html").read_text()
+    assert "正在公示" in board and "公示期 2026-11-20 至 2026-12-31" in board
+    assert '<span class="pinned">置顶</span>' in board
+    assert "公示期满" in (sample / "results/venue-annual-inspection-2024/index.html").read_text()
+    assert "修订记录" in (sample / "commitments/service-time-limit-commitment/index.html").read_text()
+    assert (sample / "guides/religious-activity-venue-registration/venue-registration-form.pdf").read_bytes().startswith(b"%PDF")
+    for slug, title in (("guide", "政府信息公开指南"), ("request", "依申请公开"), ("contact", "联系我们")):
+        assert f'<a href="{slug}/">{title}</a>' in board
+    assert "已失效" in (sample / "commitments/window-service-standards/index.html").read_text()
+
+
+def test_sample_has_no_provisional_numbers_and_no_real_looking_numbers():
+    report = run_pipeline(Options(content=ROOT / "content", output=ROOT / "unused", check=True), NOW)
+    messages = [w.message for w in report.warnings]
+    assert not [m for m in messages if "临时编号" in m or "手机号码" in m]

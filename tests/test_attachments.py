@@ -1,0 +1,51 @@
+"""附件: copied beside the notice, listed with format and size; never taken from outside the content folder."""
+
+import os
+
+from conftest import GOOD_NOTICE, build, write_site
+from pdfs import tiny_pdf
+
+
+def with_attachments(meta: str) -> str:
+    return GOOD_NOTICE.replace("---\n正文。\n", f"{meta}---\n正文。\n")
+
+
+def test_attachments_are_copied_and_listed(tmp_path):
+    pdf = tiny_pdf(["Application form"])
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": with_attachments("attachments:\n  - {file: files/form.pdf, title: 申请表}\n  - 清单.txt\n"),
+        "guides/files/form.pdf": pdf,
+        "guides/清单.txt": "材料一\n" * 300,
+    })
+    assert build(content, tmp_path / "out") == 0
+    folder = tmp_path / "out/guides/a"
+    assert (folder / "form.pdf").read_bytes() == pdf
+    html = (folder / "index.html").read_text()
+    assert f'<a href="../../guides/a/form.pdf" download>申请表</a>（PDF，{len(pdf)} B）' in html
+    assert '>清单</a>（TXT，2.9 KB）'  # 3,000 bytes in html
+
+
+def test_symlink_leading_outside_is_refused_without_showing_its_content(tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容不可外泄", encoding="utf-8")
+    content = write_site(tmp_path / "c", {"guides/a.md": with_attachments("attachments: [link.txt]\n")})
+    os.symlink(secret, content / "guides/link.txt")
+    assert build(content, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "guides/a.md:6: 附件「link.txt」在内容目录之外" in err and "机密" not in err
+
+
+def test_absolute_path_is_refused(tmp_path, capsys):
+    content = write_site(tmp_path / "c", {"guides/a.md": with_attachments("attachments: [/etc/hostname]\n")})
+    assert build(content, tmp_path / "out") == 1
+    assert "guides/a.md:6: 附件「/etc/hostname」是绝对路径" in capsys.readouterr().err
+
+
+def test_attachment_of_a_draft_is_not_published(tmp_path):
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": GOOD_NOTICE,
+        "guides/b.md": with_attachments("draft: true\nattachments: [b.txt]\n"),
+        "guides/b.txt": "草稿附件",
+    })
+    assert build(content, tmp_path / "out") == 0
+    assert not list((tmp_path / "out").rglob("b.txt"))

@@ -21,6 +21,7 @@ from .feeds import plan_feeds
 from .markup import Converter
 from .output import Staging
 from .render import plan_html, render_page
+from .search import index_site
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -75,8 +76,10 @@ def build(options: Options, now: datetime) -> Report:
                 staging.write(rel, data)
             for rel, source in theme.static.items():
                 staging.copy(rel, source)
+            # The search index reads the staged pages and is swapped in with them.
+            search_files = index_site(staging.path) if config.search else 0
             staging.commit()
-    report.files = len(files) + len(theme.static)
+    report.files = len(files) + len(theme.static) + (search_files if not options.check else 0)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -20,6 +20,7 @@ SITE_YAML = """\
 title: 小站政务公开栏
 agency: 小站测试局
 base_url: https://example.org/xz/
+search: false
 categories:
   - key: guides
     name: 办事指南

@@ -81,3 +81,6 @@ def built_basic(tmp_path: Path, basic_site: Path) -> Path:
     output = tmp_path / "output"
     assert build(basic_site, output) == 0
     return output
+
+
+pytest_plugins = ["browser_kit"]  # the browser fixtures: a served sample site and one headless Chromium

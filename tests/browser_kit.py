@@ -7,6 +7,7 @@ test that fails leaves a screenshot in tests/artifacts/.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -94,7 +95,9 @@ def save_screenshot(driver, name: str) -> Path:
 
 
 def copy_into_docs(shot: Path) -> None:
-    """Keep a copy of a screenshot the README shows."""
+    """Refresh the README's copy of a screenshot when asked, like the golden tree."""
+    if os.environ.get("GONGKAI_UPDATE_SCREENSHOTS") != "1":
+        return
     target = ROOT / "docs" / "screenshots" / shot.name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, target)

@@ -20,7 +20,7 @@ PAGE_TYPES = {
     "category": "results/",
     "category-page-2": "results/page/2/",
     "notice": "guides/religious-activity-venue-registration/",
-    "notice-with-table": "results/minority-students-bonus-points-2025/",
+    "notice-with-table": "documents/2023-annual-information-disclosure-report/",
     "search": "search/?q=" + quote("复印"),
     "404": "no/such/page/",
 }

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -58,8 +59,8 @@ def test_header_box_finds_a_two_character_word_inside_sentences(page, site_url, 
     want = notices_containing(sample_output, word)
     assert len(want) >= 2
     box = page.find_element(By.CSS_SELECTOR, ".site-search input[name=q]")
-    box.send_keys(word)
-    box.submit()
+    box.send_keys(word, Keys.ENTER)
+    WebDriverWait(page, 10).until(lambda d: "/search/" in d.current_url)
     assert page.current_url == site_url + "search/?q=" + quote(word)
     items = results(page)
     assert {i.find_element(By.CSS_SELECTOR, "h2 a").text for i in items} == want

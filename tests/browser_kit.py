@@ -70,7 +70,8 @@ def page(browser, site_url, request):
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     browser.get(site_url)
-    browser.execute_script("window.localStorage.clear()")
+    browser.execute_script("window.localStorage.clear()")  # e.g. a 大字版 choice left by another test
+    browser.refresh()
     yield browser
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

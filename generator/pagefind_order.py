@@ -27,12 +27,12 @@ def canonicalise(bundle: Path) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
         meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = _read(meta_path)
+        meta = read_data(meta_path)
         prefix = language["hash"].rsplit("_", 1)[0]
         filters = []
         for name, old_hash in meta[3]:
             old = bundle / "filter" / f"{old_hash}.pf_filter"
-            filter_name, values = _read(old)
+            filter_name, values = read_data(old)
             data = _write_bytes([filter_name, sorted(values, key=lambda v: v[0])])
             new_hash = f"{prefix}_{hashlib.sha256(data).hexdigest()[:7]}"
             old.unlink()
@@ -48,7 +48,7 @@ def canonicalise(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _read(path: Path) -> Any:
+def read_data(path: Path) -> Any:
     """Decode one gzipped Pagefind data file."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):

@@ -105,12 +105,16 @@ def test_print_button_prints(page, site_url):
     assert page.execute_script("return window.gongkaiPrinted") == 1
 
 
-@pytest.mark.parametrize("width", [375, 640])  # a phone, and a 1280 px screen at 200% zoom
+# A phone, a 1280 px screen at 200% zoom, and a phone in 大字版.
+@pytest.mark.parametrize("width, large", [(375, False), (640, False), (375, True)])
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_narrow_screens_never_scroll_sideways(page, site_url, name, width):
+def test_narrow_screens_never_scroll_sideways(page, site_url, name, width, large):
     page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width == 375})
+    if large:
+        page.execute_script("window.localStorage.setItem('gongkai-large-print', '1')")
     page.get(site_url + PAGE_TYPES[name])
+    assert page.execute_script("return document.documentElement.classList.contains('large-print')") == large
     assert page.execute_script("return document.documentElement.scrollWidth") <= width
     # Reading text is at least 16 px: every element with text of its own.
     smallest = page.execute_script(

@@ -12,13 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .errors import BuildFailed, Diagnostic
 from .pagefind_order import canonicalise
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
-
-
-class SearchIndexFailed(RuntimeError):
-    """Pagefind did not finish; the staging folder is dropped and the old site stays."""
 
 
 def index_site(site: Path) -> int:
@@ -27,7 +24,10 @@ def index_site(site: Path) -> int:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        raise SearchIndexFailed(f"Pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+        # Raised inside the staging block: the half-built site is dropped and the old one stays.
+        detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["无输出"]
+        raise BuildFailed([Diagnostic("site.yaml", 1, f"生成搜索索引失败（Pagefind：{detail[0]}）；请重新运行 make build "
+                                      "安装 requirements.txt 中的 pagefind[extended]，或在 site.yaml 中设置 search: false")])
     canonicalise(site / BUNDLE)  # Pagefind's own output differs from run to run
     return _count_files(site) - before
 

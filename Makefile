@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# axe-core and the Nu HTML checker, for the browser tests
+NODE_MODULES := node_modules/.package-lock.json
 
 .PHONY: build test serve check bench bench-serve clean
 
@@ -12,7 +14,7 @@ build: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/python build.py --check
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python -m pytest
 
 serve: $(INSTALLED)
@@ -27,5 +29,10 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Exactly the versions in package-lock.json; no install scripts (the jar ships in the package).
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) output .pytest_cache
+	rm -rf $(VENV) output .pytest_cache node_modules tests/artifacts

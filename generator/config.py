@@ -50,6 +50,7 @@ class SiteConfig:
     index_pattern: str | None = None  # None: {agency_code}/{year}-{serial:05d}, or {year}-{serial:05d}
     site_id_code: str = ""  # 网站标识码, for the SiteIDCode meta tag
     holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
+    search: bool = True  # build the full-text index; test sites that never search switch it off to save time
 
     @property
     def tz(self) -> ZoneInfo:
@@ -69,7 +70,8 @@ class SiteConfig:
 TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
              "site_id_code", "holidays"}
 INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100)}
-KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | {"categories"}
+BOOL_KEYS = {"search"}
+KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 
 
@@ -120,6 +122,11 @@ def _check(doc: YamlDoc) -> SiteConfig:
                 report((key,), f"配置项 {key} 应该是 {low} 到 {high} 之间的整数，现在是「{raw}」")
             else:
                 values[key] = int(raw)
+    for key in sorted(BOOL_KEYS & set(data)):
+        if data[key] not in ("true", "false"):
+            report((key,), f"配置项 {key} 应该是 true 或 false，现在是「{data[key]}」")
+        else:
+            values[key] = data[key] == "true"
     if "base_url" in values:
         url = urlsplit(values["base_url"])
         if url.scheme not in ("http", "https") or not url.netloc:

@@ -24,7 +24,7 @@ def plan_feeds(config: SiteConfig, notices: list[NoticeView], by_category: dict[
         title = f"{category.name} - {config.title}"
         context = _feed(title, category_page_url(category.key, 1), items, category.description or title)
         pages.append(Page(f"{category.key}/feed.xml", "atom.xml", context))
-    sitemap = [p for p in html_pages if p.path != "404.html"]
+    sitemap = [p for p in html_pages if p.path not in ("404.html", "search/index.html")]  # no content of their own
     pages.append(Page("sitemap.xml", "sitemap.xml", {"entries": [_sitemap_entry(p) for p in sitemap]}))
     pages.append(Page("robots.txt", "robots.txt"))
     return pages

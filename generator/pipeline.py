@@ -30,6 +30,7 @@ from .output import Staging
 from .precompress import precompress
 from .redirects import plan_removals, redirect_lines, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
+from .search import index_site
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -107,13 +108,12 @@ def build(options: Options, now: datetime) -> Report:
     if options.check:
         with tempfile.TemporaryDirectory() as scratch:
             site = Path(scratch) / "site"
-            write_site(site, files, copies, options)
+            report.files += write_site(site, files, copies, options, config.search)
             _raise_broken_links(site, config, collection)
     else:
-        write_site(options.output, files, copies, options)
+        report.files += write_site(options.output, files, copies, options, config.search)
         if options.manifest is not None:  # CI keeps this copy between builds, beside the site
             _write_atomically(options.manifest, manifest_bytes(published))
-    report.files = len(files) + len(copies)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -173,16 +173,19 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime,
 
 
 def write_site(output: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-               options: Options) -> None:
-    """Stage every file, precompress if asked, and swap the result in for `output`."""
+               options: Options, search: bool) -> int:
+    """Stage every file, index and precompress, swap the result in for `output`; count the files."""
     with Staging(output) as staging:
         for rel, data in files:
             staging.write(rel, data)
         for rel, source in copies:  # theme files and attachments
             staging.copy(rel, source)
+        # The search index reads the staged pages and is swapped in with them.
+        search_files = index_site(staging.path) if search else 0
         if options.precompress:
             precompress(staging.path)  # before the swap, so the site never goes live half-compressed
         staging.commit()
+    return len(files) + len(copies) + search_files
 
 
 def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:

@@ -70,6 +70,9 @@ def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[s
                 "newer": items[index - 1] if index > 0 else None,
                 "older": items[index + 1] if index + 1 < len(items) else None,
             }))
+    # The search page's year filter offers only years that have notices.
+    years = sorted({n.date[:4] for n in notices}, reverse=True)
+    pages.append(Page(page_path("search/"), "search.html", {"years": years}))
     pages.append(Page("404.html", "404.html"))
     return pages
 

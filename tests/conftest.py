@@ -20,6 +20,7 @@ SITE_YAML = """\
 title: 小站政务公开栏
 agency: 小站测试局
 base_url: https://example.org/xz/
+search: false
 categories:
   - key: guides
     name: 办事指南
@@ -80,3 +81,6 @@ def built_basic(tmp_path: Path, basic_site: Path) -> Path:
     output = tmp_path / "output"
     assert build(basic_site, output) == 0
     return output
+
+
+pytest_plugins = ["browser_kit"]  # the browser fixtures: a served sample site and one headless Chromium

@@ -25,9 +25,17 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
     with pytest.raises(BuildFailed) as caught:
         load(tmp_path, text)
     lines = {d.line: d.message for d in caught.value.diagnostics}
-    assert "未知的配置项 per_pgae" in lines[9]
-    assert "per_page" in lines[10] and "整数" in lines[10]
-    assert "Mars/Base" in lines[11]
+    assert "未知的配置项 per_pgae" in lines[10]
+    assert "per_page" in lines[11] and "整数" in lines[11]
+    assert "Mars/Base" in lines[12]
+
+
+def test_search_is_on_unless_switched_off(tmp_path):
+    assert load(tmp_path, SITE_YAML.replace("search: false\n", "")).search is True
+    assert load(tmp_path, SITE_YAML).search is False
+    with pytest.raises(BuildFailed) as caught:
+        load(tmp_path, SITE_YAML.replace("search: false", "search: 关"))
+    assert [(d.line, "true 或 false" in d.message) for d in caught.value.diagnostics] == [(4, True)]
 
 
 def test_categories_need_ascii_keys_and_unique_names(tmp_path):

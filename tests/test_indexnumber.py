@@ -50,7 +50,7 @@ def test_pattern_without_agency_code_and_custom_pattern(tmp_path):
 def test_bad_pattern_is_a_config_error(tmp_path, capsys):
     content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE}, SITE_YAML + "index_pattern: '{year}-{number}'\n")
     assert build(content, tmp_path / "out") == 1
-    assert "site.yaml:9: index_pattern 必须含 {year} 和 {serial}" in capsys.readouterr().err
+    assert "site.yaml:10: index_pattern 必须含 {year} 和 {serial}" in capsys.readouterr().err
 
 
 def test_assign_index_fixes_numbers_against_back_dated_notices(tmp_path, capsys):

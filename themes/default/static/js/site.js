@@ -5,4 +5,24 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+
+  // Without JavaScript the header search leads to the catalogue; with it, to full-text search.
+  document.querySelectorAll("form[data-search-action]").forEach(function (form) {
+    form.setAttribute("action", form.getAttribute("data-search-action"));
+  });
+
+  // 大字版: larger text and higher contrast, remembered across pages (prefs.js applies it early).
+  var root = document.documentElement;
+  document.querySelectorAll("[data-large-print]").forEach(function (button) {
+    button.hidden = false;
+    button.setAttribute("aria-pressed", String(root.classList.contains("large-print")));
+    button.addEventListener("click", function () {
+      var on = root.classList.toggle("large-print");
+      button.setAttribute("aria-pressed", String(on));
+      try {
+        if (on) { window.localStorage.setItem("gongkai-large-print", "1"); }
+        else { window.localStorage.removeItem("gongkai-large-print"); }
+      } catch (e) { /* storage blocked: the choice lasts for this page only */ }
+    });
+  });
 })();

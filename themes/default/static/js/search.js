@@ -1,0 +1,102 @@
+// Search page: query the Pagefind index built into the site, entirely in the browser.
+// Without JavaScript the page's <noscript> part points readers to the category lists.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-search-bundle]");
+  if (!form) { return; }
+  var status = document.querySelector("[data-search-status]");
+  var list = document.querySelector("[data-search-results]");
+  var PAGE = 20;
+  var engine = null;
+
+  function load() {
+    // The bundle lives at the site root; resolve it from this page so any sub-path works.
+    if (!engine) {
+      var bundle = new URL(form.getAttribute("data-search-bundle"), document.baseURI).href;
+      var root = new URL(form.getAttribute("data-site-root"), document.baseURI).pathname;
+      engine = import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ baseUrl: root, excerptLength: 40 }).then(function () { return pagefind; });
+      });
+    }
+    return engine;
+  }
+
+  // Keep only the text and Pagefind's <mark> highlights of an excerpt.
+  function excerptNodes(html, target) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    holder.content.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        target.appendChild(mark);
+      } else {
+        target.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+  }
+
+  function show(item) {
+    var li = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = item.url;
+    link.textContent = item.meta.title || item.url;
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var meta = document.createElement("p");
+    meta.className = "search-result-meta";
+    var category = (item.filters.category || []).join("、");
+    meta.textContent = [item.meta.date ? item.meta.date.slice(0, 10) : "", category].filter(Boolean).join(" · ");
+    li.appendChild(meta);
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-result-excerpt";
+    excerptNodes(item.excerpt || "", excerpt);
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  function run() {
+    var params = new URLSearchParams(window.location.search);
+    var q = (params.get("q") || "").trim();
+    var filters = {};
+    ["category", "year"].forEach(function (name) {
+      var value = params.get(name) || "";
+      form.elements[name].value = value;
+      if (value) { filters[name] = value; }
+    });
+    form.elements.q.value = q;
+    list.replaceChildren();
+    if (!q && !Object.keys(filters).length) {
+      status.textContent = "请输入关键词，或选择分类、年份。";
+      return;
+    }
+    status.textContent = "正在搜索……";
+    load().then(function (pagefind) {
+      return pagefind.search(q || null, { filters: filters });
+    }).then(function (search) {
+      var shown = search.results.slice(0, PAGE);
+      return Promise.all(shown.map(function (r) { return r.data(); })).then(function (items) {
+        items.forEach(function (item) { list.appendChild(show(item)); });
+        var total = search.results.length;
+        status.textContent = total === 0 ? "没有找到相关公告，请换一个关键词或放宽筛选条件。"
+          : "找到 " + total + " 条公告" + (total > PAGE ? "，显示前 " + PAGE + " 条" : "") + "。";
+      });
+    }).catch(function () {
+      status.textContent = "搜索暂时无法使用，请从栏目列表中查找公告。";
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var params = new URLSearchParams();
+    ["q", "category", "year"].forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      if (value) { params.set(name, value); }
+    });
+    window.history.pushState(null, "", "?" + params.toString());
+    run();
+  });
+  window.addEventListener("popstate", run);
+  run();
+})();

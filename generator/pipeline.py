@@ -57,7 +57,7 @@ def build(options: Options, now: datetime) -> Report:
     config = load_config(options.content)
     theme = load_theme(theme_dir(options, config))
     # 2. Read and validate every notice, reporting all problems of all files together.
-    sources, problems = read_sources(options.content)
+    sources, problems = read_sources(options.content, config.max_notice_kb)
     notices, invalid = validate_all(sources, config)
     problems += invalid
     if errors_in(problems):

@@ -17,6 +17,7 @@ from pathlib import Path
 from .collect import collect
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostic, errors_in
+from .faults import pause_at
 from .feeds import plan_feeds
 from .markup import Converter
 from .output import Staging
@@ -109,6 +110,7 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> 
     for page in pages:
         try:
             files.append((page.path, render_page(page, theme, common, config)))
+            pause_at("render")
         except BuildFailed as exc:
             problems.extend(exc.diagnostics)
             break  # one broken template breaks every page; once is enough to say so

@@ -68,6 +68,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep Hypothesis's cache inside pytest's own cache folder rather than a new folder in the project."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(config.cache.mkdir("hypothesis"))
+
+
 @pytest.fixture
 def basic_site(tmp_path: Path) -> Path:
     """A copy of the small fixture site, safe to modify."""

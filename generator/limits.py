@@ -21,6 +21,15 @@ MAX_BODY_NESTING = 50
 MAX_YAML_NESTING = 20
 MAX_ATTACHMENTS = 50  # for the attachments field: more files belong in a catalogue, not one notice
 
+
+
+def attachments_problem(count: int) -> str | None:
+    """Say what is wrong with a notice carrying `count` attachments, or None when it is within the limit."""
+    if count <= MAX_ATTACHMENTS:
+        return None
+    return f"有 {count} 个附件，超过了 {MAX_ATTACHMENTS} 个的上限：请合并为压缩包，或拆分为几篇公告"
+
+
 _QUOTE_PREFIX = re.compile(r"[ \t>]*")
 _YAML_SEQUENCE = re.compile(r"(?:[-?][ \t]+)+")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.limits import MAX_ATTACHMENTS, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
+from generator.limits import MAX_ATTACHMENTS, attachments_problem, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
 from generator.markup import Converter
 
 HEAD = "---\ntitle: 公告\ncategory: guides\ndate: 2024-05-15\nresponsible: 张三\n---\n"
@@ -82,5 +82,7 @@ def test_a_title_over_200_characters_is_refused(tmp_path, capsys):
     assert lines == ["a.md:2: title（标题）有 201 个字，超过了 200 字的上限，请缩短"]
 
 
-def test_the_attachment_limit_is_fifty():
-    assert MAX_ATTACHMENTS == 50
+def test_more_than_fifty_attachments_are_refused_with_the_fix():
+    # The attachments field arrives separately; the validator reports this message at the field's line.
+    assert attachments_problem(MAX_ATTACHMENTS) is None
+    assert attachments_problem(51) == "有 51 个附件，超过了 50 个的上限：请合并为压缩包，或拆分为几篇公告"

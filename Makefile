@@ -18,6 +18,9 @@ test: $(INSTALLED)
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve
 
+bench: $(INSTALLED)
+	$(BIN)/python bench/memory.py
+
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

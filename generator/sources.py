@@ -173,13 +173,15 @@ def read_notice(path: Path, rel: str, max_kb: int) -> tuple[bytes, Diagnostic | 
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             return b"", Diagnostic(rel, 1, "这不是普通文件（可能是管道或设备），无法作为公告读取，请删除它")
-        if info.st_size > max_kb * 1024:
-            return b"", Diagnostic(
-                rel, 1,
-                f"文件有 {info.st_size / 1024 / 1024:.1f} MB，超过了 {max_kb / 1024:g} MB 的上限："
-                "大文件请作为附件发布，或在 site.yaml 中调高 max_notice_kb",
-            )
         try:
-            return handle.read(max_kb * 1024 + 1), None
+            data = handle.read() if info.st_size <= max_kb * 1024 else b""
         except OSError as exc:
             return b"", Diagnostic(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限")
+    size = max(info.st_size, len(data))  # a file may grow between fstat and read
+    if size > max_kb * 1024:
+        return b"", Diagnostic(
+            rel, 1,
+            f"文件有 {size / 1024 / 1024:.1f} MB，超过了 {max_kb / 1024:g} MB 的上限："
+            "大文件请作为附件发布，或在 site.yaml 中调高 max_notice_kb",
+        )
+    return data, None

@@ -8,6 +8,7 @@ memory with a ten-notice build, so a change that keeps far more per notice
 
 from __future__ import annotations
 
+import re
 import sys
 
 from conftest import ROOT
@@ -27,3 +28,17 @@ def test_peak_memory_grows_no_more_than_the_budget_per_notice(tmp_path):
     assert code == 0
     assert sum(1 for _ in (tmp_path / "out-large").rglob("index.html")) > 2000  # it really built them all
     assert large_rss - small_rss <= 2000 * BUDGET_PER_NOTICE_MB, (small_rss, large_rss)
+
+
+def test_index_pages_stay_small_however_long_the_category(tmp_path):
+    """Each index page links a window of pages, not all of them: output and memory grow linearly."""
+    from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
+
+    notices = {f"n{i:02d}.md": GOOD_NOTICE.replace("合格的公告", f"公告{i}") for i in range(30)}
+    content = write_site(tmp_path / "content", notices, SITE_YAML + "per_page: 1\n")
+    assert build(content, tmp_path / "output") == 0
+    page = (tmp_path / "output" / "guides" / "page" / "15" / "index.html").read_text(encoding="utf-8")
+    pager = page.split('aria-label="分页"', 1)[1].split("</nav>", 1)[0]
+    numbers = [int(n) for n in re.findall(r">(\d+)</(?:a|span)>", pager)]
+    assert numbers == [1, 13, 14, 15, 16, 17, 30]
+    assert pager.count("…") == 2

@@ -16,9 +16,9 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 from memory import make_content, measure  # noqa: E402
 
-# Measured: about 9 KB per notice at 5,000 and 14 KB at 20,000 (peak RSS, see
-# bench/README.md); 40 KB leaves room for allocator noise, not for a leak.
-BUDGET_PER_NOTICE_MB = 40 / 1024
+# Measured: about 8 KB per notice at 2,000, 5,000 and 100,000 (peak RSS, see
+# bench/README.md); 20 KB leaves room for allocator noise, not for a leak.
+BUDGET_PER_NOTICE_MB = 20 / 1024
 
 
 def test_peak_memory_grows_no_more_than_the_budget_per_notice(tmp_path):

@@ -20,6 +20,9 @@ test: $(INSTALLED) $(NODE_MODULES)
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve
 
+bench: $(INSTALLED)
+	$(BIN)/python bench/memory.py
+
 # Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
 bench-serve: $(INSTALLED)
 	$(BIN)/python bench/serve.py

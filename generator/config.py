@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Diagnostic
+from .limits import DEFAULT_MAX_NOTICE_KB
 from .sources import decode
 from .yamltree import YamlDoc, YamlProblem, parse_yaml
 
@@ -51,6 +52,7 @@ class SiteConfig:
     site_id_code: str = ""  # 网站标识码, for the SiteIDCode meta tag
     holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
     search: bool = True  # build the full-text index; test sites that never search switch it off to save time
+    max_notice_kb: int = DEFAULT_MAX_NOTICE_KB  # a larger notice file is refused (5 MB)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -69,7 +71,7 @@ class SiteConfig:
 
 TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
              "site_id_code", "holidays"}
-INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100)}
+INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024)}
 BOOL_KEYS = {"search"}
 KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
@@ -78,6 +80,8 @@ REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 def load_config(content_dir: Path) -> SiteConfig:
     """Read and check `site.yaml`; raise `BuildFailed` with every problem found."""
     path = content_dir / CONFIG_NAME
+    if path.is_symlink() and content_dir.resolve() not in path.resolve().parents:
+        raise BuildFailed([Diagnostic(CONFIG_NAME, 1, "site.yaml 是指向内容目录之外的符号链接，请把配置文件本身放进内容目录")])
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -89,7 +93,15 @@ def load_config(content_dir: Path) -> SiteConfig:
         doc = parse_yaml(text)
     except YamlProblem as exc:
         raise BuildFailed([Diagnostic(CONFIG_NAME, exc.line + 1, exc.message)]) from None
-    return _check(doc)
+    config = _check(doc)
+    if config.theme:
+        theme = (content_dir / config.theme).resolve()
+        if content_dir.resolve() not in theme.parents:
+            raise BuildFailed([Diagnostic(
+                CONFIG_NAME, doc.line(("theme",)) + 1,
+                f"theme「{config.theme}」在内容目录之外：主题目录必须放在内容目录里，例如 theme: mytheme",
+            )])
+    return config
 
 
 def _check(doc: YamlDoc) -> SiteConfig:

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from .errors import UsageError
+from .faults import pause_at
 
 MARKER = ".gongkai-output"  # says "gongkai made this folder and may replace it"
 STAGING_SUFFIX = ".gongkai-staging"
@@ -64,6 +65,7 @@ class Staging:
             raise ValueError(f"output path escapes the site: {rel}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        pause_at("write")
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a static file into the staging folder."""
@@ -71,12 +73,14 @@ class Staging:
 
     def commit(self) -> None:
         """Put the staged site in place of the output in one step, then drop the old one."""
+        pause_at("swap")
         if self.output.exists():
             if not _exchange(self.path, self.output):
                 os.rename(self.output, self.retired)
                 os.rename(self.path, self.output)
                 _remove_ours(self.retired)
                 return
+            pause_at("swapped")
             _remove_ours(self.path)  # now holds the previous site
         else:
             os.rename(self.path, self.output)

@@ -22,6 +22,7 @@ from .collect import collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
+from .faults import pause_at
 from .feeds import plan_feeds
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
@@ -71,7 +72,7 @@ def build(options: Options, now: datetime) -> Report:
     config = load_config(options.content)
     theme = load_theme(theme_dir(options, config))
     # 2. Read and validate every notice, reporting all problems of all files together.
-    sources, problems = read_sources(options.content)
+    sources, problems = read_sources(options.content, config.max_notice_kb)
     notices, invalid = validate_all(sources, config)
     problems += invalid
     disclosure, found = check_all(notices, config, options.content)
@@ -164,6 +165,7 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime,
     for page in pages:
         try:
             files.append((page.path, render_page(page, theme, common, config)))
+            pause_at("render")
         except BuildFailed as exc:
             problems.extend(exc.diagnostics)
             break  # one broken template breaks every page; once is enough to say so

@@ -89,8 +89,23 @@ def _pager(key: str, number: int, total: int) -> dict[str, Any]:
         "total": total,
         "previous": category_page_url(key, number - 1) if number > 1 else None,
         "next": category_page_url(key, number + 1) if number < total else None,
-        "pages": [(n, category_page_url(key, n)) for n in range(1, total + 1)],
+        "pages": [(n, category_page_url(key, n) if n else None) for n in _pager_window(number, total)],
     }
+
+
+def _pager_window(number: int, total: int, reach: int = 2) -> list[int | None]:
+    """Pick the page numbers a pager shows: first, last and `reach` either side; None marks a gap.
+
+    Listing every page made each index page grow with the category, so a
+    category of 50,000 notices wrote 2,500 pages of 2,500 links each.
+    """
+    shown = sorted({1, total, *range(max(1, number - reach), min(total, number + reach) + 1)})
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - window[-1] > 1:
+            window.append(None)
+        window.append(n)
+    return window
 
 
 def render_page(page: Page, theme: Theme, common: dict[str, Any], config: SiteConfig) -> bytes:

@@ -7,6 +7,7 @@ the line of every front-matter key, so later stages can point at it.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import Diagnostic
+from .limits import DEFAULT_MAX_NOTICE_KB, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING, yaml_nesting
 from .yamltree import YamlProblem, parse_yaml
 
 BOUNDARY = YAMLHandler.FM_BOUNDARY  # `---` on a line of its own, as python-frontmatter reads it
@@ -39,15 +41,39 @@ class Source:
 
 def find_notice_files(content_dir: Path) -> list[Path]:
     """List every `*.md` below the content folder in a stable, sorted order."""
-    found = []
+    return walk_content(content_dir)[0]
+
+
+def walk_content(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """List the notice files, refusing symbolic links that lead out of the content folder.
+
+    A pull request may add a link such as `leak.md -> /etc/passwd` or a linked
+    folder; following it would publish a file nobody reviewed.
+    """
+    found, problems = [], []
+    root_real = content_dir.resolve()
     for root, dirs, files in os.walk(content_dir):
         rel_root = Path(root).relative_to(content_dir)
         dirs[:] = sorted(
             d for d in dirs
             if not d.startswith(".") and not (rel_root == Path(".") and d in SKIPPED_DIRS)
         )
-        found.extend(Path(root) / f for f in files if f.endswith(".md") and not f.startswith("."))
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+        notices = [f for f in files if f.endswith(".md") and not f.startswith(".")]
+        for name, is_notice in [*((d, False) for d in dirs), *((f, True) for f in notices)]:
+            path = Path(root) / name
+            if path.is_symlink() and not _inside(path.resolve(), root_real):
+                problems.append(Diagnostic(
+                    path.relative_to(content_dir).as_posix(), 1,
+                    "这是指向内容目录之外的符号链接，不会被读取：请把文件本身放进内容目录",
+                ))
+            elif is_notice:
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix()), sorted(problems)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Say whether a resolved path is the folder or below it."""
+    return path == folder or folder in path.parents
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
@@ -90,6 +116,18 @@ def parse_source(data: bytes, rel: str) -> tuple[Source | None, list[Diagnostic]
     if isinstance(parts, Diagnostic):
         return None, [parts]
     fm_text, fm_line, body, body_line = parts
+    size = len(fm_text.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        return None, [Diagnostic(
+            rel, fm_line,
+            f"front matter 有 {size // 1024} KB，超过了 {MAX_FRONT_MATTER_BYTES // 1024} KB 的上限：长内容请写在正文里",
+        )]
+    depth, depth_line = yaml_nesting(fm_text)
+    if depth > MAX_YAML_NESTING:
+        return None, [Diagnostic(
+            rel, fm_line + depth_line,
+            f"front matter 嵌套过深（{depth} 层，上限 {MAX_YAML_NESTING} 层）：字段值应是文字或简单的列表",
+        )]
     try:
         doc = parse_yaml(fm_text)
     except YamlProblem as exc:
@@ -107,18 +145,43 @@ def parse_source(data: bytes, rel: str) -> tuple[Source | None, list[Diagnostic]
     return Source(rel, doc.data, key_lines, body, body_line, nested), diagnostics
 
 
-def read_sources(content_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
+def read_sources(content_dir: Path, max_kb: int = DEFAULT_MAX_NOTICE_KB) -> tuple[list[Source], list[Diagnostic]]:
     """Read and split every notice file; collect every problem rather than stop at one."""
-    sources, diagnostics = [], []
-    for path in find_notice_files(content_dir):
+    sources = []
+    paths, diagnostics = walk_content(content_dir)
+    for path in paths:
         rel = path.relative_to(content_dir).as_posix()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            diagnostics.append(Diagnostic(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限"))
+        data, problem = read_notice(path, rel, max_kb)
+        if problem:
+            diagnostics.append(problem)
             continue
         source, problems = parse_source(data, rel)
         diagnostics.extend(problems)
         if source:
             sources.append(source)
     return sources, diagnostics
+
+
+def read_notice(path: Path, rel: str, max_kb: int) -> tuple[bytes, Diagnostic | None]:
+    """Read one notice file, refusing what is not a regular file or is too large to be a notice."""
+    try:
+        # O_NONBLOCK: a FIFO named *.md must not hang the build before fstat can refuse it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return b"", Diagnostic(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return b"", Diagnostic(rel, 1, "这不是普通文件（可能是管道或设备），无法作为公告读取，请删除它")
+        try:
+            data = handle.read() if info.st_size <= max_kb * 1024 else b""
+        except OSError as exc:
+            return b"", Diagnostic(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限")
+    size = max(info.st_size, len(data))  # a file may grow between fstat and read
+    if size > max_kb * 1024:
+        return b"", Diagnostic(
+            rel, 1,
+            f"文件有 {size / 1024 / 1024:.1f} MB，超过了 {max_kb / 1024:g} MB 的上限："
+            "大文件请作为附件发布，或在 site.yaml 中调高 max_notice_kb",
+        )
+    return data, None

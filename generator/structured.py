@@ -10,6 +10,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .dates import DateProblem, parse_stamp
+from .limits import attachments_problem
 from .model import AttachmentRef, Change
 
 
@@ -46,6 +47,8 @@ def read_attachments(raw: Any, config: SiteConfig, line_of) -> tuple[AttachmentR
     """Read the list of attachment files, each a path or `{file, title}`."""
     if not isinstance(raw, list):
         raise ValueError("应该是列表，例如 [附件1.pdf, {file: 申请表.docx, title: 申请表}]")
+    if too_many := attachments_problem(len(raw)):
+        raise ValueError(too_many)
     result = []
     for index, item in enumerate(raw):
         file, title = (item, None) if isinstance(item, str) else (

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .errors import BuildFailed, Diagnostic
+
 # Installed with pip, the theme sits inside the package; in a source tree, beside it.
 DEFAULT_THEME = next(p for p in (Path(__file__).resolve().parent / "_themes" / "default",
                                  Path(__file__).resolve().parent.parent / "themes" / "default") if p.is_dir())
@@ -31,6 +33,8 @@ class Theme:
 def load_theme(user_dir: Path | None = None, default_dir: Path = DEFAULT_THEME) -> Theme:
     """Layer a user theme over the default one."""
     layers = [d for d in (user_dir, default_dir) if d is not None]
+    if user_dir is not None:
+        _refuse_outside_links(user_dir)
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in layers]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
@@ -51,6 +55,26 @@ def load_theme(user_dir: Path | None = None, default_dir: Path = DEFAULT_THEME) 
         assets[logical] = f"static/{out}"
         static[f"static/{out}"] = path
     return Theme(env, static, assets)
+
+
+def _refuse_outside_links(layer: Path) -> None:
+    """Fail on any link in a user theme that leads out of it.
+
+    A linked template or static file would render or copy a file nobody
+    reviewed (say, a server key) into the public site.
+    """
+    real = layer.resolve()
+    problems = []
+    for folder, dirs, files in os.walk(layer):
+        for name in sorted([*dirs, *files]):
+            path = Path(folder) / name
+            if path.is_symlink() and real not in path.resolve().parents:
+                problems.append(Diagnostic(
+                    f"{layer.name}/{path.relative_to(layer).as_posix()}", 1,
+                    "主题中的这个文件是指向主题目录之外的符号链接，不会被使用：请把文件本身放进主题目录",
+                ))
+    if problems:
+        raise BuildFailed(problems)
 
 
 def _static_files(root: Path) -> dict[str, Path]:

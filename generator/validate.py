@@ -13,6 +13,7 @@ from typing import Any
 from .config import SiteConfig
 from .dates import DateProblem, parse_stamp
 from .errors import Diagnostic
+from .limits import MAX_BODY_NESTING, body_nesting
 from .model import Notice
 from .schema import ALIASES, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS, WITHDRAWN
 from .sources import Source
@@ -103,6 +104,12 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     title = values["title"]
     if title and len(title) > MAX_TITLE:
         report(where("title"), f"title（标题）有 {len(title)} 个字，超过了 {MAX_TITLE} 字的上限，请缩短")
+    depth, depth_line = body_nesting(source.body)
+    if depth > MAX_BODY_NESTING:
+        problems.append(Diagnostic(
+            rel, source.body_line + depth_line,
+            f"正文嵌套过深（{depth} 层引用或缩进，上限 {MAX_BODY_NESTING} 层），无法排版：请减少 > 引用或列表缩进的层数",
+        ))
     date, updated = values["date"], values["updated"]
     if date and updated and updated.moment < date.moment:
         report(where("updated"), "updated（更新日期）早于发布日期，请检查")

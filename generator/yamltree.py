@@ -57,8 +57,12 @@ def parse_yaml(text: str) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line if mark else 0
         raise YamlProblem(line, _describe_yaml_error(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as a control character
+        line = text.count("\n", 0, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlProblem(line, f"含有 YAML 不允许的不可见字符（U+{code:04X}），请删除它") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(0, f"YAML 无法解析：{exc}") from None
+        raise YamlProblem(0, f"YAML 无法解析：{' '.join(str(exc).split())}") from None
     doc = YamlDoc(data=None)
     if node is not None:
         doc.data = _walk(node, (), doc, set())

@@ -69,6 +69,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep Hypothesis's cache inside pytest's own cache folder rather than a new folder in the project."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:
+        set_hypothesis_home_dir(cache.mkdir("hypothesis"))
+
+
 @pytest.fixture
 def basic_site(tmp_path: Path) -> Path:
     """A copy of the small fixture site, safe to modify."""

@@ -1,0 +1,84 @@
+"""Crash safety: a build killed with SIGKILL at any point leaves the previous site whole.
+
+The build runs as a real process and is held at a named point through the
+GONGKAI_TEST_PAUSE hook, then killed without any chance to clean up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GOOD_NOTICE, ROOT, run_cli, snapshot, write_site
+
+OLD = {f"n{i}.md": GOOD_NOTICE.replace("合格的公告", f"旧公告{i}") for i in range(30)}
+NEW = {**OLD, "n0.md": GOOD_NOTICE.replace("合格的公告", "改过的公告"), "extra.md": GOOD_NOTICE.replace("合格的公告", "新公告")}
+
+
+def leftovers(output):
+    """Everything beside the output folder that a build made and did not clear away."""
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(output.name + "."))
+
+
+def killed_build(content, output, point: str) -> None:
+    """Start a build, wait until it reaches `point`, then SIGKILL it."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--output", str(output)],
+        env={**os.environ, "GONGKAI_TEST_PAUSE": point}, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    try:
+        line = process.stderr.readline()
+        assert line.strip() == f"gongkai: paused at {point}", line
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+@pytest.fixture
+def sites(tmp_path):
+    """An output built from the old content, the new content, and the site the new content should give."""
+    old = write_site(tmp_path / "old", OLD)
+    new = write_site(tmp_path / "new", NEW)
+    output, expected = tmp_path / "site" / "output", tmp_path / "expected"
+    assert run_cli("--content", str(old), "--output", str(output)).returncode == 0
+    assert run_cli("--content", str(new), "--output", str(expected)).returncode == 0
+    return new, output, snapshot(output), snapshot(expected)
+
+
+@pytest.mark.parametrize("point", ["render", "write", "swap"])
+def test_a_build_killed_before_the_swap_leaves_the_previous_site_whole(sites, point):
+    new, output, before, expected = sites
+    killed_build(new, output, point)
+    assert snapshot(output) == before
+    # the kill really struck mid-build: a half or full staging folder is left behind (none while rendering)
+    assert leftovers(output) == ([] if point == "render" else ["output.gongkai-staging"])
+    assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
+    assert snapshot(output) == expected
+    assert leftovers(output) == []
+
+
+def test_a_build_killed_right_after_the_swap_leaves_the_new_site_whole(sites):
+    new, output, _before, expected = sites
+    killed_build(new, output, "swapped")
+    assert snapshot(output) == expected  # the swap is one rename: the new site is already complete
+    assert leftovers(output) == ["output.gongkai-staging"]  # now holding the previous site
+    assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
+    assert snapshot(output) == expected
+    assert leftovers(output) == []
+
+
+def test_a_killed_first_build_leaves_no_half_site_and_the_next_build_succeeds(tmp_path):
+    content = write_site(tmp_path / "content", NEW)
+    output = tmp_path / "site" / "output"
+    killed_build(content, output, "write")
+    assert not output.exists()
+    assert run_cli("--content", str(content), "--output", str(output)).returncode == 0
+    assert (output / "index.html").is_file()
+    assert leftovers(output) == []

@@ -42,6 +42,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", type=Path, default=None, help="自定义主题目录，覆盖默认主题的同名文件")
     p.add_argument("--drafts", action="store_true", help="本地预览：包含草稿，并在页面上标明")
     p.add_argument("--future", action="store_true", help="本地预览：包含未到发布时间的公告，并在页面上标明")
+    p.add_argument("--cache", type=Path, default=None, help="构建缓存目录（默认为输出目录旁的 .gongkai-cache/，可随时删除）")
+    p.add_argument("--no-cache", dest="use_cache", action="store_false", help="不读也不写构建缓存，全部重新生成")
+    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：网站较大时使用全部 CPU 核心）")
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -50,10 +53,13 @@ def options_from(args: argparse.Namespace) -> Options:
         raise UsageError(f"内容目录 {args.content} 不存在")
     if args.theme is not None and not (args.theme / "templates").is_dir() and not (args.theme / "static").is_dir():
         raise UsageError(f"主题目录 {args.theme} 中没有 templates/ 或 static/")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 必须是正整数")
     if not args.check:
         check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
     return Options(content=args.content, output=args.output, theme=args.theme,
-                   check=args.check, drafts=args.drafts, future=args.future)
+                   check=args.check, drafts=args.drafts, future=args.future,
+                   cache=args.cache, use_cache=args.use_cache, jobs=args.jobs)
 
 
 def summary(report: Report, check: bool) -> str:

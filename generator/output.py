@@ -59,11 +59,23 @@ class Staging:
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
+        self._target(rel).write_bytes(data)
+
+    def _target(self, rel: str) -> Path:
+        """Return where `rel` goes below the staging folder, its folder made, refusing paths that leave it."""
         target = self.path / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute():
             raise ValueError(f"output path escapes the site: {rel}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        return target
+
+    def link(self, rel: str, source: Path) -> None:
+        """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
+        target = self._target(rel)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or one without hard links
+            target.write_bytes(source.read_bytes())
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a static file into the staging folder."""

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .cache import Cache, PageKeys, body_key, default_folder
 from .collect import collect
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
-from .markup import Converter
+from .markup import Body, Converter
 from .output import Staging
-from .render import plan_html, render_page
+from .parallel import ordered_map
+from .render import Page, plan_html, render_page
 from .sources import read_sources
 from .theme import Theme, load_theme
 from .validate import validate_all
@@ -37,6 +41,12 @@ class Options:
     check: bool = False  # validate and render, write nothing
     drafts: bool = False
     future: bool = False
+    cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
+    use_cache: bool = True
+    jobs: int | None = None  # worker processes; None: every core when the site is big enough
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 @dataclass
@@ -46,17 +56,19 @@ class Report:
     published: int = 0
     held_back: Counter = field(default_factory=Counter)
     files: int = 0
+    rendered: int = 0  # pages rendered in this build; the others came from the cache
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def build(options: Options, now: datetime) -> Report:
+def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
     """Build the site at time `now`; raise BuildFailed with every problem in the input."""
     started = time.perf_counter()
     # 1. Configuration first: every later stage needs the categories and the timezone.
     config = load_config(options.content)
     theme = load_theme(theme_dir(options, config))
     # 2. Read and validate every notice, reporting all problems of all files together.
+    #    Always all of them, cache or not: validation is cheap and a cache must never hide a mistake.
     sources, problems = read_sources(options.content)
     notices, invalid = validate_all(sources, config)
     problems += invalid
@@ -64,19 +76,34 @@ def build(options: Options, now: datetime) -> Report:
         raise BuildFailed(errors_in(problems))
     # 3. Decide who is published; from here on hidden notices no longer exist.
     collection = collect(notices, config, now.astimezone(config.tz), options.drafts, options.future)
-    # 4. Render everything in memory before anything is written.
-    files = render_site(config, collection, theme, now)
     report = Report(published=len(collection.notices), held_back=collection.held_back,
                     warnings=[p for p in problems if p.severity != "error"])
-    # 5. Swap the new site in, unless this is only a check.
-    if not options.check:
-        with Staging(options.output) as staging:
-            for rel, data in files:
-                staging.write(rel, data)
-            for rel, source in theme.static.items():
-                staging.copy(rel, source)
-            staging.commit()
-    report.files = len(files) + len(theme.static)
+    cache = Cache(None if options.check or not options.use_cache
+                  else options.cache or default_folder(options.output))
+    try:
+        # 4. Plan every page (the route table), converting only bodies the cache has not seen.
+        pages, common = plan_site(config, collection, theme, now, cache, options.jobs)
+        # 5. Render into a staging folder beside the output; the output itself is untouched
+        #    until every page rendered, then the new site replaces it in one step.
+        staging = nullcontext(None) if options.check else Staging(options.output)
+        with staging as stage:
+            for rel, data, blob in render_pages(pages, common, config, theme, cache, options.jobs, progress):
+                report.rendered += data is not None
+                if stage is None:
+                    continue
+                if blob is not None:
+                    stage.link(rel, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+                else:
+                    stage.write(rel, data)
+            if stage is not None:
+                for rel, source in theme.static.items():
+                    stage.copy(rel, source)
+                # Post-render steps over the complete staged site (e.g. a search index) go here.
+                stage.commit()
+        cache.finish()
+    finally:
+        cache.close()
+    report.files = len(pages) + len(theme.static)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -90,10 +117,12 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
     return None
 
 
-def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> list[tuple[str, bytes]]:
-    """Convert bodies, build the views and render every page and feed to bytes."""
-    converter = Converter()
-    views = [notice_view(n, converter.convert(n.body, n.summary), config, now) for n in collection.notices]
+def plan_site(config: SiteConfig, collection, theme: Theme, now: datetime, cache: Cache,
+              jobs: int | None) -> tuple[list[Page], dict]:
+    """Convert bodies (cached ones are reused), build the views and list every page and feed."""
+    bodies = convert_bodies([n.body for n in collection.notices], cache, jobs)
+    views = [notice_view(n, Body(html, n.summary if n.summary is not None else summary), config, now)
+             for n, (html, summary) in zip(collection.notices, bodies)]
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
@@ -105,13 +134,64 @@ def render_site(config: SiteConfig, collection, theme: Theme, now: datetime) -> 
                  "language": config.language},
         "categories": categories,
     }
-    problems, files = [], []
-    for page in pages:
+    return pages, common
+
+
+def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[tuple[str, str]]:
+    """Return (html, derived summary) for each body, converting only those not in the cache."""
+    keys = [body_key(t) for t in texts]
+    known = cache.bodies(keys)
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
+        known[key] = (html, summary)
+        cache.store_body(key, html, summary)
+    return [known[k] for k in keys]
+
+
+def _converter(_: None) -> Callable[[str], tuple[str, str]]:
+    """Make one Markdown engine for this process."""
+    converter = Converter()
+
+    def convert(text: str) -> tuple[str, str]:
+        body = converter.convert(text)
+        return body.html, body.summary
+
+    return convert
+
+
+def render_pages(pages: list[Page], common: dict, config: SiteConfig, theme: Theme, cache: Cache,
+                 jobs: int | None, progress: Progress | None) -> Iterator[tuple[str, bytes | None, Path | None]]:
+    """Yield each page's path with its bytes or its cached blob, in route-table order.
+
+    Pages stream out one by one, so the whole rendered site is never held in memory.
+    """
+    keys = PageKeys(theme.env, (config, common, theme.assets))
+    page_keys = [keys.key(p.path, p.template, p.context) for p in pages]
+    blobs = [cache.page(k) for k in page_keys]
+    todo = [i for i, blob in enumerate(blobs) if blob is None]
+    rendered = ordered_map(_renderer, (pages, theme, common, config), todo, jobs)
+    for done, (page, key, blob) in enumerate(zip(pages, page_keys, blobs), start=1):
+        if blob is None:
+            result = next(rendered)
+            if isinstance(result, list):  # a broken template breaks every page; once is enough
+                rendered.close()
+                raise BuildFailed(result)
+            blob = cache.store_page(key, result)
+            yield page.path, result, blob
+        else:
+            yield page.path, None, blob
+        if progress is not None:
+            progress(done, len(pages))
+
+
+def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
+    """Make the function that renders page number i in a worker (or in this process)."""
+    pages, theme, common, config = shared
+
+    def render(index: int) -> bytes | list[Diagnostic]:
         try:
-            files.append((page.path, render_page(page, theme, common, config)))
-        except BuildFailed as exc:
-            problems.extend(exc.diagnostics)
-            break  # one broken template breaks every page; once is enough to say so
-    if problems:
-        raise BuildFailed(problems)
-    return files
+            return render_page(pages[index], theme, common, config)
+        except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
+            return exc.diagnostics
+
+    return render

@@ -87,41 +87,59 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
 
 def run_build(options: Options, now: datetime | None = None) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
+    return 0 if build_and_tell(options, now) is None else 1
+
+
+def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
+    """Build once and print the outcome; return None on success, or the problems as text."""
     try:
         report = build(options, now or datetime.now(timezone.utc))
     except BuildFailed as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        count = len(exc.diagnostics)
-        print(f"构建失败：发现 {count} 个问题，输出目录未作任何改动。", file=sys.stderr)
-        return 1
+        lines = [diagnostic.format() for diagnostic in exc.diagnostics]
+        lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        return "\n".join(lines)
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     print(summary(report, options.check), flush=True)
-    return 0
+    return None
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Build, then serve the output on 127.0.0.1 until interrupted."""
+    """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted."""
     from .config import load_config
+    from .pipeline import theme_dir
     from .serve import make_server
+    from .watch import LiveState, Watcher
 
     try:
         options = options_from(args)
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
-    run_build(options)
+    live = LiveState()
+    error = build_and_tell(options)
+    if error is not None:
+        live.failed(error)  # keep serving: the editor fixes the file and the page recovers
     try:
-        base_path = load_config(options.content).base_path
+        config = load_config(options.content)
+        base_path = config.base_path
+        folders = [options.content, theme_dir(options, config) or options.content]
     except BuildFailed:
-        base_path = "/"
-    server = make_server(options.output, base_path, args.port)
-    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（按 Ctrl+C 停止）", flush=True)
+        base_path, folders = "/", [options.content, options.theme or options.content]
+    folders.append(Path(__file__).resolve().parent.parent / "themes" / "default")
+    watcher = Watcher(folders, lambda: build_and_tell(options), live,
+                      ignored=(options.output, options.output.with_name(options.output.name + ".gongkai-staging"),
+                               options.cache or options.output.resolve().parent / ".gongkai-cache"))
+    server = make_server(options.output, base_path, args.port, live)
+    watcher.start()
+    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
+          flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        watcher.stop()
         server.server_close()
     return 0

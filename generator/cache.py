@@ -111,6 +111,8 @@ class Cache:
             blob.parent.mkdir(exist_ok=True)
             temporary = blob.with_name(f"{digest}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
+            # Read-only, because the output links to it: an edit in place would change the cache too.
+            temporary.chmod(0o444)
             os.replace(temporary, blob)
         self._used_pages[key] = digest
         return blob

@@ -22,7 +22,7 @@ from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostic, errors_in
 from .feeds import plan_feeds
 from .markup import Body, Converter
-from .output import Staging
+from .output import Staging, is_current
 from .parallel import ordered_map
 from .render import Page, plan_html, render_page
 from .sources import read_sources
@@ -83,23 +83,30 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
     try:
         # 4. Plan every page (the route table), converting only bodies the cache has not seen.
         pages, common = plan_site(config, collection, theme, now, cache, options.jobs)
-        # 5. Render into a staging folder beside the output; the output itself is untouched
-        #    until every page rendered, then the new site replaces it in one step.
-        staging = nullcontext(None) if options.check else Staging(options.output)
-        with staging as stage:
-            for rel, data, blob in render_pages(pages, common, config, theme, cache, options.jobs, progress):
-                report.rendered += data is not None
-                if stage is None:
-                    continue
-                if blob is not None:
-                    stage.link(rel, blob)  # the cache's copy: unchanged bytes keep inode and mtime
-                else:
-                    stage.write(rel, data)
-            if stage is not None:
-                for rel, source in theme.static.items():
-                    stage.copy(rel, source)
-                # Post-render steps over the complete staged site (e.g. a search index) go here.
-                stage.commit()
+        keys, blobs = page_keys(pages, common, config, theme, cache)
+        # A rebuild with nothing new leaves the output alone: the files already are this site.
+        expected = {**{p.path: b for p, b in zip(pages, blobs)}, **theme.static}
+        if options.check or None in blobs or not is_current(options.output, expected):
+            # 5. Render into a staging folder beside the output; the output itself is untouched
+            #    until every page rendered, then the new site replaces it in one step.
+            staging = nullcontext(None) if options.check else Staging(options.output)
+            with staging as stage:
+                for rel, data, blob in render_pages(pages, keys, blobs, common, config, theme, cache,
+                                                    options.jobs, progress):
+                    report.rendered += data is not None
+                    if stage is None:
+                        continue
+                    if blob is not None:
+                        stage.link(rel, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+                    else:
+                        stage.write(rel, data)
+                if stage is not None:
+                    for rel, source in theme.static.items():
+                        stage.copy(rel, source)
+                    # Post-render steps over the complete staged site (e.g. a search index) go here.
+                    stage.commit()
+        else:
+            Staging(options.output).clean_leftovers()
         cache.finish()
     finally:
         cache.close()
@@ -159,15 +166,21 @@ def _converter(_: None) -> Callable[[str], tuple[str, str]]:
     return convert
 
 
-def render_pages(pages: list[Page], common: dict, config: SiteConfig, theme: Theme, cache: Cache,
-                 jobs: int | None, progress: Progress | None) -> Iterator[tuple[str, bytes | None, Path | None]]:
+def page_keys(pages: list[Page], common: dict, config: SiteConfig, theme: Theme,
+              cache: Cache) -> tuple[list[str], list[Path | None]]:
+    """Compute each page's cache key and find the pages rendered before from the same inputs."""
+    maker = PageKeys(theme.env, (config, common, theme.assets))
+    keys = [maker.key(p.path, p.template, p.context) for p in pages]
+    return keys, [cache.page(k) for k in keys]
+
+
+def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | None], common: dict,
+                 config: SiteConfig, theme: Theme, cache: Cache, jobs: int | None,
+                 progress: Progress | None) -> Iterator[tuple[str, bytes | None, Path | None]]:
     """Yield each page's path with its bytes or its cached blob, in route-table order.
 
     Pages stream out one by one, so the whole rendered site is never held in memory.
     """
-    keys = PageKeys(theme.env, (config, common, theme.assets))
-    page_keys = [keys.key(p.path, p.template, p.context) for p in pages]
-    blobs = [cache.page(k) for k in page_keys]
     todo = [i for i, blob in enumerate(blobs) if blob is None]
     rendered = ordered_map(_renderer, (pages, theme, common, config), todo, jobs)
     for done, (page, key, blob) in enumerate(zip(pages, page_keys, blobs), start=1):

@@ -47,6 +47,20 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path, capsys):
     assert "修改后的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuild_with_nothing_new_leaves_the_output_alone(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    before = {p: os.stat(p).st_ino for p in [output, *output.rglob("*")]}
+    assert build(content, output) == 0
+    assert {p: os.stat(p).st_ino for p in [output, *output.rglob("*")]} == before
+    # A file changed by hand is not "nothing new": the next build puts the site back.
+    (output / "guides/a/index.html").unlink()
+    (output / "guides/a/index.html").write_text("手工改动", encoding="utf-8")
+    assert build(content, output) == 0
+    assert "合格的公告" in (output / "guides/a/index.html").read_text(encoding="utf-8")
+
+
 def test_deleting_the_cache_is_safe(tmp_path):
     content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
     assert build(content, tmp_path / "output") == 0

@@ -23,5 +23,15 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Timings against Hugo (apt-get install hugo) and Pelican (in its own venv); never part of `make test`.
+BENCH_VENV := bench/.venv
+bench: $(INSTALLED) $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run.py --pelican $(BENCH_VENV)/bin/pelican $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 clean:
-	rm -rf $(VENV) output .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) output .gongkai-cache .pytest_cache

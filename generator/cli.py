@@ -12,6 +12,7 @@ from .collect import HELD_BACK_LABELS
 from .errors import BuildFailed, UsageError
 from .output import check_output_dir
 from .pipeline import Options, Report, build
+from .progress import bar_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,13 +93,18 @@ def run_build(options: Options, now: datetime | None = None) -> int:
 
 def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
     """Build once and print the outcome; return None on success, or the problems as text."""
+    bar = bar_for(sys.stderr)
     try:
-        report = build(options, now or datetime.now(timezone.utc))
+        report = build(options, now or datetime.now(timezone.utc), progress=bar)
     except BuildFailed as exc:
+        if bar is not None:
+            bar.close()
         lines = [diagnostic.format() for diagnostic in exc.diagnostics]
         lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
         print("\n".join(lines), file=sys.stderr, flush=True)
         return "\n".join(lines)
+    if bar is not None:
+        bar.close()
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     print(summary(report, options.check), flush=True)

@@ -27,8 +27,19 @@ from jinja2 import Environment, meta
 from . import __version__
 
 FOLDER_NAME = ".gongkai-cache"
+
+
+def _code_digest() -> str:
+    """Hash gongkai's own code, so that a changed stage never meets pages cached by the old one."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 # Anything that changes what a body or page renders to invalidates everything.
-SALT = f"gongkai {__version__}; markdown {markdown.__version__}; nh3 {getattr(nh3, '__version__', '?')}; v1"
+SALT = (f"gongkai {__version__} ({_code_digest()}); markdown {markdown.__version__}; "
+        f"nh3 {getattr(nh3, '__version__', '?')}")
 
 
 def default_folder(output: Path) -> Path:

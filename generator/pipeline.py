@@ -102,7 +102,8 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
                         stage.write(rel, data)
                 if stage is not None:
                     for rel, source in theme.static.items():
-                        stage.copy(rel, source)
+                        blob = cache.store_page(f"static:{rel}", source.read_bytes())
+                        stage.link(rel, blob) if blob is not None else stage.copy(rel, source)
                     # Post-render steps over the complete staged site (e.g. a search index) go here.
                     stage.commit()
         else:

@@ -44,6 +44,7 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path, capsys):
     assert "guides/a/index.html" in changed
     assert "guides/b/index.html" not in changed
     assert "404.html" not in changed and "robots.txt" not in changed
+    assert not [name for name in changed if name.startswith("static/")]
     assert "修改后的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
 
 

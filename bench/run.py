@@ -117,13 +117,14 @@ def main() -> None:
     p.add_argument("--pelican", default=shutil.which("pelican"), help="the pelican command, if installed")
     args = p.parse_args()
     sizes = args.sizes + ([100000] if args.huge else [])
+    pelican_command = str(Path(args.pelican).resolve()) if args.pelican and Path(args.pelican).is_file() else None
     print(f"{os.cpu_count()} cores; {subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.strip() if shutil.which('hugo') else 'no Hugo'}")
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as folder:
             work = Path(folder)
             write_corpus(work / "corpus", n)
             hugo = bench_hugo(work / "corpus", work)  # peers first, on the untouched corpus
-            pelican = bench_pelican(work / "corpus", work, args.pelican)
+            pelican = bench_pelican(work / "corpus", work, pelican_command)
             gk = bench_gongkai(work / "corpus", work)
             print(table(n, gk, hugo, pelican), flush=True)
             print()

@@ -69,7 +69,8 @@ def summary(report: Report, check: bool) -> str:
     reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
     held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
     files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
-    return f"发布 {report.published} 篇公告，{held_text}，{files}，用时 {report.seconds:.2f} 秒"
+    cached = f"（{report.cached} 个页面取自缓存）" if report.cached else ""
+    return f"发布 {report.published} 篇公告，{held_text}，{files}{cached}，用时 {report.seconds:.2f} 秒"
 
 
 def main(argv: list[str] | None = None, now: datetime | None = None) -> int:

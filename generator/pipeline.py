@@ -56,7 +56,7 @@ class Report:
     published: int = 0
     held_back: Counter = field(default_factory=Counter)
     files: int = 0
-    rendered: int = 0  # pages rendered in this build; the others came from the cache
+    cached: int = 0  # pages taken from the cache instead of rendered
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -93,7 +93,7 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
             with staging as stage:
                 for rel, data, blob in render_pages(pages, keys, blobs, common, config, theme, cache,
                                                     options.jobs, progress):
-                    report.rendered += data is not None
+                    report.cached += data is None
                     if stage is None:
                         continue
                     if blob is not None:
@@ -103,10 +103,14 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
                 if stage is not None:
                     for rel, source in theme.static.items():
                         blob = cache.store_page(f"static:{rel}", source.read_bytes())
-                        stage.link(rel, blob) if blob is not None else stage.copy(rel, source)
+                        if blob is not None:
+                            stage.link(rel, blob)
+                        else:
+                            stage.copy(rel, source)
                     # Post-render steps over the complete staged site (e.g. a search index) go here.
                     stage.commit()
         else:
+            report.cached = len(pages)
             Staging(options.output).clean_leftovers()
         cache.finish()
     finally:

@@ -48,13 +48,15 @@ def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path, capsys):
     assert "修改后的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_with_nothing_new_leaves_the_output_alone(tmp_path):
+def test_a_rebuild_with_nothing_new_leaves_the_output_alone(tmp_path, capsys):
     content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
     output = tmp_path / "output"
     assert build(content, output) == 0
     before = {p: os.stat(p).st_ino for p in [output, *output.rglob("*")]}
+    capsys.readouterr()
     assert build(content, output) == 0
     assert {p: os.stat(p).st_ino for p in [output, *output.rglob("*")]} == before
+    assert "（11 个页面取自缓存）" in capsys.readouterr().out  # every page of the site
     # A file changed by hand is not "nothing new": the next build puts the site back.
     (output / "guides/a/index.html").unlink()
     (output / "guides/a/index.html").write_text("手工改动", encoding="utf-8")

@@ -215,14 +215,17 @@ class PageKeys:
 
     def _fingerprint(self, value: Any) -> bytes:
         """Hash a view value exactly: same value, same bytes; different value, different bytes."""
-        if isinstance(value, (str, int, float, bool, type(None))):
+        kind = type(value)
+        if kind is str:
+            return b"s" + value.encode()
+        if kind in _SCALARS:
             return repr(value).encode()
         memo = self._memo.get(id(value))
         if memo is not None:
             return memo
         if dataclasses.is_dataclass(value):
-            parts = [type(value).__qualname__.encode()]
-            parts += [self._fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
+            parts = [kind.__qualname__.encode()] + [self._fingerprint(getattr(value, n)) for n in names]
         elif isinstance(value, (list, tuple)):
             parts = [b"seq"] + [self._fingerprint(v) for v in value]
         elif isinstance(value, dict):
@@ -237,3 +240,7 @@ class PageKeys:
         self._memo[id(value)] = digest
         self._keep.append(value)
         return digest
+
+
+_SCALARS = (int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # field names per view class; classes never change while running

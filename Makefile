@@ -20,9 +20,6 @@ test: $(INSTALLED) $(NODE_MODULES)
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve
 
-bench: $(INSTALLED)
-	$(BIN)/python bench/memory.py
-
 # Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
 bench-serve: $(INSTALLED)
 	$(BIN)/python bench/serve.py
@@ -37,5 +34,17 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# Timings against Hugo (apt-get install hugo) and Pelican (in its own venv); never part of `make test`.
+BENCH_VENV := bench/.venv
+# Then peak memory against the number of notices (bench/memory.py).
+bench: $(INSTALLED) $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run.py --pelican $(BENCH_VENV)/bin/pelican $(BENCH_ARGS)
+	$(BIN)/python bench/memory.py
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 clean:
-	rm -rf $(VENV) output .pytest_cache node_modules tests/artifacts
+	rm -rf $(VENV) $(BENCH_VENV) output .gongkai-cache .pytest_cache node_modules tests/artifacts

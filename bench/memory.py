@@ -48,10 +48,10 @@ def measure(content: Path, output: Path, *extra: str) -> tuple[float, float, int
     """Build once in a child process; return (peak RSS in MB, seconds, exit code) of that child alone."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content),
-                              "--output", str(output), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              "--output", str(output), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    child.stderr.close()
+
     return usage.ru_maxrss / 1024, seconds, os.waitstatus_to_exitcode(status)
 
 

@@ -13,6 +13,7 @@ from .collect import HELD_BACK_LABELS
 from .errors import BuildFailed, UsageError
 from .output import check_output_dir
 from .pipeline import Options, Report, build
+from .progress import bar_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", type=Path, default=None, help="自定义主题目录，覆盖默认主题的同名文件")
     p.add_argument("--drafts", action="store_true", help="本地预览：包含草稿，并在页面上标明")
     p.add_argument("--future", action="store_true", help="本地预览：包含未到发布时间的公告，并在页面上标明")
+    p.add_argument("--cache", type=Path, default=None, help="构建缓存目录（默认为输出目录旁的 .gongkai-cache/，可随时删除）")
+    p.add_argument("--no-cache", dest="use_cache", action="store_false", help="不读也不写构建缓存，全部重新生成")
+    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：网站较大时使用全部 CPU 核心）")
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -55,11 +59,14 @@ def options_from(args: argparse.Namespace) -> Options:
         raise UsageError(f"内容目录 {args.content} 不存在")
     if args.theme is not None and not (args.theme / "templates").is_dir() and not (args.theme / "static").is_dir():
         raise UsageError(f"主题目录 {args.theme} 中没有 templates/ 或 static/")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 必须是正整数")
     if not args.check:
         check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
-                   precompress=args.precompress, manifest=args.manifest)
+                   precompress=args.precompress, manifest=args.manifest,
+                   cache=args.cache, use_cache=args.use_cache, jobs=args.jobs)
 
 
 def summary(report: Report, check: bool) -> str:
@@ -68,7 +75,8 @@ def summary(report: Report, check: bool) -> str:
     reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
     held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
     files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
-    return f"发布 {report.published} 篇公告，{held_text}，{files}，用时 {report.seconds:.2f} 秒"
+    cached = f"（{report.cached} 个页面取自缓存）" if report.cached else ""
+    return f"发布 {report.published} 篇公告，{held_text}，{files}{cached}，用时 {report.seconds:.2f} 秒"
 
 
 def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
@@ -91,17 +99,26 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
 
 def run_build(options: Options, now: datetime | None = None) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
+    return 0 if build_and_tell(options, now) is None else 1
+
+
+def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
+    """Build once and print the outcome; return None on success, or the problems as text."""
+    bar = bar_for(sys.stderr)
     try:
-        report = build(options, now or datetime.now(timezone.utc))
+        report = build(options, now or datetime.now(timezone.utc), progress=bar)
     except BuildFailed as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
+        if bar is not None:
+            bar.close()
+        lines = [diagnostic.format() for diagnostic in exc.diagnostics]
+        lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
+        print("\n".join(lines), file=sys.stderr, flush=True)
         if on_github():  # the same problems again, as annotations on the pull request's lines
             for diagnostic in exc.diagnostics:
                 print(github_annotation(diagnostic, options.content), flush=True)
-        count = len(exc.diagnostics)
-        print(f"构建失败：发现 {count} 个问题，输出目录未作任何改动。", file=sys.stderr)
-        return 1
+        return "\n".join(lines)
+    if bar is not None:
+        bar.close()
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
         if on_github():
@@ -111,30 +128,44 @@ def run_build(options: Options, now: datetime | None = None) -> int:
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
-    return 0
+    return None
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Build, then serve the output on 127.0.0.1 until interrupted."""
+    """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted."""
     from .config import load_config
+    from .pipeline import theme_dir
     from .serve import make_server
+    from .watch import LiveState, Watcher
 
     try:
         options = options_from(args)
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
-    run_build(options)
+    live = LiveState()
+    error = build_and_tell(options)
+    if error is not None:
+        live.failed(error)  # keep serving: the editor fixes the file and the page recovers
     try:
-        base_path = load_config(options.content).base_path
+        config = load_config(options.content)
+        base_path = config.base_path
+        folders = [options.content, theme_dir(options, config) or options.content]
     except BuildFailed:
-        base_path = "/"
-    server = make_server(options.output, base_path, args.port)
-    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（按 Ctrl+C 停止）", flush=True)
+        base_path, folders = "/", [options.content, options.theme or options.content]
+    folders.append(Path(__file__).resolve().parent.parent / "themes" / "default")
+    watcher = Watcher(folders, lambda: build_and_tell(options), live,
+                      ignored=(options.output, options.output.with_name(options.output.name + ".gongkai-staging"),
+                               options.cache or options.output.resolve().parent / ".gongkai-cache"))
+    server = make_server(options.output, base_path, args.port, live)
+    watcher.start()
+    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
+          flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        watcher.stop()
         server.server_close()
     return 0

@@ -7,6 +7,8 @@ before visibility is decided; `check_published` over the published ones only
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +39,10 @@ class Disclosure:
                               tuple(self.attachments.get(n.path, ())), links[n.path]) for n in published}
 
 
-def check_all(notices: list[Notice], config: SiteConfig, content: Path) -> tuple[Disclosure, list[Diagnostic]]:
+def check_all(notices: list[Notice], config: SiteConfig, content: Path,
+              published: Callable[[Notice], bool]) -> tuple[Disclosure, list[Diagnostic]]:
     """Check what spans notices and files: 索引号, superseded_by/amends, attachments, standalone pages."""
-    numbers, problems = number_notices(notices, config)
+    numbers, problems = number_notices(notices, config, published)
     problems += check_references(notices)
     attachments, found = check_attachments(notices, content)
     problems += found

@@ -41,7 +41,7 @@ def edit(argv: list[str], now: datetime) -> int:
             return 0
         args = assign_parser().parse_args(argv[1:])
         _check_content(args.content)
-        changed = assign_index(args.content)
+        changed = assign_index(args.content, now)
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2

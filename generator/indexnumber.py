@@ -8,6 +8,8 @@ back-dated notice appeared; it is therefore announced as provisional until
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 from dataclasses import dataclass
 
@@ -44,8 +46,16 @@ def year_of(notice: Notice, config: SiteConfig) -> int:
     return notice.date.moment.astimezone(config.tz).year
 
 
-def number_notices(notices: list[Notice], config: SiteConfig) -> tuple[IndexNumbers, list[Diagnostic]]:
-    """Check the written numbers, then number the rest by publish time and slug within each year."""
+PROVISIONAL_SHOWN = 10  # provisional numbers named one by one; the rest are counted in one line
+
+
+def number_notices(notices: list[Notice], config: SiteConfig,
+                   published: Callable[[Notice], bool]) -> tuple[IndexNumbers, list[Diagnostic]]:
+    """Check the written numbers, then number the published rest by publish time and slug within each year.
+
+    Only notices published in this build take a provisional number: a draft or a
+    future notice counted here would leave a gap that betrays it.
+    """
     problems: list[Diagnostic] = []
     numbers: dict[str, str] = {}
     owner: dict[str, Notice] = {}
@@ -64,10 +74,11 @@ def number_notices(notices: list[Notice], config: SiteConfig) -> tuple[IndexNumb
             owner[number] = notice
             numbers[notice.path] = number
     taken = set(owner)
-    pending = sorted((n for n in notices if n.index_number is None and n.disclosure == "public"),
+    pending = sorted((n for n in notices if n.index_number is None and published(n)),
                      key=lambda n: (n.date.moment, n.slug, n.path))
     serials: dict[int, int] = {}
     provisional = set()
+    warnings = []
     for notice in pending:
         year = year_of(notice, config)
         serial = serials.get(year, 0) + 1
@@ -78,14 +89,18 @@ def number_notices(notices: list[Notice], config: SiteConfig) -> tuple[IndexNumb
         taken.add(number)
         numbers[notice.path] = number
         provisional.add(notice.path)
-        problems.append(Diagnostic(notice.path, 1, f"索引号 {number} 是临时编号，补发早于它的公告会使它改变；"
+        warnings.append(Diagnostic(notice.path, 1, f"索引号 {number} 是临时编号，补发早于它的公告会使它改变；"
                                    "请运行 python build.py assign-index 把它写入文件", "warning"))
-    return IndexNumbers(numbers, frozenset(provisional)), problems
+    if len(warnings) > PROVISIONAL_SHOWN:  # an archive never numbered would otherwise fill the log
+        rest = len(warnings) - PROVISIONAL_SHOWN
+        warnings[PROVISIONAL_SHOWN:] = [Diagnostic("site.yaml", 1, f"另有 {rest} 篇公告使用临时索引号；"
+                                                   "请运行 python build.py assign-index 一次全部写入", "warning")]
+    return IndexNumbers(numbers, frozenset(provisional)), problems + warnings
 
 
-def next_free(notices: list[Notice], config: SiteConfig, year: int) -> str:
+def next_free(notices: list[Notice], config: SiteConfig, year: int, published: Callable[[Notice], bool]) -> str:
     """Return the number after the highest one the year already uses, written or provisional."""
-    numbering, _ = number_notices(notices, config)
+    numbering, _ = number_notices(notices, config, published)
     taken = set(numbering.numbers.values())
     last = max((s for s in range(1, MAX_SERIAL + 1) if compose(config, year, s) in taken), default=0)
     return compose(config, year, last + 1)

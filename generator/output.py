@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -52,19 +53,36 @@ class Staging:
 
     def __enter__(self) -> "Staging":
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in (self.path, self.retired):  # from a build that was killed
-            _remove_ours(leftover)
+        self.clean_leftovers()
         self.path.mkdir()
         (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
         return self
 
+    def clean_leftovers(self) -> None:
+        """Remove the staging and retired folders of a build that was killed."""
+        for leftover in (self.path, self.retired):
+            _remove_ours(leftover)
+
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
+        self._target(rel).write_bytes(data)
+        pause_at("write")
+
+    def _target(self, rel: str) -> Path:
+        """Return where `rel` goes below the staging folder, its folder made, refusing paths that leave it."""
         target = self.path / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute():
             raise ValueError(f"output path escapes the site: {rel}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        return target
+
+    def link(self, rel: str, source: Path) -> None:
+        """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
+        target = self._target(rel)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or one without hard links
+            target.write_bytes(source.read_bytes())
         pause_at("write")
 
     def copy(self, rel: str, source: Path) -> None:
@@ -88,6 +106,25 @@ class Staging:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             _remove_ours(self.path)
+
+
+def is_current(output: Path, files: dict[str, Path]) -> bool:
+    """Say whether the output holds exactly these files, each the same file or the same bytes as its source."""
+    if not (output / MARKER).is_file():
+        return False
+    found = set()
+    for folder, _, names in os.walk(output):
+        for name in names:
+            found.add(os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/"))
+    if found != set(files) | {MARKER}:
+        return False
+    for rel, source in files.items():
+        if source is None:
+            return False
+        target = output / rel
+        if not os.path.samefile(target, source) and not filecmp.cmp(target, source, shallow=False):
+            return False
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -3,22 +3,28 @@
 Nothing touches the output folder until every notice has been validated and
 every page rendered without error; then the new site replaces the old in one
 step. Hidden notices are dropped in `collect`, before any Markdown is
-converted, so no later stage can leak them.
+converted, so no later stage can leak them. Work whose inputs did not change
+since the last build is taken from the cache (cache.py says how).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .archive import plan_archive
+from .cache import Cache, PageKeys, body_key, default_folder
 from .catalogue import plan_catalogue, plan_catalogue_data
-from .collect import collect, hidden_reason
+from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
@@ -26,8 +32,9 @@ from .faults import pause_at
 from .feeds import plan_feeds
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
-from .markup import Converter
-from .output import Staging
+from .markup import Body, Converter
+from .output import Staging, is_current
+from .parallel import ordered_map
 from .precompress import precompress
 from .redirects import plan_removals, redirect_lines, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
@@ -45,11 +52,17 @@ class Options:
     content: Path
     output: Path
     theme: Path | None = None  # a user theme over the default; None: site.yaml's, or only the default
-    check: bool = False  # validate and render, write nothing
+    check: bool = False  # validate, build into a throwaway folder and check its links; write nothing
     drafts: bool = False
     future: bool = False
     precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
     manifest: Path | None = None  # read the last published manifest here and write the new one back
+    cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
+    use_cache: bool = True
+    jobs: int | None = None  # worker processes; None: every core when the site is big enough
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 @dataclass
@@ -59,29 +72,42 @@ class Report:
     published: int = 0
     held_back: Counter = field(default_factory=Counter)
     files: int = 0
+    cached: int = 0  # pages taken from the cache instead of rendered
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
     reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
     late: list[str] = field(default_factory=list)  # published more than 20 working days after written
 
 
-def build(options: Options, now: datetime) -> Report:
+@dataclass
+class Site:
+    """Everything one build puts in the output, before any of it is rendered."""
+
+    pages: list[Page]  # the route table: every rendered file
+    common: dict  # what every page's header, navigation and footer show
+    data: dict[str, bytes]  # files made directly, not from a template (the manifest)
+    copies: dict[str, Path]  # files copied as they are: theme files and attachments
+
+
+def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
     """Build the site at time `now`; raise BuildFailed with every problem in the input."""
     started = time.perf_counter()
     # 1. Configuration first: every later stage needs the categories and the timezone.
     config = load_config(options.content)
     theme = load_theme(theme_dir(options, config))
     # 2. Read and validate every notice, reporting all problems of all files together.
+    #    Always all of them, cache or not: validation is cheap and a cache must never hide a mistake.
     sources, problems = read_sources(options.content, config.max_notice_kb)
     notices, invalid = validate_all(sources, config)
     problems += invalid
-    disclosure, found = check_all(notices, config, options.content)
+    local_now = now.astimezone(config.tz)
+    disclosure, found = check_all(notices, config, options.content,
+                                  lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
     problems += found
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     # 3. Decide who is published; from here on hidden notices no longer exist.
     #    Withdrawn notices keep only a stub, so they are set aside before collecting.
-    local_now = now.astimezone(config.tz)
     notices, withdrawn = split_withdrawn(notices)
     withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
     collection = collect(notices, config, local_now, options.drafts, options.future)
@@ -89,32 +115,34 @@ def build(options: Options, now: datetime) -> Report:
     problems += check_published(collection.notices, disclosure, config, options.content)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
-    # 4. Render everything in memory before anything is written.
-    common = common_context(config, collection, disclosure)
-    files = render_site(config, collection, theme, now, disclosure, common)
-    files += render_removals(config, collection, withdrawn, theme, common, {rel for rel, _ in files},
-                             redirect_lines(sources))
-    # 5. A URL published before must still answer (manifest.py says why); checked before any write.
-    published = published_urls(collection, withdrawn, now)
-    gone = vanished(*previous_manifest(options.output, options.manifest), published)
-    if gone:
-        raise BuildFailed(gone)
-    files.append((MANIFEST, manifest_bytes(published)))
-    copies = sorted(theme.static.items()) + attachment_files(collection, disclosure)
     report = Report(published=len(collection.notices), held_back=collection.held_back,
                     warnings=[p for p in problems if p.severity != "error"],
                     reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
                     late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
-    # 6. Swap the new site in; a check builds into a throwaway folder and checks its links instead.
-    if options.check:
-        with tempfile.TemporaryDirectory() as scratch:
-            site = Path(scratch) / "site"
-            report.files += write_site(site, files, copies, options, config.search)
-            _raise_broken_links(site, config, collection)
-    else:
-        report.files += write_site(options.output, files, copies, options, config.search)
-        if options.manifest is not None:  # CI keeps this copy between builds, beside the site
-            _write_atomically(options.manifest, manifest_bytes(published))
+    cache = Cache(None if options.check or not options.use_cache
+                  else options.cache or default_folder(options.output))
+    try:
+        # 4. Plan every page, converting only bodies the cache has not seen.
+        site = plan_site(config, collection, withdrawn, sources, disclosure, theme, now, cache, options.jobs)
+        # 5. A URL published before must still answer (manifest.py says why); checked before any write.
+        published = published_urls(collection, withdrawn, now)
+        gone = vanished(*previous_manifest(options.output, options.manifest), published)
+        if gone:
+            raise BuildFailed(gone)
+        site.data[MANIFEST] = manifest_bytes(published)
+        # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
+        if options.check:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "site"
+                report.files = write_site(folder, site, config, theme, cache, options, progress, report)
+                _raise_broken_links(folder, config, collection)
+        else:
+            report.files = write_site(options.output, site, config, theme, cache, options, progress, report)
+            if options.manifest is not None:  # CI keeps this copy between builds, beside the site
+                _write_atomically(options.manifest, site.data[MANIFEST])
+        cache.finish()
+    finally:
+        cache.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -128,85 +156,177 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
     return None
 
 
-def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:
-    """List the attachments of published notices with their place beside the notice page."""
-    return [(n.url + a.name, a.source) for n in collection.notices for a in disclosure.attachments.get(n.path, ())]
-
-
-def common_context(config: SiteConfig, collection, disclosure: Disclosure) -> dict:
-    """Give every page what its header, navigation and footer show."""
-    return {
+def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, sources: list, disclosure: Disclosure,
+              theme: Theme, now: datetime, cache: Cache, jobs: int | None) -> Site:
+    """Convert bodies (cached ones are reused), build the views and list every file of the site."""
+    bodies = convert_bodies([n.body for n in collection.notices] + [p.body for p in disclosure.pages], cache, jobs)
+    facts = disclosure.facts(collection.notices)
+    views = [notice_view(n, Body(html, n.summary if n.summary is not None else summary), config, now,
+                         *filter(None, [facts.get(n.path)]))
+             for n, (html, summary) in zip(collection.notices, bodies)]
+    by_category: dict[str, list] = {c.key: [] for c in config.categories}
+    for view in views:
+        by_category[view.category].append(view)
+    common = {
         "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
                  "language": config.language, "domain": urlsplit(config.base_url).netloc,
                  "id_code": config.site_id_code},
         "footer_pages": [(p.title, p.url) for p in disclosure.pages],
         "categories": category_views(config, collection),
     }
-
-
-def render_site(config: SiteConfig, collection, theme: Theme, now: datetime,
-                disclosure: Disclosure, common: dict) -> list[tuple[str, bytes]]:
-    """Convert bodies, build the views and render every page and feed to bytes."""
-    converter = Converter()
-    facts = disclosure.facts(collection.notices)
-    views = [notice_view(n, converter.convert(n.body, n.summary), config, now, *filter(None, [facts.get(n.path)]))
-             for n in collection.notices]
-    by_category: dict[str, list] = {c.key: [] for c in config.categories}
-    for view in views:
-        by_category[view.category].append(view)
     categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
     html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
-    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": converter.convert(p.body).html})
-                   for p in disclosure.pages]
+    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": html})
+                   for p, (html, _) in zip(disclosure.pages, bodies[len(collection.notices):])]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
     pages += plan_catalogue_data(config, by_category, categories)
-    problems, files = [], []
-    for page in pages:
-        try:
-            files.append((page.path, render_page(page, theme, common, config)))
-            pause_at("render")
-        except BuildFailed as exc:
-            problems.extend(exc.diagnostics)
-            break  # one broken template breaks every page; once is enough to say so
-    if problems:
-        raise BuildFailed(problems)
-    return files
-
-
-def write_site(output: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-               options: Options, search: bool) -> int:
-    """Stage every file, index and precompress, swap the result in for `output`; count the files."""
-    with Staging(output) as staging:
-        for rel, data in files:
-            staging.write(rel, data)
-        for rel, source in copies:  # theme files and attachments
-            staging.copy(rel, source)
-        # The search index reads the staged pages and is swapped in with them.
-        search_files = index_site(staging.path) if search else 0
-        if options.precompress:
-            precompress(staging.path)  # before the swap, so the site never goes live half-compressed
-        staging.commit()
-    return len(files) + len(copies) + search_files
-
-
-def attachment_files(collection, disclosure: Disclosure) -> list[tuple[str, Path]]:
-    """List the attachments of published notices with their place beside the notice page."""
-    return [(n.url + a.name, a.source) for n in collection.notices for a in disclosure.attachments.get(n.path, ())]
-
-
-def render_removals(config: SiteConfig, collection, withdrawn: list, theme: Theme, common: dict,
-                    taken: set[str], lines: dict[str, int]) -> list[tuple[str, bytes]]:
-    """Render the stubs of withdrawn notices and the redirect pages of moved ones."""
+    # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
     names = {c.key: c.name for c in config.categories}
-    pages, problems = plan_removals(withdrawn, collection.notices, names, taken,
-                                    lambda n: n.date.display(config.tz), lines)
+    removals, problems = plan_removals(withdrawn, collection.notices, names, {p.path for p in pages},
+                                       lambda n: n.date.display(config.tz), redirect_lines(sources))
     if problems:
         raise BuildFailed(problems)
-    return [(page.path, render_page(page, theme, common, config)) for page in pages]
+    attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
+    return Site(pages + removals, common, {}, {**theme.static, **attachments})
 
 
-def _raise_broken_links(site: Path, config: SiteConfig, collection) -> None:
+def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[tuple[str, str]]:
+    """Return (html, derived summary) for each body, converting only those not in the cache."""
+    keys = [body_key(t) for t in texts]
+    known = cache.bodies(keys)
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
+        known[key] = (html, summary)
+        cache.store_body(key, html, summary)
+    return [known[k] for k in keys]
+
+
+def _converter(_: None) -> Callable[[str], tuple[str, str]]:
+    """Make one Markdown engine for this process."""
+    converter = Converter()
+
+    def convert(text: str) -> tuple[str, str]:
+        body = converter.convert(text)
+        return body.html, body.summary
+
+    return convert
+
+
+def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
+               progress: Progress | None, report: Report) -> int:
+    """Render what the cache lacks into a staging folder and swap it in; return the number of files.
+
+    A rebuild with nothing new leaves the output alone: its files already are this site.
+    """
+    maker = PageKeys(theme.env, (config, site.common, theme.assets))
+    keys = [maker.key(p.path, p.template, p.context) for p in site.pages]
+    blobs = [cache.page(k) for k in keys]
+    fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
+    fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}
+    expected = {**{p.path: b for p, b in zip(site.pages, blobs)}, **fixed}
+    steps = _site_steps(config, options)
+    made_key = _site_key(expected, steps)
+    made = {} if not steps else cache.site_files(made_key) if made_key else None
+    if made is not None and not options.check and is_current(output, {**expected, **made}):
+        report.cached = len(site.pages)
+        Staging(output).clean_leftovers()
+        return len(expected) + len(made)
+    with Staging(output) as stage:
+        for rel, data, blob in render_pages(site.pages, keys, blobs, site.common, config, theme, cache,
+                                            options.jobs, progress):
+            report.cached += data is None
+            expected[rel] = blob
+            if blob is not None:
+                stage.link(rel, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+            else:
+                stage.write(rel, data)
+        for rel, data in site.data.items():
+            stage.link(rel, fixed[rel]) if fixed[rel] else stage.write(rel, data)
+        for rel, source in site.copies.items():
+            stage.link(rel, fixed[rel]) if fixed[rel] else stage.copy(rel, source)
+        staged = len(expected)
+        # Steps over the complete staged site; they are swapped in with it, or taken from the cache.
+        if made is not None:
+            for rel, blob in made.items():
+                stage.link(rel, blob)
+        else:
+            made = _run_site_steps(stage.path, steps, set(expected))
+            made_key = made_key or _site_key(expected, steps)
+            for rel, blob in cache.store_site_files(made_key, stage.path, made).items() if made_key else ():
+                os.unlink(stage.path / rel)
+                stage.link(rel, blob)
+        stage.commit()
+    return staged + len(made)
+
+
+def _site_steps(config: SiteConfig, options: Options) -> tuple[str, ...]:
+    """Name the steps that run over the whole staged site, in order."""
+    return tuple(name for name, wanted in (("search", config.search), ("precompress", options.precompress))
+                 if wanted)
+
+
+def _site_key(files: dict[str, Path | None], steps: tuple[str, ...]) -> str | None:
+    """Key the steps' output by every staged file's content (blob names are content hashes)."""
+    if not steps or any(blob is None for blob in files.values()):
+        return None
+    listing = json.dumps([steps, sorted((rel, blob.name) for rel, blob in files.items())])
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> list[str]:
+    """Run the search indexer and the compressor over the staged site; list the files they added."""
+    if "search" in steps:
+        index_site(folder)
+    if "precompress" in steps:
+        precompress(folder)  # last, so the search index gets its .gz twins too
+    added = []
+    for root, _, names in os.walk(folder):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
+            if rel not in staged and name != ".gongkai-output":
+                added.append(rel)
+    return sorted(added)
+
+
+def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | None], common: dict,
+                 config: SiteConfig, theme: Theme, cache: Cache, jobs: int | None,
+                 progress: Progress | None) -> Iterator[tuple[str, bytes | None, Path | None]]:
+    """Yield each page's path with its bytes or its cached blob, in route-table order.
+
+    Pages stream out one by one, so the whole rendered site is never held in memory.
+    """
+    todo = [i for i, blob in enumerate(blobs) if blob is None]
+    rendered = ordered_map(_renderer, (pages, theme, common, config), todo, jobs)
+    for done, (page, key, blob) in enumerate(zip(pages, page_keys, blobs), start=1):
+        if blob is None:
+            result = next(rendered)
+            if isinstance(result, list):  # a broken template breaks every page; once is enough
+                rendered.close()
+                raise BuildFailed(result)
+            pause_at("render")
+            blob = cache.store_page(key, result)
+            yield page.path, result, blob
+        else:
+            yield page.path, None, blob
+        if progress is not None:
+            progress(done, len(pages))
+
+
+def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
+    """Make the function that renders page number i in a worker (or in this process)."""
+    pages, theme, common, config = shared
+
+    def render(index: int) -> bytes | list[Diagnostic]:
+        try:
+            return render_page(pages[index], theme, common, config)
+        except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
+            return exc.diagnostics
+
+    return render
+
+
+def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection) -> None:
     """Fail the check with one diagnostic per broken link, placed in the notice that holds it."""
     sources = {page_path(n.url): n for n in collection.notices}
     problems = []

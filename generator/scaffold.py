@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, UsageError, errors_in
+from .collect import hidden_reason
 from .indexnumber import next_free, number_notices
 from .model import Notice
 from .schema import FIELDS
@@ -64,7 +65,7 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
         f"date: {today:%Y-%m-%d}",
         f"responsible: {json.dumps(responsible, ensure_ascii=False) if responsible else ''}"
         + ("" if responsible else "  # 必填：对公开内容负责的人"),
-        f"index_number: {next_free(notices, config, today.year)}",
+        f"index_number: {next_free(notices, config, today.year, lambda n: not hidden_reason(n, today))}",
     ]
     lines += [f"# {f.name}: {f.example}  # {f.help}" for f in FIELDS if f.name not in WRITTEN_FIELDS]
     lines += ["---", "正文从这里开始。", ""]
@@ -77,10 +78,14 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
     return path
 
 
-def assign_index(content: Path) -> list[tuple[str, str]]:
-    """Write each provisional 索引号 into its file; return (path, number) for every file changed."""
+def assign_index(content: Path, now: datetime) -> list[tuple[str, str]]:
+    """Write the provisional 索引号 of each published notice into its file; return (path, number) per change.
+
+    Drafts and future notices get theirs once they are published, as in the build.
+    """
     config, notices = load_notices(content)
-    numbering, _ = number_notices(notices, config)
+    local_now = now.astimezone(config.tz)
+    numbering, _ = number_notices(notices, config, lambda n: not hidden_reason(n, local_now))
     changed = []
     for notice in sorted(notices, key=lambda n: n.path):
         if notice.path not in numbering.provisional:

@@ -65,7 +65,8 @@ def test_bad_input_is_reported_and_output_untouched(case, tmp_path, previous_out
     assert expected in err
     assert "Traceback" not in err
     assert snapshot(previous_output) == before
-    assert sorted(p.name for p in previous_output.parent.iterdir()) == ["bad", "good", "output"]
+    # Only the build cache may sit beside the output; no staging or retired folder is left.
+    assert sorted(p.name for p in previous_output.parent.iterdir()) == [".gongkai-cache", "bad", "good", "output"]
 
 
 def test_all_problems_of_all_files_are_reported_at_once(tmp_path, capsys):

@@ -67,7 +67,7 @@ def test_a_linked_site_yaml_leading_outside_is_refused(tmp_path, capsys):
 def test_a_theme_outside_the_content_folder_is_refused(tmp_path, capsys):
     outside(tmp_path)
     content = write_site(tmp_path / "content", {"a.md": GOOD_NOTICE}, SITE_YAML + "theme: ../elsewhere\n")
-    assert_refused(tmp_path, content, capsys, "site.yaml:9: theme「../elsewhere」在内容目录之外")
+    assert_refused(tmp_path, content, capsys, "site.yaml:10: theme「../elsewhere」在内容目录之外")
 
 
 def test_a_theme_file_linked_outside_the_theme_is_refused(tmp_path, capsys):

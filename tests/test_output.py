@@ -22,7 +22,7 @@ def test_output_is_replaced_whole_and_stale_files_go(content, tmp_path):
     assert (output / "guides/ok/index.html").is_file()
     assert not (output / "guides/stale").exists()
     assert (output / MARKER).is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gongkai-cache", "content", "out"]
 
 
 @pytest.mark.parametrize("where", ["content", "parent", "root", "foreign"])

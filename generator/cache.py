@@ -1,0 +1,270 @@
+"""Render stage, incremental part: the only module that knows about the build cache.
+
+A build always loads, validates and collects everything (cheap); the cache
+lets it skip the expensive work whose inputs did not change: Markdown
+conversion (keyed by the body's hash) and page rendering (keyed by the hash of
+the page's template sources, its context, the configuration and the gongkai
+version). Rendered files are kept as content-addressed blobs and hard-linked
+into the staging folder, so a page whose bytes did not change keeps its inode
+and mtime in the new output and uploads stay small. Deleting the cache folder
+is always safe: the next build simply does all the work again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, meta
+
+from . import __version__
+
+FOLDER_NAME = ".gongkai-cache"
+
+
+def _code_digest() -> str:
+    """Hash gongkai's own code, so that a changed stage never meets pages cached by the old one."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+# Anything that changes what a body or page renders to invalidates everything.
+SALT = (f"gongkai {__version__} ({_code_digest()}); markdown {markdown.__version__}; "
+        f"nh3 {getattr(nh3, '__version__', '?')}")
+
+
+def default_folder(output: Path) -> Path:
+    """Put the cache beside the output folder, where CI can keep it between runs."""
+    return output.resolve().parent / FOLDER_NAME
+
+
+class Cache:
+    """Bodies and rendered pages from earlier builds; a disabled cache remembers nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._pages: dict[str, str] = {}
+        self._used_bodies: set[str] = set()
+        self._used_pages: dict[str, str] = {}
+        if folder is None:
+            return
+        (folder / "blobs").mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(folder / "cache.sqlite", timeout=30)
+        db.executescript("""
+            CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
+        """)
+        salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
+        if salts != [SALT]:  # another gongkai version wrote this: start afresh
+            db.executescript("DELETE FROM body; DELETE FROM page; DELETE FROM meta;")
+            db.execute("INSERT INTO meta VALUES (?)", (SALT,))
+        self._pages = dict(db.execute("SELECT key, digest FROM page"))
+        self._db = db
+
+    @property
+    def enabled(self) -> bool:
+        """Say whether this cache keeps anything."""
+        return self._db is not None
+
+    # Markdown bodies ----------------------------------------------------------------
+
+    def bodies(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Return the cached (html, summary) of every known body key."""
+        wanted = sorted(set(keys))
+        self._used_bodies.update(wanted)
+        if self._db is None:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start: start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, html, summary in self._db.execute(
+                    f"SELECT key, html, summary FROM body WHERE key IN ({marks})", chunk):
+                found[key] = (html, summary)
+        return found
+
+    def store_body(self, key: str, html: str, summary: str) -> None:
+        """Remember one converted body."""
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
+
+    # Rendered pages -----------------------------------------------------------------
+
+    def page(self, key: str) -> Path | None:
+        """Return the blob holding the page rendered from these inputs, if there is one."""
+        digest = self._pages.get(key)
+        if digest is None:
+            return None
+        blob = self._blob(digest)
+        if not blob.is_file():
+            return None
+        self._used_pages[key] = digest
+        return blob
+
+    def store_page(self, key: str, data: bytes) -> Path | None:
+        """Keep a rendered page as a blob named by its bytes; None when the cache is off."""
+        if self._db is None:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        blob = self._blob(digest)
+        if not blob.is_file():  # identical bytes reuse the same blob, hence the same inode
+            blob.parent.mkdir(exist_ok=True)
+            temporary = blob.with_name(f"{digest}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            # Read-only, because the output links to it: an edit in place would change the cache too.
+            temporary.chmod(0o444)
+            os.replace(temporary, blob)
+        self._used_pages[key] = digest
+        return blob
+
+    # Files made from the whole staged site (search index, .gz twins) ---------------
+
+    def site_files(self, key: str) -> dict[str, Path] | None:
+        """Return the files a post-render step made last time from the same staged site, if all are kept."""
+        listing = self.page(f"site:{key}")
+        if listing is None:
+            return None
+        found = {}
+        for rel in json.loads(listing.read_text(encoding="utf-8")):
+            blob = self.page(f"site:{key}:{rel}")
+            if blob is None:
+                return None
+            found[rel] = blob
+        return found
+
+    def store_site_files(self, key: str, folder: Path, names: list[str]) -> dict[str, Path]:
+        """Keep the files a post-render step added to the staged site, for the next identical site."""
+        if self._db is None:
+            return {}
+        stored = {rel: self.store_page(f"site:{key}:{rel}", (folder / rel).read_bytes()) for rel in names}
+        self.store_page(f"site:{key}", json.dumps(sorted(names)).encode("utf-8"))
+        return stored
+
+    def _blob(self, digest: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "blobs" / digest[:2] / digest
+
+    def finish(self) -> None:
+        """Save what this build used and forget the rest, so the cache does not grow without end."""
+        if self._db is None:
+            return
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM used")
+        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used_bodies))
+        db.execute("DELETE FROM body WHERE key NOT IN (SELECT key FROM used)")
+        db.execute("DELETE FROM page")
+        db.executemany("INSERT INTO page VALUES (?, ?)", sorted(self._used_pages.items()))
+        db.commit()
+        keep = set(self._used_pages.values())
+        for shard in os.scandir(self.folder / "blobs"):
+            for entry in os.scandir(shard.path):
+                if entry.name not in keep:
+                    os.unlink(entry.path)  # outputs that link to it keep their copy
+        self.close()
+
+    def close(self) -> None:
+        """Drop the connection without saving (a failed build keeps the previous cache)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def body_key(text: str) -> str:
+    """Name a Markdown body by its content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def template_digests(env: Environment) -> dict[str, str]:
+    """Hash each template together with every template it extends, includes or imports."""
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in sorted(env.list_templates()):
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        sources[name] = source
+        found = set(meta.find_referenced_templates(env.parse(source)))
+        references[name] = None if None in found else found  # None: a dynamic name, could be any
+    everything = hashlib.sha256("".join(f"{n}\0{s}\0" for n, s in sources.items()).encode()).hexdigest()
+    digests = {}
+    for name in sources:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            if current not in references or references[current] is None:
+                closure = None
+                break
+            closure.add(current)
+            todo.extend(references[current])  # type: ignore[arg-type]
+        if closure is None:
+            digests[name] = everything
+        else:
+            text = "".join(f"{n}\0{sources[n]}\0" for n in sorted(closure))
+            digests[name] = hashlib.sha256(text.encode()).hexdigest()
+    return digests
+
+
+class PageKeys:
+    """Compute the cache key of each page: a hash of everything its bytes depend on."""
+
+    def __init__(self, env: Environment, shared: Any):
+        self._templates = template_digests(env)
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # keeps memoised objects alive, so their ids stay unique
+        self._shared = self._fingerprint(shared)
+
+    def key(self, path: str, template: str, context: dict[str, Any]) -> str:
+        """Return the key of one page."""
+        # A missing template gets a key no build ever stored, so rendering runs and reports it.
+        template_digest = self._templates.get(template, f"missing {template}")
+        h = hashlib.sha256()
+        for part in (SALT.encode(), path.encode(), template_digest.encode(), self._shared,
+                     self._fingerprint(context)):
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+        return h.hexdigest()
+
+    def _fingerprint(self, value: Any) -> bytes:
+        """Hash a view value exactly: same value, same bytes; different value, different bytes."""
+        kind = type(value)
+        if kind is str:
+            return b"s" + value.encode()
+        if kind in _SCALARS:
+            return repr(value).encode()
+        memo = self._memo.get(id(value))
+        if memo is not None:
+            return memo
+        if dataclasses.is_dataclass(value):
+            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
+            parts = [kind.__qualname__.encode()] + [self._fingerprint(getattr(value, n)) for n in names]
+        elif isinstance(value, (list, tuple)):
+            parts = [b"seq"] + [self._fingerprint(v) for v in value]
+        elif isinstance(value, dict):
+            parts = [b"map"] + [self._fingerprint(k) + b":" + self._fingerprint(v) for k, v in value.items()]
+        else:
+            parts = [repr(value).encode()]  # e.g. a ZoneInfo in the configuration
+        h = hashlib.sha256()
+        for part in parts:
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+        digest = h.digest()
+        self._memo[id(value)] = digest
+        self._keep.append(value)
+        return digest
+
+
+_SCALARS = (int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # field names per view class; classes never change while running

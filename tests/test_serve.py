@@ -1,0 +1,88 @@
+"""Preview: `build.py serve` rebuilds on change, reloads the browser, and survives a broken notice."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import GOOD_NOTICE, ROOT, write_site
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _until(check, timeout: float = 20.0):
+    """Poll `check` until it returns something true, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+        except (urllib.error.URLError, ConnectionError):
+            result = None
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail("the preview server did not get there in time")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def server(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
+                                "--content", str(content), "--output", str(tmp_path / "output")],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/xz/"
+    try:
+        _until(lambda: _get(base)[0] == 200)
+        yield content, base, tmp_path / "output"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_changed_notice_is_served_after_the_rebuild(server):
+    content, base, output = server
+    status, page = _get(base + "guides/ok/")
+    assert status == 200 and "正文。" in page
+    version = json.loads(_get(base.replace("/xz/", "/__gongkai/status"))[1])["version"]
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "修改后的正文。"), encoding="utf-8")
+    _until(lambda: "修改后的正文。" in _get(base + "guides/ok/")[1])
+    status = json.loads(_get(base.replace("/xz/", "/__gongkai/status"))[1])
+    assert status == {"version": version + 1, "error": None}  # the browser reloads on this
+    # The live-reload script is added on the way out, never written into the published files.
+    assert "__gongkai/live.js" in _get(base + "guides/ok/")[1]
+    assert "__gongkai" not in (output / "guides/ok/index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_notice_keeps_the_last_good_site_served_and_reports_the_error(server):
+    content, base, _ = server
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("category: guides", "category: nowhere"),
+                                          encoding="utf-8")
+    status_url = base.replace("/xz/", "/__gongkai/status")
+    error = _until(lambda: json.loads(_get(status_url)[1])["error"])
+    assert "guides/ok.md:3:" in error  # path and line, as in the terminal
+    status, page = _get(base + "guides/ok/")
+    assert status == 200 and "正文。" in page  # the last good build stays served
+    # Fixing the notice brings the site back and clears the error.
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "改好了。"), encoding="utf-8")
+    _until(lambda: "改好了。" in _get(base + "guides/ok/")[1])
+    assert json.loads(_get(status_url)[1])["error"] is None

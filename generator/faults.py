@@ -17,9 +17,20 @@ PAUSE_VARIABLE = "GONGKAI_TEST_PAUSE"
 POINTS = ("render", "write", "swap", "swapped")
 
 
+_reached: dict[str, int] = {}  # how often each point was passed in this process (watch mode builds often)
+
+
 def pause_at(point: str) -> None:
-    """Wait forever at `point` when the test hook names it; otherwise return at once."""
-    if os.environ.get(PAUSE_VARIABLE) != point:
+    """Wait forever at `point` when the test hook names it; otherwise return at once.
+
+    `swap@2` waits the second time the point is reached, so a test can let the
+    first build of `build.py serve` finish and kill the rebuild after an edit.
+    """
+    wanted = os.environ.get(PAUSE_VARIABLE)
+    if wanted is None or wanted.split("@")[0] != point:
+        return
+    _reached[point] = _reached.get(point, 0) + 1
+    if "@" in wanted and _reached[point] != int(wanted.split("@")[1]):
         return
     print(f"gongkai: paused at {point}", file=sys.stderr, flush=True)
     while True:

@@ -86,3 +86,35 @@ def test_a_broken_notice_keeps_the_last_good_site_served_and_reports_the_error(s
     (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "改好了。"), encoding="utf-8")
     _until(lambda: "改好了。" in _get(base + "guides/ok/")[1])
     assert json.loads(_get(status_url)[1])["error"] is None
+
+
+def test_a_rebuild_killed_in_watch_mode_leaves_the_last_good_site(tmp_path):
+    # Killed at the swap of the rebuild after an edit: every page is staged, none is public yet.
+    point = "swap"
+    import signal
+
+    from conftest import run_cli, snapshot
+
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    output, log = tmp_path / "output", tmp_path / "serve.log"
+    port = _free_port()
+    env = {**__import__("os").environ, "GONGKAI_TEST_PAUSE": f"{point}@2"}  # the first build runs through
+    with log.open("w") as errors:
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
+                                    "--content", str(content), "--output", str(output)],
+                                   cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        try:
+            _until(lambda: _get(f"http://127.0.0.1:{port}/xz/")[0] == 200)
+            before = snapshot(output)
+            (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新正文。"), encoding="utf-8")
+            _until(lambda: f"paused at {point}" in log.read_text(encoding="utf-8"))
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+    assert snapshot(output) == before  # the rebuild never reached the public folder
+    assert (tmp_path / "output.gongkai-staging").is_dir()  # it really died half-way
+    result = run_cli("--content", str(content), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert "新正文。" in (output / "guides/ok/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("output.")) == []

@@ -62,18 +62,21 @@ def notice(rng: random.Random, index: int, start: datetime) -> tuple[str, str]:
     return f"{key}/n{index:06d}.md", text
 
 
-def site_yaml() -> str:
-    """Describe the benchmark site: 8 categories, 20 notices per index page."""
+def site_yaml(search: bool = False) -> str:
+    """Describe the benchmark site: 8 categories, 20 notices per index page.
+
+    The search index is off by default: the peers build none, so timing it would not compare like with like.
+    """
     cats = "".join(f"  - key: {key}\n    name: {name}\n" for key, name in CATEGORIES)
     return ("title: 基准测试政务公开栏\nagency: 基准测试局\nbase_url: https://bench.example.org/gk/\n"
-            f"categories:\n{cats}")
+            f"search: {'true' if search else 'false'}\ncategories:\n{cats}")
 
 
-def write_corpus(root: Path, count: int, seed: int = 20261127) -> Path:
+def write_corpus(root: Path, count: int, seed: int = 20261127, search: bool = False) -> Path:
     """Write `count` notices and site.yaml below `root`."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "site.yaml").write_text(site_yaml(), encoding="utf-8")
+    (root / "site.yaml").write_text(site_yaml(search), encoding="utf-8")
     start = datetime(2015, 1, 1, 9, 0)
     for index in range(count):
         rel, text = notice(rng, index, start)

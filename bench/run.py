@@ -114,6 +114,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description="Benchmark gongkai against Hugo and Pelican.")
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--huge", action="store_true", help="also N = 100,000")
+    p.add_argument("--search", action="store_true", help="build the Pagefind index too (the peers build none)")
     p.add_argument("--pelican", default=shutil.which("pelican"), help="the pelican command, if installed")
     args = p.parse_args()
     sizes = args.sizes + ([100000] if args.huge else [])
@@ -122,7 +123,7 @@ def main() -> None:
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as folder:
             work = Path(folder)
-            write_corpus(work / "corpus", n)
+            write_corpus(work / "corpus", n, search=args.search)
             hugo = bench_hugo(work / "corpus", work)  # peers first, on the untouched corpus
             pelican = bench_pelican(work / "corpus", work, pelican_command)
             gk = bench_gongkai(work / "corpus", work)

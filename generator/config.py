@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Diagnostic
 from .limits import DEFAULT_MAX_NOTICE_KB
-from .sources import decode
-from .yamltree import YamlDoc, YamlProblem, parse_yaml
+from .sources import read_yaml_file
+from .yamltree import YamlDoc
 
 CONFIG_NAME = "site.yaml"
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -82,17 +82,7 @@ def load_config(content_dir: Path) -> SiteConfig:
     path = content_dir / CONFIG_NAME
     if path.is_symlink() and content_dir.resolve() not in path.resolve().parents:
         raise BuildFailed([Diagnostic(CONFIG_NAME, 1, "site.yaml 是指向内容目录之外的符号链接，请把配置文件本身放进内容目录")])
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BuildFailed([Diagnostic(CONFIG_NAME, 1, "找不到 site.yaml：内容目录中必须有站点配置文件")]) from None
-    text, problem = decode(data, CONFIG_NAME)
-    if problem:
-        raise BuildFailed([problem])
-    try:
-        doc = parse_yaml(text)
-    except YamlProblem as exc:
-        raise BuildFailed([Diagnostic(CONFIG_NAME, exc.line + 1, exc.message)]) from None
+    doc = read_yaml_file(path, CONFIG_NAME, "找不到 site.yaml：内容目录中必须有站点配置文件")
     config = _check(doc)
     if config.theme:
         theme = (content_dir / config.theme).resolve()

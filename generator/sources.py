@@ -14,9 +14,9 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
-from .errors import Diagnostic
+from .errors import BuildFailed, Diagnostic
 from .limits import DEFAULT_MAX_NOTICE_KB, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING, yaml_nesting
-from .yamltree import YamlProblem, parse_yaml
+from .yamltree import YamlDoc, YamlProblem, parse_yaml
 
 BOUNDARY = YAMLHandler.FM_BOUNDARY  # `---` on a line of its own, as python-frontmatter reads it
 BOM = "\ufeff"
@@ -88,6 +88,24 @@ def decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
     if text.startswith(BOM):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_yaml_file(path: Path, rel: str, missing: str) -> YamlDoc:
+    """Read a whole YAML file of the content folder (site.yaml, the calendar), or fail naming the line.
+
+    A file that cannot be read is reported against site.yaml, which names it.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise BuildFailed([Diagnostic("site.yaml", 1, missing)]) from None
+    text, problem = decode(data, rel)
+    if problem:
+        raise BuildFailed([problem])
+    try:
+        return parse_yaml(text)
+    except YamlProblem as exc:
+        raise BuildFailed([Diagnostic(rel, exc.line + 1, exc.message)]) from None
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int] | Diagnostic:

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from .dates import DateProblem, parse_stamp
 from .errors import BuildFailed, Diagnostic
 from .model import Notice
-from .sources import decode
-from .yamltree import YamlProblem, parse_yaml
+from .sources import read_yaml_file
 
 LIMIT = 20
 
@@ -39,17 +38,7 @@ def load_calendar(content_dir: Path, name: str | None, tz: ZoneInfo) -> Calendar
     """Read `holidays: [..]` and `workdays: [..]` from the calendar file, or fail naming the line."""
     if name is None:
         return Calendar()
-    path = content_dir / name
-    try:
-        text, problem = decode(path.read_bytes(), name)
-    except OSError:
-        raise BuildFailed([Diagnostic("site.yaml", 1, f"找不到节假日文件 {name}（site.yaml 的 holidays），请检查路径")]) from None
-    if problem:
-        raise BuildFailed([problem])
-    try:
-        doc = parse_yaml(text)
-    except YamlProblem as exc:
-        raise BuildFailed([Diagnostic(name, exc.line + 1, exc.message)]) from None
+    doc = read_yaml_file(content_dir / name, name, f"找不到节假日文件 {name}（site.yaml 的 holidays），请检查路径")
     data = doc.data if isinstance(doc.data, dict) else {}
     days: dict[str, set[date]] = {"holidays": set(), "workdays": set()}
     problems = []

@@ -2,7 +2,6 @@
 
 import gzip
 import http.client
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest

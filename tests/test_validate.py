@@ -1,6 +1,5 @@
 """Validate stage: each field's rules, aliases and YAML's typing traps."""
 
-from zoneinfo import ZoneInfo
 
 import pytest
 

@@ -12,10 +12,11 @@ is always safe: the next build simply does all the work again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import io
 import json
 import os
+import pickle
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,6 +57,7 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         self._pages: dict[str, str] = {}
         self._used_bodies: set[str] = set()
+        self._used_results: set[str] = set()
         self._used_pages: dict[str, str] = {}
         if folder is None:
             return
@@ -64,14 +66,20 @@ class Cache:
         db.executescript("""
             CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
         """)
         salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
         if salts != [SALT]:  # another gongkai version wrote this: start afresh
-            db.executescript("DELETE FROM body; DELETE FROM page; DELETE FROM meta;")
+            db.executescript("DELETE FROM body; DELETE FROM page; DELETE FROM result; DELETE FROM meta;")
             db.execute("INSERT INTO meta VALUES (?)", (SALT,))
         self._pages = dict(db.execute("SELECT key, digest FROM page"))
         self._db = db
+
+    @property
+    def spare(self) -> Path | None:
+        """Where the previous site waits to become the next staging folder (output.py says why)."""
+        return None if self._db is None or self.folder is None else self.folder / "spare"
 
     @property
     def enabled(self) -> bool:
@@ -99,6 +107,31 @@ class Cache:
         """Remember one converted body."""
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
+
+    # Checked notice files (intake.py) ----------------------------------------------
+
+    def results(self, keys: Iterable[str]) -> dict[str, Any]:
+        """Return the kept result of every known key.
+
+        Results are pickles: the cache folder must be written by gongkai alone,
+        like the blobs it publishes (docs/security.md).
+        """
+        wanted = sorted(set(keys))
+        self._used_results.update(wanted)
+        if self._db is None:
+            return {}
+        found: dict[str, Any] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start: start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, value in self._db.execute(f"SELECT key, value FROM result WHERE key IN ({marks})", chunk):
+                found[key] = pickle.loads(value)
+        return found
+
+    def store_result(self, key: str, value: Any) -> None:
+        """Keep one result."""
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
 
     # Rendered pages -----------------------------------------------------------------
 
@@ -165,6 +198,9 @@ class Cache:
         db.execute("DELETE FROM used")
         db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used_bodies))
         db.execute("DELETE FROM body WHERE key NOT IN (SELECT key FROM used)")
+        db.execute("DELETE FROM used")
+        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used_results))
+        db.execute("DELETE FROM result WHERE key NOT IN (SELECT key FROM used)")
         db.execute("DELETE FROM page")
         db.executemany("INSERT INTO page VALUES (?, ?)", sorted(self._used_pages.items()))
         db.commit()
@@ -218,53 +254,63 @@ def template_digests(env: Environment) -> dict[str, str]:
 
 
 class PageKeys:
-    """Compute the cache key of each page: a hash of everything its bytes depend on."""
+    """Compute the cache key of each page: a hash of everything its bytes depend on.
+
+    A context is fingerprinted by its pickle, which pickle's C code makes far
+    faster than a walk in Python. Each dataclass (a notice's view, met on its
+    own page, its neighbours', its category's and the catalogue) is pickled
+    once and then stands in every other pickle as its digest. Equal pickles
+    unpickle to equal values, so equal keys mean equal pages; the reverse need
+    not hold, which only costs a render, never a wrong page.
+    """
 
     def __init__(self, env: Environment, shared: Any):
         self._templates = template_digests(env)
-        self._memo: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # keeps memoised objects alive, so their ids stay unique
-        self._shared = self._fingerprint(shared)
+        self._digests: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # keeps digested objects alive, so their ids stay unique
+        self._shared = self._digest(shared)
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
         """Return the key of one page."""
         # A missing template gets a key no build ever stored, so rendering runs and reports it.
         template_digest = self._templates.get(template, f"missing {template}")
         h = hashlib.sha256()
-        for part in (SALT.encode(), path.encode(), template_digest.encode(), self._shared,
-                     self._fingerprint(context)):
+        for part in (SALT.encode(), path.encode(), template_digest.encode(), self._shared, self._digest(context)):
             h.update(len(part).to_bytes(8, "big"))
             h.update(part)
         return h.hexdigest()
 
-    def _fingerprint(self, value: Any) -> bytes:
-        """Hash a view value exactly: same value, same bytes; different value, different bytes."""
-        kind = type(value)
-        if kind is str:
-            return b"s" + value.encode()
-        if kind in _SCALARS:
-            return repr(value).encode()
-        memo = self._memo.get(id(value))
-        if memo is not None:
-            return memo
-        if dataclasses.is_dataclass(value):
-            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
-            parts = [kind.__qualname__.encode()] + [self._fingerprint(getattr(value, n)) for n in names]
-        elif isinstance(value, (list, tuple)):
-            parts = [b"seq"] + [self._fingerprint(v) for v in value]
-        elif isinstance(value, dict):
-            parts = [b"map"] + [self._fingerprint(k) + b":" + self._fingerprint(v) for k, v in value.items()]
-        else:
-            parts = [repr(value).encode()]  # e.g. a ZoneInfo in the configuration
-        h = hashlib.sha256()
-        for part in parts:
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-        digest = h.digest()
-        self._memo[id(value)] = digest
-        self._keep.append(value)
-        return digest
+    def _digest(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, self, value).dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return os.urandom(32)  # cannot be pickled: a key no build ever stored, so the page is rendered
+        return hashlib.sha256(buffer.getvalue()).digest()
+
+    def _dataclass_digest(self, value: Any) -> bytes:
+        known = self._digests.get(id(value))
+        if known is None:
+            known = self._digests[id(value)] = self._digest(value)
+            self._keep.append(value)
+        return known
 
 
-_SCALARS = (int, float, bool, type(None))
-_FIELDS: dict[type, tuple[str, ...]] = {}  # field names per view class; classes never change while running
+class _Pickler(pickle.Pickler):
+    """Pickle a value with every dataclass below it replaced by its digest."""
+
+    def __init__(self, file: io.BytesIO, keys: PageKeys, top: Any):
+        super().__init__(file, protocol=5)
+        self._keys = keys
+        self._top = top
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Called for everything but plain str, int, list, dict and the like, which keeps it cheap.
+        if obj is self._top or not hasattr(type(obj), "__dataclass_fields__"):
+            return NotImplemented
+        return _digested, (self._keys._dataclass_digest(obj),)
+
+
+def _digested(digest: bytes) -> bytes:
+    """Stand for a dataclass inside a fingerprint pickle (never unpickled)."""
+    return digest

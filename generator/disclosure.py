@@ -52,11 +52,14 @@ def check_all(notices: list[Notice], config: SiteConfig, content: Path,
 
 
 def check_published(published: tuple[Notice, ...], disclosure: Disclosure, config: SiteConfig,
-                    content: Path) -> list[Diagnostic]:
-    """Scan what will be published for ID and card numbers, and warn about late publication."""
+                    content: Path, scanned: dict[str, list[Diagnostic]] | None = None) -> list[Diagnostic]:
+    """Scan what will be published for ID and card numbers, and warn about late publication.
+
+    `scanned` holds what scan_fields found in each notice's own text, when the caller kept it.
+    """
     problems = []
     for notice in published:
-        problems += scan_notice(notice, disclosure.attachments.get(notice.path, []))
+        problems += scan_notice(notice, disclosure.attachments.get(notice.path, []), (scanned or {}).get(notice.path))
     for page in disclosure.pages:
         problems += scan_text(page.title, page.path, 2) + scan_text(page.body, page.path, page.body_line)
     problems += late_notices(published, load_calendar(content, config.holidays, config.tz), config.tz)

@@ -30,6 +30,7 @@ from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
 from .faults import pause_at
 from .feeds import plan_feeds
+from .intake import load_notices
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Body, Converter
@@ -39,9 +40,7 @@ from .precompress import precompress
 from .redirects import plan_removals, redirect_lines, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
-from .sources import read_sources
 from .theme import Theme, load_theme
-from .validate import validate_all
 from .views import category_views, notice_view
 
 
@@ -95,33 +94,33 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
     # 1. Configuration first: every later stage needs the categories and the timezone.
     config = load_config(options.content)
     theme = load_theme(theme_dir(options, config))
-    # 2. Read and validate every notice, reporting all problems of all files together.
-    #    Always all of them, cache or not: validation is cheap and a cache must never hide a mistake.
-    sources, problems = read_sources(options.content, config.max_notice_kb)
-    notices, invalid = validate_all(sources, config)
-    problems += invalid
-    local_now = now.astimezone(config.tz)
-    disclosure, found = check_all(notices, config, options.content,
-                                  lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
-    problems += found
-    if errors_in(problems):
-        raise BuildFailed(errors_in(problems))
-    # 3. Decide who is published; from here on hidden notices no longer exist.
-    #    Withdrawn notices keep only a stub, so they are set aside before collecting.
-    notices, withdrawn = split_withdrawn(notices)
-    withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
-    collection = collect(notices, config, local_now, options.drafts, options.future)
-    # Only published text can leak an ID number, so the privacy scan comes after the decision.
-    problems += check_published(collection.notices, disclosure, config, options.content)
-    if errors_in(problems):
-        raise BuildFailed(errors_in(problems))
-    report = Report(published=len(collection.notices), held_back=collection.held_back,
-                    warnings=[p for p in problems if p.severity != "error"],
-                    reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
-                    late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
     cache = Cache(None if options.check or not options.use_cache
                   else options.cache or default_folder(options.output))
     try:
+        # 2. Read and validate every notice, reporting all problems of all files together.
+        #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
+        intake = load_notices(options.content, config, cache, options.jobs)
+        sources, notices, problems = intake.sources, intake.notices, list(intake.problems)
+        local_now = now.astimezone(config.tz)
+        disclosure, found = check_all(notices, config, options.content,
+                                      lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
+        problems += found
+        if errors_in(problems):
+            raise BuildFailed(errors_in(problems))
+        # 3. Decide who is published; from here on hidden notices no longer exist.
+        #    Withdrawn notices keep only a stub, so they are set aside before collecting.
+        notices, withdrawn = split_withdrawn(notices)
+        withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
+        collection = collect(notices, config, local_now, options.drafts, options.future)
+        # Only published text can leak an ID number, so the privacy scan comes after the decision.
+        problems += check_published(collection.notices, disclosure, config, options.content,
+                                    intake.exposures)
+        if errors_in(problems):
+            raise BuildFailed(errors_in(problems))
+        report = Report(published=len(collection.notices), held_back=collection.held_back,
+                        warnings=[p for p in problems if p.severity != "error"],
+                        reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
+                        late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
         # 4. Plan every page, converting only bodies the cache has not seen.
         site = plan_site(config, collection, withdrawn, sources, disclosure, theme, now, cache, options.jobs)
         # 5. A URL published before must still answer (manifest.py says why); checked before any write.
@@ -232,7 +231,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
         report.cached = len(site.pages)
         Staging(output).clean_leftovers()
         return len(expected) + len(made)
-    with Staging(output) as stage:
+    with Staging(output, cache.spare) as stage:
         for rel, data, blob in render_pages(site.pages, keys, blobs, site.common, config, theme, cache,
                                             options.jobs, progress):
             report.cached += data is None

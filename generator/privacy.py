@@ -80,17 +80,12 @@ def scan_text(text: str, path: str, first_line: int, where: str = "") -> list[Di
     return problems
 
 
-def scan_notice(notice: Notice, attachments: list[Attachment]) -> list[Diagnostic]:
-    """Scan a published notice: title, metadata, body and the readable text of its attachments."""
-    problems = []
-    fields = [("title", notice.title), ("responsible", notice.responsible), ("department", notice.department),
-              ("doc_number", notice.doc_number), ("summary", notice.summary), ("index_number", notice.index_number),
-              ("tags", " ".join(notice.tags)), ("changes", " ".join(c.note for c in notice.changes)),
-              ("attachments", " ".join(a.title or "" for a in notice.attachments))]
-    for name, value in fields:
-        if value:
-            problems += scan_text(value, notice.path, notice.line_of(name))
-    problems += scan_text(notice.body, notice.path, notice.body_line)
+def scan_notice(notice: Notice, attachments: list[Attachment], fields: list[Diagnostic] | None = None) -> list[Diagnostic]:
+    """Scan a published notice: title, metadata, body and the readable text of its attachments.
+
+    `fields` is what scan_fields found earlier, when the caller kept it.
+    """
+    problems = scan_fields(notice) if fields is None else list(fields)
     for attachment in attachments:
         for page, text in _readable_text(attachment.source):
             if page is None:  # a text file: point at its own line
@@ -100,6 +95,20 @@ def scan_notice(notice: Notice, attachments: list[Attachment]) -> list[Diagnosti
                                       f"附件 {attachment.name} 第 {page} 页")
     if notice.privacy_reviewed:
         return [p for p in problems if p.severity != "error"]
+    return problems
+
+
+def scan_fields(notice: Notice) -> list[Diagnostic]:
+    """Scan the notice's own text, which depends on its file alone (so the result can be kept)."""
+    problems = []
+    fields = [("title", notice.title), ("responsible", notice.responsible), ("department", notice.department),
+              ("doc_number", notice.doc_number), ("summary", notice.summary), ("index_number", notice.index_number),
+              ("tags", " ".join(notice.tags)), ("changes", " ".join(c.note for c in notice.changes)),
+              ("attachments", " ".join(a.title or "" for a in notice.attachments))]
+    for name, value in fields:
+        if value:
+            problems += scan_text(value, notice.path, notice.line_of(name))
+    problems += scan_text(notice.body, notice.path, notice.body_line)
     return problems
 
 

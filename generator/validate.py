@@ -35,11 +35,11 @@ def validate_all(sources: list[Source], config: SiteConfig) -> tuple[list[Notice
         if notice:
             notices.append(notice)
     slug_lines = {s.path: s.key_lines.get("slug", 1) for s in sources}
-    diagnostics.extend(_duplicate_urls(notices, slug_lines))
+    diagnostics.extend(duplicate_urls(notices, slug_lines))
     return notices, diagnostics
 
 
-def _duplicate_urls(notices: list[Notice], slug_lines: dict[str, int]) -> list[Diagnostic]:
+def duplicate_urls(notices: list[Notice], slug_lines: dict[str, int]) -> list[Diagnostic]:
     """Report every notice whose URL another notice already takes, naming both files."""
     first: dict[str, Notice] = {}
     problems = []

@@ -1,0 +1,92 @@
+"""Load and validate stages, per file: read, parse and check every notice file.
+
+What a file yields (its Source, its Notice, its problems and the suspect
+numbers in its own text) depends only on its bytes, its path, the
+configuration and gongkai's code. The result is kept in the cache under the
+hash of all four, so an unchanged file is not parsed and checked again: the
+kept result is exactly what checking again would give, problems included.
+The rules that span files (duplicate URLs, 索引号, references) still run over
+every notice on every build. On a cold build the files are checked on every
+core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import SALT, Cache
+from .config import SiteConfig
+from .errors import Diagnostic
+from .model import Notice
+from .parallel import ordered_map
+from .privacy import scan_fields
+from .sources import Source, parse_source, read_notice, walk_content
+from .validate import duplicate_urls, validate_source
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What one notice file gave."""
+
+    source: Source | None
+    notice: Notice | None
+    problems: list[Diagnostic]  # front matter and field problems
+    exposures: list[Diagnostic]  # suspect numbers in its own text, reported only if it is published
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Every notice file of the content folder, read and checked."""
+
+    sources: list[Source]
+    notices: list[Notice]
+    problems: list[Diagnostic]
+    exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
+
+
+def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | None) -> Intake:
+    """Read and check every notice file, reusing the kept result of files whose bytes did not change."""
+    paths, problems = walk_content(content)
+    salt = SALT.encode() + hashlib.sha256(pickle.dumps(config, protocol=5)).digest()
+    files: list[tuple[str, bytes, str]] = []  # (path, bytes, key)
+    for path in paths:
+        rel = path.relative_to(content).as_posix()
+        data, problem = read_notice(path, rel, config.max_notice_kb)
+        if problem:
+            problems.append(problem)
+            continue
+        key = hashlib.sha256(salt + rel.encode() + b"\0" + data).hexdigest()
+        files.append((rel, data, key))
+    known = cache.results(key for _, _, key in files)
+    todo = [(rel, data, key) for rel, data, key in files if key not in known]
+    for (_, _, key), checked in zip(todo, ordered_map(_checker, config, [t[:2] for t in todo], jobs)):
+        known[key] = checked
+        cache.store_result(key, checked)
+    sources, notices, exposures = [], [], {}
+    for _, _, key in files:
+        checked: Checked = known[key]
+        problems += checked.problems
+        if checked.source is not None:
+            sources.append(checked.source)
+        if checked.notice is not None:
+            notices.append(checked.notice)
+            exposures[checked.notice.path] = checked.exposures
+    problems += duplicate_urls(notices, {s.path: s.key_lines.get("slug", 1) for s in sources})
+    return Intake(sources, notices, problems, exposures)
+
+
+def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
+    """Parse and check one notice file."""
+    source, problems = parse_source(data, rel)
+    if source is None:
+        return Checked(None, None, problems, [])
+    notice, found = validate_source(source, config)
+    return Checked(source, notice, problems + found, scan_fields(notice) if notice else [])
+
+
+def _checker(config: SiteConfig) -> Callable[[tuple[str, bytes]], Checked]:
+    return lambda item: check_file(item[0], item[1], config)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -44,18 +43,40 @@ def check_output_dir(output: Path, content: Path, theme: Path | None, project_ro
 
 
 class Staging:
-    """A fresh folder beside the output that becomes the output only when complete."""
+    """A folder beside the output that becomes the output only when complete.
 
-    def __init__(self, output: Path):
+    Given a `spare` place (in the cache), the previous site is kept there after
+    the swap and becomes the next build's staging folder: only the files that
+    differ are replaced, instead of linking ten thousand files into ten
+    thousand new folders and deleting as many old ones on every build.
+    """
+
+    def __init__(self, output: Path, spare: Path | None = None):
         self.output = output.resolve()
         self.path = self.output.with_name(self.output.name + STAGING_SUFFIX)
         self.retired = self.output.with_name(self.output.name + RETIRED_SUFFIX)
+        self.spare = spare
+        self._present: dict[str, int] = {}  # file -> inode, of what a reused folder already holds
+        self._folders: set[str] = set()
+        self._wanted: set[str] = {MARKER}
 
     def __enter__(self) -> "Staging":
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.clean_leftovers()
-        self.path.mkdir()
-        (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
+        _remove_ours(self.retired)
+        # A killed build's staging folder, or else the spare, is reused; its state is read, not trusted.
+        if not _is_ours(self.path) and self.spare is not None and _is_ours(self.spare):
+            try:
+                os.rename(self.spare, self.path)
+            except OSError:  # another file system
+                _remove_ours(self.spare)
+        if self.spare is not None and _is_ours(self.path) and (self.path / MARKER).is_file():
+            self._present, self._folders = _listing(self.path)
+        else:
+            _remove_ours(self.path)
+            self.path.mkdir()
+            (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
+        if self.spare is not None:
+            _remove_ours(self.spare)
         return self
 
     def clean_leftovers(self) -> None:
@@ -69,15 +90,37 @@ class Staging:
         pause_at("write")
 
     def _target(self, rel: str) -> Path:
-        """Return where `rel` goes below the staging folder, its folder made, refusing paths that leave it."""
-        target = self.path / rel
+        """Return where `rel` goes below the staging folder, cleared and its folder made."""
         if ".." in Path(rel).parts or Path(rel).is_absolute():
             raise ValueError(f"output path escapes the site: {rel}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.path / rel
+        self._wanted.add(rel)
+        if self._present.pop(rel, None) is not None:
+            os.unlink(target)
+        elif rel in self._folders:  # a reused folder has a folder where this file goes
+            shutil.rmtree(target)
+            self._forget(rel + "/")
+        folder = rel.rpartition("/")[0]
+        if folder not in self._folders:
+            parts = folder.split("/")
+            for depth in range(1, len(parts) + 1):  # a reused folder may hold a file where a folder goes
+                if self._present.pop("/".join(parts[:depth]), None) is not None:
+                    os.unlink(self.path / "/".join(parts[:depth]))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
         return target
+
+    def _forget(self, prefix: str) -> None:
+        for rel in [r for r in self._present if r.startswith(prefix)]:
+            del self._present[rel]
+        self._folders -= {f for f in self._folders if f.startswith(prefix) or f + "/" == prefix}
 
     def link(self, rel: str, source: Path) -> None:
         """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
+        inode = self._present.get(rel)
+        if inode is not None and inode == os.stat(source).st_ino:
+            self._wanted.add(rel)  # a reused folder already holds this very file
+            return
         target = self._target(rel)
         try:
             os.link(source, target)
@@ -90,7 +133,12 @@ class Staging:
         self.write(rel, source.read_bytes())
 
     def commit(self) -> None:
-        """Put the staged site in place of the output in one step, then drop the old one."""
+        """Put the staged site in place of the output in one step, then drop or keep the old one."""
+        stale = sorted(set(self._present) - self._wanted)  # what a reused folder held and this site lacks
+        for rel in stale:
+            os.unlink(self.path / rel)
+        for folder in sorted({r.rpartition("/")[0] for r in stale} - {""}, key=lambda f: -f.count("/")):
+            _remove_empty_parents(self.path, folder)
         pause_at("swap")
         if self.output.exists():
             if not _exchange(self.path, self.output):
@@ -99,7 +147,14 @@ class Staging:
                 _remove_ours(self.retired)
                 return
             pause_at("swapped")
-            _remove_ours(self.path)  # now holds the previous site
+            if self.spare is not None:  # now holds the previous site: the next build's starting point
+                try:
+                    self.spare.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(self.path, self.spare)
+                    return
+                except OSError:
+                    pass
+            _remove_ours(self.path)
         else:
             os.rename(self.path, self.output)
 
@@ -108,23 +163,46 @@ class Staging:
             _remove_ours(self.path)
 
 
-def is_current(output: Path, files: dict[str, Path]) -> bool:
-    """Say whether the output holds exactly these files, each the same file or the same bytes as its source."""
-    if not (output / MARKER).is_file():
+def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:
+    """Map every file below a folder to its inode, from the directory entries alone (no stat)."""
+    files: dict[str, int] = {}
+    folders: set[str] = {""}
+    todo = [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(rel)
+                    todo.append((rel + "/", entry.path))
+                else:
+                    files[rel] = entry.inode()
+    return files, folders
+
+
+def _remove_empty_parents(root: Path, folder: str) -> None:
+    """Drop a folder that lost its last file, and its parents that thereby became empty."""
+    while folder:
+        try:
+            os.rmdir(root / folder)
+        except OSError:  # not empty (or already gone): its parents are not empty either
+            return
+        folder = folder.rpartition("/")[0]
+
+
+def _is_ours(path: Path) -> bool:
+    return path.is_dir() and (path / MARKER).is_file()
+
+
+def is_current(output: Path, files: dict[str, Path | None]) -> bool:
+    """Say whether the output holds exactly these files, each the very file (the same inode) as its source."""
+    if any(source is None for source in files.values()) or not (output / MARKER).is_file():
         return False
-    found = set()
-    for folder, _, names in os.walk(output):
-        for name in names:
-            found.add(os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/"))
-    if found != set(files) | {MARKER}:
+    found, _ = _listing(output)
+    if found.keys() != set(files) | {MARKER}:
         return False
-    for rel, source in files.items():
-        if source is None:
-            return False
-        target = output / rel
-        if not os.path.samefile(target, source) and not filecmp.cmp(target, source, shallow=False):
-            return False
-    return True
+    return all(found[rel] == os.stat(source).st_ino for rel, source in files.items())
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -52,23 +52,30 @@ def walk_content(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     """
     found, problems = [], []
     root_real = content_dir.resolve()
-    for root, dirs, files in os.walk(content_dir):
-        rel_root = Path(root).relative_to(content_dir)
-        dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and not (rel_root == Path(".") and d in SKIPPED_DIRS)
-        )
-        notices = [f for f in files if f.endswith(".md") and not f.startswith(".")]
-        for name, is_notice in [*((d, False) for d in dirs), *((f, True) for f in notices)]:
-            path = Path(root) / name
-            if path.is_symlink() and not _inside(path.resolve(), root_real):
-                problems.append(Diagnostic(
-                    path.relative_to(content_dir).as_posix(), 1,
-                    "这是指向内容目录之外的符号链接，不会被读取：请把文件本身放进内容目录",
-                ))
-            elif is_notice:
-                found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix()), sorted(problems)
+    todo = [("", os.fspath(content_dir))]
+    while todo:  # scandir, not os.walk: directory entries say what is a link without a stat per file
+        prefix, folder = todo.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # an unreadable folder is skipped, as os.walk does
+            continue
+        for entry in entries:
+            name, rel = entry.name, prefix + entry.name
+            is_dir = entry.is_dir()
+            if name.startswith(".") or (not is_dir and not name.endswith(".md")) or (
+                    is_dir and not prefix and name in SKIPPED_DIRS):
+                continue
+            if entry.is_symlink():
+                if not _inside(Path(entry.path).resolve(), root_real):
+                    problems.append(Diagnostic(
+                        rel, 1, "这是指向内容目录之外的符号链接，不会被读取：请把文件本身放进内容目录"))
+                elif not is_dir:
+                    found.append(rel)
+            elif is_dir:
+                todo.append((rel + "/", entry.path))
+            else:
+                found.append(rel)
+    return [content_dir / rel for rel in sorted(found)], sorted(problems)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -75,7 +75,9 @@ def summary(report: Report, check: bool) -> str:
     reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
     held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
     files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
-    cached = f"（{report.cached} 个页面取自缓存）" if report.cached else ""
+    if report.unchanged:
+        files = f"内容、主题和配置自上次构建以来均未改变，输出目录的 {report.files} 个文件保持原样"
+    cached = f"（{report.cached} 个页面取自缓存）" if report.cached and not report.unchanged else ""
     return f"发布 {report.published} 篇公告，{held_text}，{files}{cached}，用时 {report.seconds:.2f} 秒"
 
 

@@ -70,7 +70,7 @@ class Staging:
             except OSError:  # another file system
                 _remove_ours(self.spare)
         if self.spare is not None and _is_ours(self.path) and (self.path / MARKER).is_file():
-            self._present, self._folders = _listing(self.path)
+            self._present, self._folders = listing(self.path)
         else:
             _remove_ours(self.path)
             self.path.mkdir()
@@ -163,7 +163,7 @@ class Staging:
             _remove_ours(self.path)
 
 
-def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:
+def listing(folder: Path) -> tuple[dict[str, int], set[str]]:
     """Map every file below a folder to its inode, from the directory entries alone (no stat)."""
     files: dict[str, int] = {}
     folders: set[str] = {""}
@@ -199,7 +199,7 @@ def is_current(output: Path, files: dict[str, Path | None]) -> bool:
     """Say whether the output holds exactly these files, each the very file (the same inode) as its source."""
     if any(source is None for source in files.values()) or not (output / MARKER).is_file():
         return False
-    found, _ = _listing(output)
+    found, _ = listing(output)
     if found.keys() != set(files) | {MARKER}:
         return False
     return all(found[rel] == os.stat(source).st_ino for rel, source in files.items())

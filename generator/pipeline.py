@@ -9,6 +9,7 @@ since the last build is taken from the cache (cache.py says how).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -34,13 +35,14 @@ from .intake import load_notices
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Body, Converter
-from .output import Staging, is_current
+from .output import Staging, is_current, listing
 from .parallel import ordered_map
 from .precompress import precompress
 from .redirects import plan_removals, redirect_lines, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
-from .theme import Theme, load_theme
+from .shortcut import Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid, write_record
+from .theme import DEFAULT_THEME, Theme, load_theme
 from .views import category_views, notice_view
 
 
@@ -76,6 +78,7 @@ class Report:
     warnings: list[Diagnostic] = field(default_factory=list)
     reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
     late: list[str] = field(default_factory=list)  # published more than 20 working days after written
+    unchanged: bool = False  # nothing changed since the last build: the output was left as it was
 
 
 @dataclass
@@ -93,15 +96,22 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
     started = time.perf_counter()
     # 1. Configuration first: every later stage needs the categories and the timezone.
     config = load_config(options.content)
-    theme = load_theme(theme_dir(options, config))
-    cache = Cache(None if options.check or not options.use_cache
-                  else options.cache or default_folder(options.output))
+    local_now = now.astimezone(config.tz)
+    themes = theme_dir(options, config)
+    keep = None if options.check or not options.use_cache else options.cache or default_folder(options.output)
+    if keep is not None:  # nothing changed since the last build: its output is the answer (shortcut.py)
+        clock = file_clock(keep)
+        inputs, newest = fingerprint([options.content, themes, DEFAULT_THEME], options)
+        record = read_record(keep)
+        if still_valid(record, inputs, local_now, options.output) and _same_manifest(options):
+            return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
+    theme = load_theme(themes)
+    cache = Cache(keep)
     try:
         # 2. Read and validate every notice, reporting all problems of all files together.
         #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
         intake = load_notices(options.content, config, cache, options.jobs)
         sources, notices, problems = intake.sources, intake.notices, list(intake.problems)
-        local_now = now.astimezone(config.tz)
         disclosure, found = check_all(notices, config, options.content,
                                       lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
         problems += found
@@ -136,14 +146,29 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
                 report.files = write_site(folder, site, config, theme, cache, options, progress, report)
                 _raise_broken_links(folder, config, collection)
         else:
+            if keep is not None:
+                forget(keep)
             report.files = write_site(options.output, site, config, theme, cache, options, progress, report)
             if options.manifest is not None:  # CI keeps this copy between builds, beside the site
                 _write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
+        if keep is not None:
+            write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
+                                      listing(options.output)[0], report))
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _same_manifest(options: Options) -> bool:
+    """Say whether CI's copy of the manifest is the one in the output, so the shortcut writes nothing."""
+    if options.manifest is None:
+        return True
+    try:
+        return options.manifest.read_bytes() == (options.output / MANIFEST).read_bytes()
+    except OSError:
+        return False
 
 
 def theme_dir(options: Options, config: SiteConfig) -> Path | None:

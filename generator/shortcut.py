@@ -1,0 +1,152 @@
+"""Whole-build shortcut: recognise a build whose every input is as the last one left it.
+
+CI rebuilds every day and a preview rebuilds on every save; most of those
+builds change nothing. A build is a pure function of its input files, the
+options, gongkai's code and the clock, so when none of them changed in a way
+that matters the output is already the answer, and loading ten thousand
+notices only to find that out would be the slowest part of the build.
+
+- Files are compared by their status (size, times, inode), as git compares its
+  index: a change of content changes ctime, which no editor can set back. The
+  build notes the file system's clock (the ctime of a file it writes) before
+  it looks at its inputs; if any input changed at or after that tick, it could
+  change again within the same tick unseen, so that build's record is not used.
+- The clock matters only where it passes a moment of some notice (publish
+  time, end of validity, 公示期) or a local midnight (date-only comparisons).
+  The record keeps the nearest such moments before and after the time of the
+  build; a later build between them, on the same local day, would make the
+  same site.
+- The output must still hold the very files (inodes) the build left.
+
+The record lives in the cache folder and is written last, after the swap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .cache import SALT
+from .dates import Stamp
+from .output import MARKER, listing
+
+RECORD = "last-build.pickle"
+CLOCK = "clock"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the last complete build saw and left."""
+
+    inputs: str  # hash of the options, the code and the status of every input file
+    started_ns: int  # the file system's clock when the build began looking at its inputs
+    newest_ctime_ns: int  # the latest change among its input files
+    now: datetime  # the build time, in the site's zone
+    earlier: datetime | None  # the latest notice moment at or before `now`
+    later: datetime | None  # the earliest notice moment after `now`
+    output: dict[str, int]  # file -> inode, of the output it left
+    report: Any  # the build's report, told again by the shortcut
+
+
+def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int]:
+    """Hash the options, the code and the status of every file below the folders; return it and the newest ctime."""
+    h = hashlib.sha256(SALT.encode() + repr(options).encode())
+    newest = 0
+    for folder in folders:
+        h.update(f"\0folder {folder}\0".encode())
+        if folder is None or not folder.is_dir():
+            continue
+        todo = [str(folder)]
+        while todo:
+            for entry in sorted(os.scandir(todo.pop()), key=lambda e: e.name):
+                info = entry.stat(follow_symlinks=False)
+                h.update(f"{entry.path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0"
+                         f"{info.st_ctime_ns}\0{info.st_ino}\0".encode())
+                newest = max(newest, info.st_ctime_ns)
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+    return h.hexdigest(), newest
+
+
+def moments_around(notices: list, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """Find the notice moments nearest to `now` on either side: the clock matters only when it passes one."""
+    earlier = later = None
+    for moment in _moments(notices):
+        if moment <= now:
+            earlier = moment if earlier is None or moment > earlier else earlier
+        elif later is None or moment < later:
+            later = moment
+    return earlier, later
+
+
+def _moments(value: Any, seen: set[int] | None = None):
+    """Yield the moment of every Stamp anywhere inside a value (notices, their changes and periods)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, Stamp):
+        yield value.moment
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _moments(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _moments(item, seen)
+    elif dataclasses.is_dataclass(value) and id(value) not in seen:
+        seen.add(id(value))
+        for f in dataclasses.fields(value):
+            yield from _moments(getattr(value, f.name), seen)
+
+
+def still_valid(record: Record | None, inputs: str, now: datetime, output: Path) -> bool:
+    """Say whether the last build's output is what a build now would make."""
+    if record is None or record.inputs != inputs:
+        return False
+    if record.newest_ctime_ns >= record.started_ns:
+        return False  # an input changed in the tick that build began, or later: its record proves nothing
+    now = now.astimezone(record.now.tzinfo)
+    if now.date() != record.now.date():
+        return False
+    low, high = min(now, record.now), max(now, record.now)
+    if record.earlier is not None and record.earlier >= low:
+        return False
+    if record.later is not None and record.later <= high:
+        return False
+    if not (output / MARKER).is_file():
+        return False
+    return listing(output)[0] == record.output
+
+
+def read_record(folder: Path) -> Record | None:
+    """Load the last build's record; None when there is none or it cannot be read."""
+    try:
+        record = pickle.loads((folder / RECORD).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return record if isinstance(record, Record) else None
+
+
+def write_record(folder: Path, record: Record) -> None:
+    """Save the record in one step, so a killed build never leaves half of one."""
+    partial = folder / f"{RECORD}.{os.getpid()}.partial"
+    partial.write_bytes(pickle.dumps(record, protocol=5))
+    os.replace(partial, folder / RECORD)
+
+
+def forget(folder: Path) -> None:
+    """Drop the record before a build changes the output, so a killed build leaves none that lies."""
+    try:
+        os.unlink(folder / RECORD)
+    except FileNotFoundError:
+        pass
+
+
+def file_clock(folder: Path) -> int:
+    """Read the clock that stamps file times, by writing a file: the system clock may run ahead of it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / CLOCK).write_bytes(b"")
+    return (folder / CLOCK).stat().st_ctime_ns

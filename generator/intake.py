@@ -1,6 +1,6 @@
 """Load and validate stages, per file: read, parse and check every notice file.
 
-What a file yields (its Source, its Notice, its problems and the suspect
+What a file yields (its Notice, its problems and the suspect
 numbers in its own text) depends only on its bytes, its path, the
 configuration and gongkai's code. The result is kept in the cache under the
 hash of all four, so an unchanged file is not parsed and checked again: the
@@ -24,7 +24,7 @@ from .errors import Diagnostic
 from .model import Notice
 from .parallel import ordered_map
 from .privacy import scan_fields
-from .sources import Source, parse_source, read_notice, walk_content
+from .sources import parse_source, read_notice, walk_content
 from .validate import duplicate_urls, validate_source
 
 
@@ -32,7 +32,6 @@ from .validate import duplicate_urls, validate_source
 class Checked:
     """What one notice file gave."""
 
-    source: Source | None
     notice: Notice | None
     problems: list[Diagnostic]  # front matter and field problems
     exposures: list[Diagnostic]  # suspect numbers in its own text, reported only if it is published
@@ -42,7 +41,6 @@ class Checked:
 class Intake:
     """Every notice file of the content folder, read and checked."""
 
-    sources: list[Source]
     notices: list[Notice]
     problems: list[Diagnostic]
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
@@ -66,26 +64,24 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
     for (_, _, key), checked in zip(todo, ordered_map(_checker, config, [t[:2] for t in todo], jobs)):
         known[key] = checked
         cache.store_result(key, checked)
-    sources, notices, exposures = [], [], {}
+    notices, exposures = [], {}
     for _, _, key in files:
         checked: Checked = known[key]
         problems += checked.problems
-        if checked.source is not None:
-            sources.append(checked.source)
         if checked.notice is not None:
             notices.append(checked.notice)
             exposures[checked.notice.path] = checked.exposures
-    problems += duplicate_urls(notices, {s.path: s.key_lines.get("slug", 1) for s in sources})
-    return Intake(sources, notices, problems, exposures)
+    problems += duplicate_urls(notices)
+    return Intake(notices, problems, exposures)
 
 
 def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
     """Parse and check one notice file."""
     source, problems = parse_source(data, rel)
     if source is None:
-        return Checked(None, None, problems, [])
+        return Checked(None, problems, [])
     notice, found = validate_source(source, config)
-    return Checked(source, notice, problems + found, scan_fields(notice) if notice else [])
+    return Checked(notice, problems + found, scan_fields(notice) if notice else [])
 
 
 def _checker(config: SiteConfig) -> Callable[[tuple[str, bytes]], Checked]:

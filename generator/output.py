@@ -59,6 +59,7 @@ class Staging:
         self._present: dict[str, int] = {}  # file -> inode, of what a reused folder already holds
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
+        self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
 
     def __enter__(self) -> "Staging":
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +76,7 @@ class Staging:
             _remove_ours(self.path)
             self.path.mkdir()
             (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
+        self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         if self.spare is not None:
             _remove_ours(self.spare)
         return self
@@ -86,7 +88,9 @@ class Staging:
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
-        self._target(rel).write_bytes(data)
+        target = self._target(rel)
+        target.write_bytes(data)
+        self.inodes[rel] = os.stat(target).st_ino
         pause_at("write")
 
     def _target(self, rel: str) -> Path:
@@ -117,8 +121,9 @@ class Staging:
 
     def link(self, rel: str, source: Path) -> None:
         """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
-        inode = self._present.get(rel)
-        if inode is not None and inode == os.stat(source).st_ino:
+        inode = os.stat(source).st_ino
+        self.inodes[rel] = inode
+        if self._present.get(rel) == inode:
             self._wanted.add(rel)  # a reused folder already holds this very file
             return
         target = self._target(rel)
@@ -126,19 +131,25 @@ class Staging:
             os.link(source, target)
         except OSError:  # another file system, or one without hard links
             target.write_bytes(source.read_bytes())
+            self.inodes[rel] = os.stat(target).st_ino
         pause_at("write")
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a static file into the staging folder."""
         self.write(rel, source.read_bytes())
 
-    def commit(self) -> None:
-        """Put the staged site in place of the output in one step, then drop or keep the old one."""
-        stale = sorted(set(self._present) - self._wanted)  # what a reused folder held and this site lacks
+    def prune(self) -> None:
+        """Delete what a reused folder held and this site lacks, before anything walks the staged site."""
+        stale = sorted(set(self._present) - self._wanted)
         for rel in stale:
             os.unlink(self.path / rel)
+            del self._present[rel]
         for folder in sorted({r.rpartition("/")[0] for r in stale} - {""}, key=lambda f: -f.count("/")):
             _remove_empty_parents(self.path, folder)
+
+    def commit(self) -> None:
+        """Put the staged site in place of the output in one step, then drop or keep the old one."""
+        self.prune()
         pause_at("swap")
         if self.output.exists():
             if not _exchange(self.path, self.output):

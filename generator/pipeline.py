@@ -38,7 +38,7 @@ from .markup import Body, Converter
 from .output import Staging, is_current, listing
 from .parallel import ordered_map
 from .precompress import precompress
-from .redirects import plan_removals, redirect_lines, split_withdrawn
+from .redirects import plan_removals, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
 from .shortcut import Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid, write_record
@@ -79,6 +79,7 @@ class Report:
     reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
     late: list[str] = field(default_factory=list)  # published more than 20 working days after written
     unchanged: bool = False  # nothing changed since the last build: the output was left as it was
+    output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made
 
 
 @dataclass
@@ -111,7 +112,7 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
         # 2. Read and validate every notice, reporting all problems of all files together.
         #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
         intake = load_notices(options.content, config, cache, options.jobs)
-        sources, notices, problems = intake.sources, intake.notices, list(intake.problems)
+        notices, problems = intake.notices, list(intake.problems)
         disclosure, found = check_all(notices, config, options.content,
                                       lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
         problems += found
@@ -132,7 +133,7 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
                         reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
                         late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
         # 4. Plan every page, converting only bodies the cache has not seen.
-        site = plan_site(config, collection, withdrawn, sources, disclosure, theme, now, cache, options.jobs)
+        site = plan_site(config, collection, withdrawn, disclosure, theme, now, cache, options.jobs)
         # 5. A URL published before must still answer (manifest.py says why); checked before any write.
         published = published_urls(collection, withdrawn, now)
         gone = vanished(*previous_manifest(options.output, options.manifest), published)
@@ -154,7 +155,7 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
         cache.finish()
         if keep is not None:
             write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
-                                      listing(options.output)[0], report))
+                                      report.output, dataclasses.replace(report, output={})))
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
@@ -180,7 +181,7 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
     return None
 
 
-def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, sources: list, disclosure: Disclosure,
+def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, disclosure: Disclosure,
               theme: Theme, now: datetime, cache: Cache, jobs: int | None) -> Site:
     """Convert bodies (cached ones are reused), build the views and list every file of the site."""
     bodies = convert_bodies([n.body for n in collection.notices] + [p.body for p in disclosure.pages], cache, jobs)
@@ -208,7 +209,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, sourc
     # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
     names = {c.key: c.name for c in config.categories}
     removals, problems = plan_removals(withdrawn, collection.notices, names, {p.path for p in pages},
-                                       lambda n: n.date.display(config.tz), redirect_lines(sources))
+                                       lambda n: n.date.display(config.tz),
+                                       {n.path: n.line_of("redirect_from") for n in (*collection.notices, *withdrawn)})
     if problems:
         raise BuildFailed(problems)
     attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
@@ -255,6 +257,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     if made is not None and not options.check and is_current(output, {**expected, **made}):
         report.cached = len(site.pages)
         Staging(output).clean_leftovers()
+        report.output = listing(output)[0]
         return len(expected) + len(made)
     with Staging(output, cache.spare) as stage:
         for rel, data, blob in render_pages(site.pages, keys, blobs, site.common, config, theme, cache,
@@ -275,12 +278,14 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
             for rel, blob in made.items():
                 stage.link(rel, blob)
         else:
+            stage.prune()  # the search indexer and the compressor must see this site only
             made = _run_site_steps(stage.path, steps, set(expected))
             made_key = made_key or _site_key(expected, steps)
             for rel, blob in cache.store_site_files(made_key, stage.path, made).items() if made_key else ():
                 os.unlink(stage.path / rel)
                 stage.link(rel, blob)
         stage.commit()
+    report.output = stage.inodes
     return staged + len(made)
 
 

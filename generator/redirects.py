@@ -11,19 +11,12 @@ from .errors import Diagnostic
 from .model import Notice
 from .render import Page, page_path
 from .schema import ALIASES, WITHDRAWN
-from .sources import Source
 
 
 def split_withdrawn(notices: list[Notice]) -> tuple[list[Notice], list[Notice]]:
     """Separate withdrawn notices, which get only a stub, from those shown in full."""
     kept = [n for n in notices if n.status != WITHDRAWN]
     return kept, [n for n in notices if n.status == WITHDRAWN]
-
-
-def redirect_lines(sources: list[Source]) -> dict[str, int]:
-    """Map each file to the line of its redirect_from key, however the editor spelled it."""
-    return {s.path: next((line for key, line in s.key_lines.items() if ALIASES.get(key) == "redirect_from"), 1)
-            for s in sources}
 
 
 def plan_removals(withdrawn: list[Notice], shown: tuple[Notice, ...], category_names: dict[str, str],

@@ -34,12 +34,11 @@ def validate_all(sources: list[Source], config: SiteConfig) -> tuple[list[Notice
         diagnostics.extend(problems)
         if notice:
             notices.append(notice)
-    slug_lines = {s.path: s.key_lines.get("slug", 1) for s in sources}
-    diagnostics.extend(duplicate_urls(notices, slug_lines))
+    diagnostics.extend(duplicate_urls(notices))
     return notices, diagnostics
 
 
-def duplicate_urls(notices: list[Notice], slug_lines: dict[str, int]) -> list[Diagnostic]:
+def duplicate_urls(notices: list[Notice]) -> list[Diagnostic]:
     """Report every notice whose URL another notice already takes, naming both files."""
     first: dict[str, Notice] = {}
     problems = []
@@ -47,7 +46,7 @@ def duplicate_urls(notices: list[Notice], slug_lines: dict[str, int]) -> list[Di
         other = first.setdefault(notice.url, notice)
         if other is not notice:
             problems.append(Diagnostic(
-                notice.path, slug_lines[notice.path],
+                notice.path, notice.line_of("slug"),
                 f"网址 /{notice.url} 与 {other.path} 重复，请修改其中一个的 slug 或文件名",
             ))
     return problems

@@ -10,6 +10,7 @@ from conftest import GOOD_NOTICE, NOW, ROOT, SITE_YAML, build, snapshot, write_s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.dates import Stamp
 from generator.theme import DEFAULT_THEME
 
 
@@ -231,3 +232,48 @@ def test_incremental_build_equals_clean_build_after_any_edits(tmp_path_factory, 
         assert build(content, clean, "--theme", str(theme), "--no-cache",
                      "--manifest", str(root / f"manifest-{step}-clean.json"), now=now) == 0
         assert snapshot(root / "incremental") == snapshot(clean), edit
+
+
+def test_the_shortcut_knows_every_time_a_notice_can_name():
+    # A notice field holding a time that the shortcut does not know would let the clock pass it unseen.
+    import dataclasses
+    import typing
+
+    from generator import model
+    from generator.shortcut import stamps
+
+    def holds_a_time(kind) -> bool:
+        if kind is Stamp:
+            return True
+        if dataclasses.is_dataclass(kind):
+            return any(holds_a_time(t) for t in typing.get_type_hints(kind).values())
+        return any(holds_a_time(arg) for arg in typing.get_args(kind))
+
+    timed = sorted(name for name, kind in typing.get_type_hints(model.Notice).items() if holds_a_time(kind))
+    assert timed == ["changes", "date", "notice_period", "updated", "valid_until", "written"]
+    stamp = Stamp(NOW, True)
+    notice = model.Notice(
+        path="guides/a.md", title="甲", category="guides", date=Stamp(NOW - timedelta(days=1), True), responsible="张三",
+        department="局", doc_number=None, slug="a", summary=None, draft=False, disclosure="public",
+        updated=Stamp(NOW + timedelta(days=2), True), tags=(), body="", body_line=6,
+        valid_until=Stamp(NOW + timedelta(days=3), False), notice_period=(stamp, Stamp(NOW + timedelta(days=4), True)),
+        changes=(model.Change(Stamp(NOW + timedelta(days=5), True), "改"),), written=Stamp(NOW - timedelta(days=6), False))
+    assert len(stamps(notice)) == 7
+
+
+def test_a_rebuild_in_place_with_search_and_gzip_equals_a_clean_build(tmp_path, basic_site):
+    # The previous site is reused as the staging folder: the indexer and the compressor must not see its files.
+    from test_search_index import search_site
+
+    site = search_site(basic_site)
+    output = tmp_path / "output"
+    assert build(site, output, "--precompress") == 0
+    old_fragments = sorted(p.name for p in (output / "pagefind/fragment").iterdir())
+    alpha = site / "guides/alpha.md"
+    for title in ("改题", "再改题"):  # from the second rebuild on, the first site waits as the staging folder
+        alpha.write_text(alpha.read_text(encoding="utf-8").replace("title: ", f"title: {title}", 1), encoding="utf-8")
+        assert build(site, output, "--precompress") == 0
+    assert build(site, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert sorted(p.name for p in (output / "pagefind/fragment").iterdir()) != old_fragments
+    assert "再改题改题" in (output / "guides/alpha/index.html").read_text(encoding="utf-8")

@@ -61,7 +61,8 @@ class Cache:
         self._used_pages: dict[str, str] = {}
         if folder is None:
             return
-        (folder / "blobs").mkdir(parents=True, exist_ok=True)
+        for shard in range(256):  # every shard at once, so that no write needs its own mkdir
+            (folder / "blobs" / f"{shard:02x}").mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(folder / "cache.sqlite", timeout=30)
         db.executescript("""
             CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL);
@@ -150,17 +151,17 @@ class Cache:
         """Keep a rendered page as a blob named by its bytes; None when the cache is off."""
         if self._db is None:
             return None
-        digest = hashlib.sha256(data).hexdigest()
-        blob = self._blob(digest)
-        if not blob.is_file():  # identical bytes reuse the same blob, hence the same inode
-            blob.parent.mkdir(exist_ok=True)
-            temporary = blob.with_name(f"{digest}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            # Read-only, because the output links to it: an edit in place would change the cache too.
-            temporary.chmod(0o444)
-            os.replace(temporary, blob)
+        return self.adopt_page(key, write_blob(self.blobs, data))
+
+    def adopt_page(self, key: str, digest: str) -> Path:
+        """Record a page whose blob a worker already wrote (write_blob), and return the blob."""
         self._used_pages[key] = digest
-        return blob
+        return self._blob(digest)
+
+    @property
+    def blobs(self) -> str | None:
+        """The blob folder, for workers that write blobs themselves; None when the cache is off."""
+        return None if self._db is None or self.folder is None else os.path.join(self.folder, "blobs")
 
     # Files made from the whole staged site (search index, .gz twins) ---------------
 
@@ -187,7 +188,7 @@ class Cache:
 
     def _blob(self, digest: str) -> Path:
         assert self.folder is not None
-        return self.folder / "blobs" / digest[:2] / digest
+        return Path(self.folder, "blobs", digest[:2], digest)
 
     def finish(self) -> None:
         """Save what this build used and forget the rest, so the cache does not grow without end."""
@@ -216,6 +217,20 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def write_blob(blobs: str, data: bytes) -> str:
+    """Keep bytes as a read-only blob named by their hash (safe from several processes); return the hash."""
+    digest = hashlib.sha256(data).hexdigest()
+    blob = os.path.join(blobs, digest[:2], digest)
+    if not os.path.isfile(blob):  # identical bytes reuse the same blob, hence the same inode
+        temporary = f"{blob}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        # Read-only, because the output links to it: an edit in place would change the cache too.
+        os.chmod(temporary, 0o444)
+        os.replace(temporary, blob)
+    return digest
 
 
 def body_key(text: str) -> str:

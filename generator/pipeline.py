@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .archive import plan_archive
-from .cache import Cache, PageKeys, body_key, default_folder
+from .cache import Cache, PageKeys, body_key, default_folder, write_blob
 from .catalogue import plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
@@ -326,7 +326,7 @@ def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | Non
     Pages stream out one by one, so the whole rendered site is never held in memory.
     """
     todo = [i for i, blob in enumerate(blobs) if blob is None]
-    rendered = ordered_map(_renderer, (pages, theme, common, config), todo, jobs)
+    rendered = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), todo, jobs)
     for done, (page, key, blob) in enumerate(zip(pages, page_keys, blobs), start=1):
         if blob is None:
             result = next(rendered)
@@ -334,8 +334,10 @@ def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | Non
                 rendered.close()
                 raise BuildFailed(result)
             pause_at("render")
-            blob = cache.store_page(key, result)
-            yield page.path, result, blob
+            if isinstance(result, str):  # the worker kept the page as a blob: only its name came back
+                yield page.path, b"", cache.adopt_page(key, result)
+            else:
+                yield page.path, result, None
         else:
             yield page.path, None, blob
         if progress is not None:
@@ -343,14 +345,16 @@ def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | Non
 
 
 def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
-    """Make the function that renders page number i in a worker (or in this process)."""
-    pages, theme, common, config = shared
+    """Make the function that renders page number i in a worker (or in this process): bytes, or a blob's name."""
+    pages, theme, common, config, blobs = shared
 
-    def render(index: int) -> bytes | list[Diagnostic]:
+    def render(index: int) -> bytes | str | list[Diagnostic]:
         try:
-            return render_page(pages[index], theme, common, config)
+            data = render_page(pages[index], theme, common, config)
         except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
             return exc.diagnostics
+        # Hashing and writing in the worker keeps that work on every core and the bytes off the pipe.
+        return data if blobs is None else write_blob(blobs, data)
 
     return render
 

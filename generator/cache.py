@@ -129,10 +129,10 @@ class Cache:
                 found[key] = pickle.loads(value)
         return found
 
-    def store_result(self, key: str, value: Any) -> None:
-        """Keep one result."""
+    def store_result(self, key: str, pickled: bytes) -> None:
+        """Keep one result, given as its pickle."""
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
+            self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (key, pickled))
 
     # Rendered pages -----------------------------------------------------------------
 

@@ -61,9 +61,9 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         files.append((rel, data, key))
     known = cache.results(key for _, _, key in files)
     todo = [(rel, data, key) for rel, data, key in files if key not in known]
-    for (_, _, key), checked in zip(todo, ordered_map(_checker, config, [t[:2] for t in todo], jobs)):
-        known[key] = checked
-        cache.store_result(key, checked)
+    for (_, _, key), pickled in zip(todo, ordered_map(_checker, config, [t[:2] for t in todo], jobs)):
+        known[key] = pickle.loads(pickled)
+        cache.store_result(key, pickled)
     notices, exposures = [], {}
     for _, _, key in files:
         checked: Checked = known[key]
@@ -84,5 +84,6 @@ def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
     return Checked(notice, problems + found, scan_fields(notice) if notice else [])
 
 
-def _checker(config: SiteConfig) -> Callable[[tuple[str, bytes]], Checked]:
-    return lambda item: check_file(item[0], item[1], config)
+def _checker(config: SiteConfig) -> Callable[[tuple[str, bytes]], bytes]:
+    """Check in a worker and pickle there: the pickle goes into the cache as it is, so it is made only once."""
+    return lambda item: pickle.dumps(check_file(item[0], item[1], config), protocol=5)

@@ -28,6 +28,9 @@ from .sources import parse_source, read_notice, walk_content
 from .validate import duplicate_urls, validate_source
 
 
+BATCH = 500  # files read before asking the cache about them
+
+
 @dataclass(frozen=True)
 class Checked:
     """What one notice file gave."""
@@ -50,23 +53,35 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
     """Read and check every notice file, reusing the kept result of files whose bytes did not change."""
     paths, problems = walk_content(content)
     salt = SALT.encode() + hashlib.sha256(pickle.dumps(config, protocol=5)).digest()
-    files: list[tuple[str, bytes, str]] = []  # (path, bytes, key)
-    for path in paths:
-        rel = path.relative_to(content).as_posix()
-        data, problem = read_notice(path, rel, config.max_notice_kb)
-        if problem:
+    keys: list[str] = []
+    known: dict[str, Checked] = {}
+    todo: list[tuple[int, str, Path]] = []  # (place in keys, path, file) of files the cache does not know
+    for start in range(0, len(paths), BATCH):  # in batches, and no file's bytes are held past its batch
+        batch = []
+        for path in paths[start: start + BATCH]:
+            rel = path.relative_to(content).as_posix()
+            data, problem = read_notice(path, rel, config.max_notice_kb)
+            if problem:
+                problems.append(problem)
+                continue
+            batch.append((rel, path, _key(salt, rel, data)))
+        known |= cache.results(key for _, _, key in batch)
+        todo += [(len(keys) + i, rel, path) for i, (rel, path, key) in enumerate(batch) if key not in known]
+        keys += [key for _, _, key in batch]
+    # Workers read the unknown files again and key them by the bytes they read, so that a file
+    # changed in between is kept under its new bytes, never under the old ones.
+    for (place, _, _), (key, pickled, problem) in zip(
+            todo, ordered_map(_checker, (config, salt), [item[1:] for item in todo], jobs)):
+        if problem is not None:
             problems.append(problem)
+            keys[place] = ""
             continue
-        key = hashlib.sha256(salt + rel.encode() + b"\0" + data).hexdigest()
-        files.append((rel, data, key))
-    known = cache.results(key for _, _, key in files)
-    todo = [(rel, data, key) for rel, data, key in files if key not in known]
-    for (_, _, key), pickled in zip(todo, ordered_map(_checker, config, [t[:2] for t in todo], jobs)):
+        keys[place] = key
         known[key] = pickle.loads(pickled)
         cache.store_result(key, pickled)
     notices, exposures = [], {}
-    for _, _, key in files:
-        checked: Checked = known[key]
+    for key in filter(None, keys):
+        checked = known[key]
         problems += checked.problems
         if checked.notice is not None:
             notices.append(checked.notice)
@@ -84,6 +99,19 @@ def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
     return Checked(notice, problems + found, scan_fields(notice) if notice else [])
 
 
-def _checker(config: SiteConfig) -> Callable[[tuple[str, bytes]], bytes]:
-    """Check in a worker and pickle there: the pickle goes into the cache as it is, so it is made only once."""
-    return lambda item: pickle.dumps(check_file(item[0], item[1], config), protocol=5)
+def _checker(shared: tuple[SiteConfig, bytes]) -> Callable[[tuple[str, Path]], tuple]:
+    """Read, check and pickle in a worker: the pickle goes into the cache as it is, so it is made only once."""
+    config, salt = shared
+
+    def check(item: tuple[str, Path]) -> tuple[str, bytes | None, Diagnostic | None]:
+        rel, path = item
+        data, problem = read_notice(path, rel, config.max_notice_kb)
+        if problem:
+            return "", None, problem
+        return _key(salt, rel, data), pickle.dumps(check_file(rel, data, config), protocol=5), None
+
+    return check
+
+
+def _key(salt: bytes, rel: str, data: bytes) -> str:
+    return hashlib.sha256(salt + rel.encode() + b"\0" + data).hexdigest()

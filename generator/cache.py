@@ -18,7 +18,7 @@ import json
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -89,25 +89,43 @@ class Cache:
 
     # Markdown bodies ----------------------------------------------------------------
 
-    def bodies(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """Return the cached (html, summary) of every known body key."""
+    def summaries(self, keys: Iterable[str]) -> dict[str, str]:
+        """Return the derived summary of every known body key (the HTML stays on disk until a page needs it)."""
         wanted = sorted(set(keys))
         self._used_bodies.update(wanted)
         if self._db is None:
             return {}
-        found: dict[str, tuple[str, str]] = {}
+        found: dict[str, str] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start: start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, html, summary in self._db.execute(
-                    f"SELECT key, html, summary FROM body WHERE key IN ({marks})", chunk):
-                found[key] = (html, summary)
+            found.update(self._db.execute(f"SELECT key, summary FROM body WHERE key IN ({marks})", chunk))
         return found
 
     def store_body(self, key: str, html: str, summary: str) -> None:
         """Remember one converted body."""
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
+
+    def body_reader(self) -> Callable[[str], str] | None:
+        """Make the function that reads a kept body's HTML, from any process; None when the cache is off.
+
+        What this build stored is committed first, so that forked workers see it; each process opens
+        its own connection, since one may not cross a fork.
+        """
+        if self._db is None or self.folder is None:
+            return None
+        self._db.commit()
+        path, connections = self.folder / "cache.sqlite", {}
+
+        def read(key: str) -> str:
+            db = connections.get(os.getpid())
+            if db is None:
+                db = connections[os.getpid()] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            rows = db.execute("SELECT html FROM body WHERE key = ?", (key,)).fetchall()  # all: no lock stays
+            return rows[0][0]
+
+        return read
 
     # Checked notice files (intake.py) ----------------------------------------------
 

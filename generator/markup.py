@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
@@ -45,8 +46,47 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 class Body:
     """A notice body ready for templates."""
 
-    html: str
+    html: str | "StoredHtml"
     summary: str
+
+
+class StoredHtml:
+    """A body's HTML that stays in the cache until a template prints it.
+
+    Holding the HTML of every notice for the whole build would cost gigabytes
+    at 100,000 notices, and fingerprinting it would hash it all again; the
+    body's key names the HTML exactly (it is made from that body by this
+    code), so it stands for the HTML in page keys. Templates use it as a
+    string: printing, `| safe`, escaping in feeds, `| length`, slicing.
+    """
+
+    __slots__ = ("key", "_read")
+
+    def __init__(self, key: str, read: Callable[[str], str]):
+        self.key = key
+        self._read = read
+
+    def __str__(self) -> str:
+        return self._read(self.key)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __getitem__(self, index):
+        return str(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoredHtml) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __reduce__(self):
+        return (_stored_html_key, (self.key,))  # a fingerprint holds the key, never the reader
+
+
+def _stored_html_key(key: str) -> str:
+    return key
 
 
 class Converter:

@@ -34,7 +34,7 @@ from .feeds import plan_feeds
 from .intake import load_notices
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
-from .markup import Body, Converter
+from .markup import Body, Converter, StoredHtml
 from .output import Staging, is_current, listing
 from .parallel import ordered_map
 from .precompress import precompress
@@ -186,9 +186,9 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     """Convert bodies (cached ones are reused), build the views and list every file of the site."""
     bodies = convert_bodies([n.body for n in collection.notices] + [p.body for p in disclosure.pages], cache, jobs)
     facts = disclosure.facts(collection.notices)
-    views = [notice_view(n, Body(html, n.summary if n.summary is not None else summary), config, now,
+    views = [notice_view(n, Body(body.html, n.summary if n.summary is not None else body.summary), config, now,
                          *filter(None, [facts.get(n.path)]))
-             for n, (html, summary) in zip(collection.notices, bodies)]
+             for n, body in zip(collection.notices, bodies)]
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
@@ -202,8 +202,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
     html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
-    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": html})
-                   for p, (html, _) in zip(disclosure.pages, bodies[len(collection.notices):])]
+    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
+                   for p, body in zip(disclosure.pages, bodies[len(collection.notices):])]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
     pages += plan_catalogue_data(config, by_category, categories)
     # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
@@ -217,15 +217,24 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     return Site(pages + removals, common, {}, {**theme.static, **attachments})
 
 
-def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[tuple[str, str]]:
-    """Return (html, derived summary) for each body, converting only those not in the cache."""
+def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Body]:
+    """Make each body's HTML and summary, converting only those not in the cache.
+
+    With the cache on, the HTML is left in it and read back by the worker that renders a page
+    (markup.StoredHtml); without it, it is held in memory.
+    """
     keys = [body_key(t) for t in texts]
-    known = cache.bodies(keys)
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    summaries = cache.summaries(keys)
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in summaries}.items())
+    held: dict[str, str] = {}
     for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
-        known[key] = (html, summary)
-        cache.store_body(key, html, summary)
-    return [known[k] for k in keys]
+        summaries[key] = summary
+        if cache.enabled:
+            cache.store_body(key, html, summary)
+        else:
+            held[key] = html
+    read = cache.body_reader() or held.__getitem__
+    return [Body(StoredHtml(key, read), summaries[key]) for key in keys]
 
 
 def _converter(_: None) -> Callable[[str], tuple[str, str]]:

@@ -7,6 +7,7 @@ paths below the site root. Changing a model class cannot break a user theme.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime
 
 from .collect import Collection
@@ -43,7 +44,7 @@ class NoticeView:
     doc_number: str | None
     responsible: str
     summary: str
-    html: str
+    html: Any  # str or markup.StoredHtml: print it, never compare it
     tags: tuple[str, ...]
     preview: str | None  # banner text when shown only by --drafts/--future
     index_number: str = ""

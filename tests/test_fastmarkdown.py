@@ -14,8 +14,9 @@ import re
 import markdown
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, SetextHeaderProcessor
 
-from generator.fastmarkdown import Markdown, required_chars
+from generator.fastmarkdown import BLOCK_NEEDS, Markdown, required_chars
 from generator.markup import MARKDOWN_OPTIONS
 
 FAST = Markdown(**MARKDOWN_OPTIONS)
@@ -27,12 +28,12 @@ WORD = st.sampled_from([
     "&", "&amp;", "&#91;", "&copy;", "\\", "\\*", "\\[", "\\`", "!", "#", "|", ":", "-", "  \n", "\n",
     "<span>", "</span>", "<b class=\"x\">", "<!-- 注 -->", "<http://a.example/b>", "<a@b.example>",
     "[链接](https://a.example/)", "[引用][r]", "[r]", "![图](p.png)", "*强调*", "**加粗**", "`代码`",
-    "\x02", "\x03",
+    "\x02", "\x03", "=", "===", "---", "> ", "\n> ", "\n#", "\n===", "\n- - -", "\n_ _ _", "\n* * *",
 ])
 INLINE = st.lists(WORD, max_size=12).map("".join)
 HEADING = st.builds(lambda level, text: "#" * level + " " + text, st.integers(1, 7), INLINE)
-TABLE = st.builds(lambda head, rows: "\n".join([f"| {head} | 值 |", "| :-- | --: |", *(f"| {r} | {r} |" for r in rows)]),
-                  INLINE, st.lists(INLINE, max_size=3))
+TABLE = st.builds(lambda head, rule, rows: "\n".join([f"| {head} | 值 |", rule, *(f"| {r} | {r} |" for r in rows)]),
+                  INLINE, st.sampled_from(["| :-- | --: |", "|---|---|", "--- | ---", "| - |"]), st.lists(INLINE, max_size=3))
 BLOCK = st.one_of(
     INLINE, INLINE, HEADING, HEADING, TABLE,
     st.builds(lambda text: "[^1]: " + text, INLINE),
@@ -74,3 +75,9 @@ def test_required_characters_are_read_from_the_patterns():
     for unknown in (r"a?", r"[^x]", r"\w+", r".", r"(?=a)"):
         assert required_chars(re.compile(unknown)) is None
     assert required_chars(re.compile("a", re.IGNORECASE)) is None
+
+
+def test_the_block_shortcuts_agree_with_the_patterns_they_stand_for():
+    """Where a block test is one pattern, the characters it needs are those the pattern must consume."""
+    for kind in (HashHeaderProcessor, SetextHeaderProcessor, BlockQuoteProcessor):
+        assert required_chars(kind.RE) <= set(BLOCK_NEEDS[kind])

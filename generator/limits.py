@@ -34,6 +34,7 @@ def attachments_problem(count: int) -> str | None:
 # with one scan for a newline (fast in `re`) spares a Python step for each other line.
 _NESTED_LINE = re.compile(r"\n[ \t>]+")
 _YAML_SEQUENCE = re.compile(r"(?:[-?][ \t]+)+")
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def body_nesting(body: str) -> tuple[int, int]:
@@ -65,7 +66,7 @@ def yaml_nesting(text: str) -> tuple[int, int]:
         markers = _YAML_SEQUENCE.match(stripped)
         block = (len(line) - len(stripped)) // 2 + (markers.group().count("-") + markers.group().count("?") if markers else 0)
         peak = flow
-        for char in line:
+        for char in _BRACKET.findall(line):  # only brackets move the flow level
             if char in "[{":
                 flow += 1
                 peak = max(peak, flow)

@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.limits import MAX_ATTACHMENTS, attachments_problem, body_nesting, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
+from generator.limits import MAX_ATTACHMENTS, attachments_problem, body_nesting, yaml_nesting, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
 from generator.markup import Converter
 
 HEAD = "---\ntitle: 公告\ncategory: guides\ndate: 2024-05-15\nresponsible: 张三\n---\n"
@@ -112,3 +112,27 @@ def line_by_line_nesting(body):
 @example(">  > \t项\n\t\t- 项\n    \t1. 项")
 def test_nesting_is_found_on_the_line_where_it_is_deepest(body):
     assert body_nesting(body) == line_by_line_nesting(body)
+
+
+def char_by_char_yaml_nesting(text):
+    """How deep YAML text without sequence markers nests, reading every character of every line."""
+    deepest, where, flow = 0, 0, 0
+    for index, line in enumerate(text.split("\n")):
+        peak = flow
+        for char in line:
+            if char in "[{":
+                flow += 1
+                peak = max(peak, flow)
+            elif char in "]}":
+                flow = max(0, flow - 1)
+        level = (len(line) - len(line.lstrip(" "))) // 2 + peak
+        if level > deepest:
+            deepest, where = level, index
+    return deepest, where
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text("[]{}ab: \n", max_size=60))
+@example("tags: [a, [b, {c: d}]]\nx: ]]]\ny: [[")
+def test_yaml_nesting_follows_every_bracket(text):
+    assert yaml_nesting(text) == char_by_char_yaml_nesting(text)

@@ -20,7 +20,10 @@ from re import _parser as sre_parse
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (
+    BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor, SetextHeaderProcessor,
+)
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, remove_fnrefs, render_inner_html, strip_tags, unique
 from markdown.treeprocessors import InlineProcessor
@@ -31,8 +34,9 @@ _WIDEST_RANGE = 256  # a class wider than this is no useful trigger
 # In a heading's text these would change its serialised form (escapes, stashed
 # HTML, placeholders of entities and footnotes); without them it is its own inner HTML.
 _HEADING_SPECIAL = re.compile("[&<>\x02\x03]")
-# The test of each of these block processors passes only on a block holding one of
-# these characters: the patterns of markdown/blockprocessors.py consume one (HR's
+# Each of these block processors leaves a block alone unless it holds one of these
+# characters: their tests (or, for definitions, their runs, which put the block
+# back) look for a pattern of markdown/blockprocessors.py that consumes one (HR's
 # three), and a table's first row needs a pipe. Most paragraphs hold none of them.
 BLOCK_NEEDS = {
     TableProcessor: "|",
@@ -40,6 +44,8 @@ BLOCK_NEEDS = {
     SetextHeaderProcessor: "=-",
     HRProcessor: "-_*",
     BlockQuoteProcessor: ">",
+    ReferenceProcessor: "[",
+    FootnoteBlockProcessor: "[",
 }
 
 
@@ -176,7 +182,7 @@ class FastBlockParser(BlockParser):
         while blocks:
             for processor, needs in processors:
                 if needs is not None and not needs.search(blocks[0]):
-                    continue  # its test would say no
+                    continue  # it would leave the block alone
                 if processor.test(parent, blocks[0]):
                     if processor.run(parent, blocks) is not False:
                         break

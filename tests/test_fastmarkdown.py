@@ -14,7 +14,8 @@ import re
 import markdown
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor, SetextHeaderProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 
 from generator.fastmarkdown import BLOCK_NEEDS, Markdown, required_chars
 from generator.markup import MARKDOWN_OPTIONS
@@ -78,6 +79,6 @@ def test_required_characters_are_read_from_the_patterns():
 
 
 def test_the_block_shortcuts_agree_with_the_patterns_they_stand_for():
-    """Where a block test is one pattern, the characters it needs are those the pattern must consume."""
-    for kind in (HashHeaderProcessor, SetextHeaderProcessor, BlockQuoteProcessor):
+    """Where a block processor acts on one pattern, the characters it needs are those the pattern must consume."""
+    for kind in (HashHeaderProcessor, SetextHeaderProcessor, BlockQuoteProcessor, ReferenceProcessor, FootnoteBlockProcessor):
         assert required_chars(kind.RE) <= set(BLOCK_NEEDS[kind])

@@ -45,7 +45,9 @@ BLOCK = st.one_of(
     st.builds(lambda text: "```\n" + text + "\n```", INLINE),
     st.builds(lambda text: "    " + text, INLINE),
     st.builds(lambda text: "<div>" + text + "</div>", INLINE),
-    st.sampled_from(["[TOC]", "---", "***", "<p>[TOC]</p>"]),
+    st.builds(lambda a, b: f"- {a}\n    - {b}\n\n    {b}", INLINE, INLINE),  # nested list, loose item
+    st.builds(lambda text: "> ## " + text + "\n> > " + text, INLINE),
+    st.sampled_from(["[TOC]", "---", "***", "<p>[TOC]</p>", "标题\n===", "标题\n---", "- [TOC]"]),
 )
 DOCUMENT = st.lists(st.tuples(BLOCK, st.sampled_from(["\n\n", "\n", "\n\n\n"])), max_size=8).map(
     lambda parts: "".join(block + gap for block, gap in parts))

@@ -64,6 +64,9 @@ class Converter:
 
     def __init__(self) -> None:
         self._md = fastmarkdown.Markdown(**MARKDOWN_OPTIONS)
+        # Built once: nh3.clean would turn these sets into a new sanitiser on every call.
+        self._cleaner = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                                    attribute_filter=_local_images)
 
     def convert(self, text: str, summary: str | None = None) -> Body:
         """Render a body to safe HTML; derive the summary from it unless one is given."""
@@ -71,8 +74,7 @@ class Converter:
         raw = self._md.convert(text)
         raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
         raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
-        safe = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                         attribute_filter=_local_images)
+        safe = self._cleaner.clean(raw)
         return Body(safe, summary if summary is not None else summarise(safe))
 
 

@@ -128,7 +128,8 @@ class FastInlineProcessor(InlineProcessor):
             self._required[regex] = required_chars(regex)
         return self._required[regex]
 
-    # The base class calls its private __handleInline on self, so this is the name to override.
+    # The base class calls its private __handleInline on self, so this is the name to override
+    # (Markdown is pinned: should the name change, the plain method runs and only speed is lost).
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if isinstance(data, AtomicString) or (self._any is not None and not self._any.search(data)):
             return data
@@ -170,7 +171,6 @@ class FastTocProcessor(TocTreeprocessor):
         if len(heading) or _HEADING_SPECIAL.search(text):
             return strip_tags(render_inner_html(remove_fnrefs(heading), self.md))
         return " ".join(text.split())
-
 
 
 class FastBlockParser(BlockParser):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.limits import MAX_ATTACHMENTS, attachments_problem, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
+from generator.limits import MAX_ATTACHMENTS, attachments_problem, body_nesting, yaml_nesting, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
 from generator.markup import Converter
 
 HEAD = "---\ntitle: 公告\ncategory: guides\ndate: 2024-05-15\nresponsible: 张三\n---\n"
@@ -89,3 +92,47 @@ def test_more_than_fifty_attachments_are_refused_with_the_fix(tmp_path, capsys):
     lines = failing_build(tmp_path, {**files, "guides/many.md": notice}, capsys)
     assert lines == ["guides/many.md:6: attachments（附件）有 51 个附件，超过了 50 个的上限：请合并为压缩包，或拆分为几篇公告"]
     assert attachments_problem(MAX_ATTACHMENTS) is None
+
+
+def line_by_line_nesting(body):
+    """How deep a body nests, read one line at a time: the reading the fast scan must agree with."""
+    deepest, where = 0, 0
+    for index, line in enumerate(body.split("\n")):
+        prefix = line[: len(line) - len(line.lstrip(" \t>"))]
+        indent = prefix.rsplit(">", 1)[-1].expandtabs(4)
+        level = prefix.count(">") + -(-len(indent) // 4)
+        if level > deepest:
+            deepest, where = level, index
+    return deepest, where
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.tuples(st.text(" \t>", max_size=12), st.sampled_from(["", "项", "1. 项", "- 项", " ", ">", "\r"])),
+                max_size=12).map(lambda lines: "\n".join(prefix + rest for prefix, rest in lines)))
+@example(">  > \t项\n\t\t- 项\n    \t1. 项")
+def test_nesting_is_found_on_the_line_where_it_is_deepest(body):
+    assert body_nesting(body) == line_by_line_nesting(body)
+
+
+def char_by_char_yaml_nesting(text):
+    """How deep YAML text without sequence markers nests, reading every character of every line."""
+    deepest, where, flow = 0, 0, 0
+    for index, line in enumerate(text.split("\n")):
+        peak = flow
+        for char in line:
+            if char in "[{":
+                flow += 1
+                peak = max(peak, flow)
+            elif char in "]}":
+                flow = max(0, flow - 1)
+        level = (len(line) - len(line.lstrip(" "))) // 2 + peak
+        if level > deepest:
+            deepest, where = level, index
+    return deepest, where
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text("[]{}ab: \n", max_size=60))
+@example("tags: [a, [b, {c: d}]]\nx: ]]]\ny: [[")
+def test_yaml_nesting_follows_every_bracket(text):
+    assert yaml_nesting(text) == char_by_char_yaml_nesting(text)

@@ -1,9 +1,11 @@
 """Privacy check: ID and bank-card numbers stop the build, masked in every message."""
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from conftest import GOOD_NOTICE, build, write_site
-from generator.privacy import find_numbers, is_id_number, passes_luhn
+from generator.privacy import CANDIDATE, CARD_NUMBER, ID_NUMBER, MOBILE, find_numbers, is_id_number, passes_luhn
 from pdfs import tiny_pdf
 
 ID = "11010519491231002X"  # the worked example of GB 11643
@@ -80,3 +82,21 @@ def test_standalone_pages_are_scanned_too(tmp_path, capsys):
                                           "pages/contact.md": f"---\ntitle: 联系我们\n---\n电话：000-00000001\n\n户名账号：{CARD}\n"})
     assert build(content, tmp_path / "out") == 1
     assert "pages/contact.md:6: 含有疑似银行卡号 4111********1111" in capsys.readouterr().err
+
+
+DIGITS = "0123456789１２３４５６７８９０٣"  # ASCII, full-width and Arabic-Indic digits all count as digits
+# Runs of digits joined by what may split a card number, and what may stand beside one.
+RUNS = st.builds(lambda runs, sep: sep.join(runs), st.lists(st.text(DIGITS, min_size=1, max_size=19), min_size=1, max_size=5),
+                 st.sampled_from(["", " ", "-", "  ", "--"]))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.one_of(RUNS, st.sampled_from(["1", " ", "-", "X", "x", "a", "号", "。", "\n"])), max_size=8).map("".join))
+@example(f"身份证{ID}")
+@example("卡号 4111 1111 1111 1111")
+@example("卡号 ４１１１-１１１１-１１１１-１１１１-１")
+@example("手机 13800138000。")
+def test_the_quick_pre_scan_never_hides_a_number(text):
+    """Texts without a candidate run of digits skip the three scans, so each match must have one."""
+    if any(pattern.search(text) for pattern in (ID_NUMBER, CARD_NUMBER, MOBILE)):
+        assert CANDIDATE.search(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .config import SiteConfig
-from .render import Page
+from .render import Page, pager
 from .views import NoticeView
 
 
@@ -22,10 +22,9 @@ def plan_archive(config: SiteConfig, notices: list[NoticeView]) -> list[Page]:
     for year, items in years.items():
         chunks = [items[i: i + config.per_page] for i in range(0, len(items), config.per_page)]
         for number, chunk in enumerate(chunks, start=1):
-            pager = {"number": number, "total": len(chunks),
-                     "previous": year_page_url(year, number - 1) if number > 1 else None,
-                     "next": year_page_url(year, number + 1) if number < len(chunks) else None,
-                     "pages": [(n, year_page_url(year, n)) for n in range(1, len(chunks) + 1)]}
+            # A window of page links, as categories have: listing all of them made a year of
+            # 10,000 notices write 500 pages of 500 links each.
+            links = pager(number, len(chunks), lambda n, year=year: year_page_url(year, n))
             pages.append(Page(year_page_url(year, number) + "index.html", "archive_year.html",
-                              {"year": year, "notices": chunk, "pager": pager, "count": len(items)}))
+                              {"year": year, "notices": chunk, "pager": links, "count": len(items)}))
     return pages

@@ -8,6 +8,7 @@ depth, links from the base path.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,7 @@ def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[s
             pages.append(Page(page_path(category_page_url(category.key, number)), "category.html", {
                 "category": category,
                 "notices": chunk,
-                "pager": _pager(category.key, number, len(chunks)),
+                "pager": pager(number, len(chunks), lambda n, key=category.key: category_page_url(key, n)),
             }))
         for index, notice in enumerate(items):
             pages.append(Page(page_path(notice.url), "notice.html", {
@@ -82,14 +83,14 @@ def pinned_first(notices: list[NoticeView]) -> list[NoticeView]:
     return [n for n in notices if n.pinned] + [n for n in notices if not n.pinned]
 
 
-def _pager(key: str, number: int, total: int) -> dict[str, Any]:
-    """Describe the pager of one category index page."""
+def pager(number: int, total: int, url_of: Callable[[int], str]) -> dict[str, Any]:
+    """Describe the pager of one page of a list (a category, a year of the archive)."""
     return {
         "number": number,
         "total": total,
-        "previous": category_page_url(key, number - 1) if number > 1 else None,
-        "next": category_page_url(key, number + 1) if number < total else None,
-        "pages": [(n, category_page_url(key, n) if n else None) for n in _pager_window(number, total)],
+        "previous": url_of(number - 1) if number > 1 else None,
+        "next": url_of(number + 1) if number < total else None,
+        "pages": [(n, url_of(n) if n else None) for n in _pager_window(number, total)],
     }
 
 

@@ -70,6 +70,17 @@ def test_archive_paginates_like_categories(tmp_path):
     assert "第 2 页，共 2 页" in (tmp_path / "out/archive/2024/page/2/index.html").read_text()
 
 
+def test_a_long_year_links_a_window_of_pages_not_every_page(tmp_path):
+    files = {f"guides/n{i:03d}.md": notice(f"公告{i}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}") for i in range(200)}
+    content = write_site(tmp_path / "c", files)
+    assert build(content, tmp_path / "out") == 0
+    page = (tmp_path / "out/archive/2024/page/5/index.html").read_text()
+    assert "第 5 页，共 10 页" in page
+    links = re.findall(r'aria-label="第 (\d+) 页"', page)
+    assert links == ["1", "3", "4", "6", "7", "10"]  # first, last and two either side; gaps marked
+    assert page.count('class="pager-gap"') == 2
+
+
 def test_pinned_notice_comes_first_and_is_marked(site):
     board = (site / "index.html").read_text()
     latest = board.split('id="latest-heading"')[1]

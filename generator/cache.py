@@ -1,13 +1,16 @@
 """Render stage, incremental part: the only module that knows about the build cache.
 
-A build always loads, validates and collects everything (cheap); the cache
-lets it skip the expensive work whose inputs did not change: Markdown
-conversion (keyed by the body's hash) and page rendering (keyed by the hash of
-the page's template sources, its context, the configuration and the gongkai
-version). Rendered files are kept as content-addressed blobs and hard-linked
-into the staging folder, so a page whose bytes did not change keeps its inode
-and mtime in the new output and uploads stay small. Deleting the cache folder
-is always safe: the next build simply does all the work again.
+The cache lets a build skip the expensive work whose inputs did not change:
+checking a notice file (keyed by its bytes, path, the configuration and the
+code; intake.py), Markdown conversion (keyed by the body's hash; the HTML is
+read back only by the worker that prints it) and page rendering (keyed by the
+hash of the page's template sources, its context, the configuration and the
+gongkai version). Rendered files are kept as content-addressed blobs and
+hard-linked into the staging folder, so a page whose bytes did not change
+keeps its inode and mtime in the new output and uploads stay small. The
+folder also holds the previous site (`spare/`, output.py) and the last
+build's record (shortcut.py). Deleting it is always safe: the next build
+simply does all the work again.
 """
 
 from __future__ import annotations

@@ -157,24 +157,24 @@ class Cache:
 
     # Rendered pages -----------------------------------------------------------------
 
-    def page(self, key: str) -> Path | None:
+    def page(self, key: str) -> str | None:
         """Return the blob holding the page rendered from these inputs, if there is one."""
         digest = self._pages.get(key)
         if digest is None:
             return None
         blob = self._blob(digest)
-        if not blob.is_file():
+        if not os.path.isfile(blob):
             return None
         self._used_pages[key] = digest
         return blob
 
-    def store_page(self, key: str, data: bytes) -> Path | None:
+    def store_page(self, key: str, data: bytes) -> str | None:
         """Keep a rendered page as a blob named by its bytes; None when the cache is off."""
         if self._db is None:
             return None
         return self.adopt_page(key, write_blob(self.blobs, data))
 
-    def adopt_page(self, key: str, digest: str) -> Path:
+    def adopt_page(self, key: str, digest: str) -> str:
         """Record a page whose blob a worker already wrote (write_blob), and return the blob."""
         self._used_pages[key] = digest
         return self._blob(digest)
@@ -186,20 +186,22 @@ class Cache:
 
     # Files made from the whole staged site (search index, .gz twins) ---------------
 
-    def site_files(self, key: str) -> dict[str, Path] | None:
+    def site_files(self, key: str) -> dict[str, str] | None:
         """Return the files a post-render step made last time from the same staged site, if all are kept."""
         listing = self.page(f"site:{key}")
         if listing is None:
             return None
         found = {}
-        for rel in json.loads(listing.read_text(encoding="utf-8")):
+        with open(listing, encoding="utf-8") as handle:
+            names = json.load(handle)
+        for rel in names:
             blob = self.page(f"site:{key}:{rel}")
             if blob is None:
                 return None
             found[rel] = blob
         return found
 
-    def store_site_files(self, key: str, folder: Path, names: list[str]) -> dict[str, Path]:
+    def store_site_files(self, key: str, folder: Path, names: list[str]) -> dict[str, str | None]:
         """Keep the files a post-render step added to the staged site, for the next identical site."""
         if self._db is None:
             return {}
@@ -207,9 +209,9 @@ class Cache:
         self.store_page(f"site:{key}", json.dumps(sorted(names)).encode("utf-8"))
         return stored
 
-    def _blob(self, digest: str) -> Path:
+    def _blob(self, digest: str) -> str:
         assert self.folder is not None
-        return Path(self.folder, "blobs", digest[:2], digest)
+        return os.path.join(self.folder, "blobs", digest[:2], digest)  # a string: pathlib costs here
 
     def finish(self) -> None:
         """Save what this build used and forget the rest, so the cache does not grow without end."""

@@ -119,7 +119,7 @@ class Staging:
             del self._present[rel]
         self._folders -= {f for f in self._folders if f.startswith(prefix) or f + "/" == prefix}
 
-    def link(self, rel: str, source: Path) -> None:
+    def link(self, rel: str, source: str | Path) -> None:
         """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
         inode = os.stat(source).st_ino
         self.inodes[rel] = inode
@@ -130,7 +130,7 @@ class Staging:
         try:
             os.link(source, target)
         except OSError:  # another file system, or one without hard links
-            target.write_bytes(source.read_bytes())
+            target.write_bytes(Path(source).read_bytes())
             self.inodes[rel] = os.stat(target).st_ino
         pause_at("write")
 
@@ -206,7 +206,7 @@ def _is_ours(path: Path) -> bool:
     return path.is_dir() and (path / MARKER).is_file()
 
 
-def is_current(output: Path, files: dict[str, Path | None]) -> bool:
+def is_current(output: Path, files: dict[str, str | Path | None]) -> bool:
     """Say whether the output holds exactly these files, each the very file (the same inode) as its source."""
     if any(source is None for source in files.values()) or not (output / MARKER).is_file():
         return False

@@ -304,11 +304,11 @@ def _site_steps(config: SiteConfig, options: Options) -> tuple[str, ...]:
                  if wanted)
 
 
-def _site_key(files: dict[str, Path | None], steps: tuple[str, ...]) -> str | None:
+def _site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | None:
     """Key the steps' output by every staged file's content (blob names are content hashes)."""
     if not steps or any(blob is None for blob in files.values()):
         return None
-    listing = json.dumps([steps, sorted((rel, blob.name) for rel, blob in files.items())])
+    listing = json.dumps([steps, sorted((rel, os.path.basename(blob)) for rel, blob in files.items())])
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
@@ -327,9 +327,9 @@ def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> l
     return sorted(added)
 
 
-def render_pages(pages: list[Page], page_keys: list[str], blobs: list[Path | None], common: dict,
+def render_pages(pages: list[Page], page_keys: list[str], blobs: list[str | None], common: dict,
                  config: SiteConfig, theme: Theme, cache: Cache, jobs: int | None,
-                 progress: Progress | None) -> Iterator[tuple[str, bytes | None, Path | None]]:
+                 progress: Progress | None) -> Iterator[tuple[str, bytes | None, str | None]]:
     """Yield each page's path with its bytes or its cached blob, in route-table order.
 
     Pages stream out one by one, so the whole rendered site is never held in memory.

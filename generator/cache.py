@@ -47,6 +47,11 @@ SALT = (f"gongkai {__version__} ({_code_digest()}); markdown {markdown.__version
         f"nh3 {getattr(nh3, '__version__', '?')}")
 
 
+def spare_folder(folder: Path) -> Path:
+    """Where the previous site waits in a cache folder."""
+    return folder / "spare"
+
+
 def default_folder(output: Path) -> Path:
     """Put the cache beside the output folder, where CI can keep it between runs."""
     return output.resolve().parent / FOLDER_NAME
@@ -83,7 +88,7 @@ class Cache:
     @property
     def spare(self) -> Path | None:
         """Where the previous site waits to become the next staging folder (output.py says why)."""
-        return None if self._db is None or self.folder is None else self.folder / "spare"
+        return None if self._db is None or self.folder is None else spare_folder(self.folder)
 
     @property
     def enabled(self) -> bool:

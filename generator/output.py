@@ -81,6 +81,17 @@ class Staging:
             _remove_ours(self.spare)
         return self
 
+    def put_aside(self) -> None:
+        """Clear a killed build's folders from beside the output, keeping a staging folder as the spare."""
+        _remove_ours(self.retired)
+        if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
+            try:
+                self.spare.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(self.path, self.spare)
+            except OSError:
+                pass
+        _remove_ours(self.path)
+
     def clean_leftovers(self) -> None:
         """Remove the staging and retired folders of a build that was killed."""
         for leftover in (self.path, self.retired):

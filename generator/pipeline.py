@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .archive import plan_archive
-from .cache import Cache, PageKeys, body_key, default_folder, write_blob
+from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, write_blob
 from .catalogue import plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
@@ -105,6 +105,7 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
         inputs, newest = fingerprint([options.content, themes, DEFAULT_THEME], options)
         record = read_record(keep)
         if still_valid(record, inputs, local_now, options.output) and _same_manifest(options):
+            Staging(options.output, spare_folder(keep)).put_aside()
             return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
     theme = load_theme(themes)
     cache = Cache(keep)

@@ -51,15 +51,15 @@ class Intake:
 
 def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | None) -> Intake:
     """Read and check every notice file, reusing the kept result of files whose bytes did not change."""
-    paths, problems = walk_content(content)
+    rels, problems = walk_content(content)
     salt = SALT.encode() + hashlib.sha256(pickle.dumps(config, protocol=5)).digest()
     keys: list[str] = []
     known: dict[str, Checked] = {}
     todo: list[tuple[int, str, Path]] = []  # (place in keys, path, file) of files the cache does not know
-    for start in range(0, len(paths), BATCH):  # in batches, and no file's bytes are held past its batch
+    for start in range(0, len(rels), BATCH):  # in batches, and no file's bytes are held past its batch
         batch = []
-        for path in paths[start: start + BATCH]:
-            rel = path.relative_to(content).as_posix()
+        for rel in rels[start: start + BATCH]:
+            path = content / rel
             data, problem = read_notice(path, rel, config.max_notice_kb)
             if problem:
                 problems.append(problem)

@@ -70,7 +70,7 @@ class Staging:
                 os.rename(self.spare, self.path)
             except OSError:  # another file system
                 _remove_ours(self.spare)
-        if self.spare is not None and _is_ours(self.path) and (self.path / MARKER).is_file():
+        if self.spare is not None and _is_ours(self.path):
             self._present, self._folders = listing(self.path)
         else:
             _remove_ours(self.path)
@@ -82,7 +82,8 @@ class Staging:
         return self
 
     def put_aside(self) -> None:
-        """Clear a killed build's folders from beside the output, keeping a staging folder as the spare."""
+        """Clear a killed build's folders from beside the output, keeping a staging folder as the spare
+        (when there is a place for one and none waits there yet)."""
         _remove_ours(self.retired)
         if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
             try:
@@ -91,11 +92,6 @@ class Staging:
             except OSError:
                 pass
         _remove_ours(self.path)
-
-    def clean_leftovers(self) -> None:
-        """Remove the staging and retired folders of a build that was killed."""
-        for leftover in (self.path, self.retired):
-            _remove_ours(leftover)
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""

@@ -266,7 +266,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     made = {} if not steps else cache.site_files(made_key) if made_key else None
     if made is not None and not options.check and is_current(output, {**expected, **made}):
         report.cached = len(site.pages)
-        Staging(output).clean_leftovers()
+        Staging(output, cache.spare).put_aside()
         report.output = listing(output)[0]
         return len(expected) + len(made)
     with Staging(output, cache.spare) as stage:

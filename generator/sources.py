@@ -41,11 +41,11 @@ class Source:
 
 def find_notice_files(content_dir: Path) -> list[Path]:
     """List every `*.md` below the content folder in a stable, sorted order."""
-    return walk_content(content_dir)[0]
+    return [content_dir / rel for rel in walk_content(content_dir)[0]]
 
 
-def walk_content(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """List the notice files, refusing symbolic links that lead out of the content folder.
+def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
+    """List the notice files (paths relative to the folder), refusing links that lead out of it.
 
     A pull request may add a link such as `leak.md -> /etc/passwd` or a linked
     folder; following it would publish a file nobody reviewed.
@@ -75,7 +75,7 @@ def walk_content(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
                 todo.append((rel + "/", entry.path))
             else:
                 found.append(rel)
-    return [content_dir / rel for rel in sorted(found)], sorted(problems)
+    return sorted(found), sorted(problems)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -173,9 +173,9 @@ def parse_source(data: bytes, rel: str) -> tuple[Source | None, list[Diagnostic]
 def read_sources(content_dir: Path, max_kb: int = DEFAULT_MAX_NOTICE_KB) -> tuple[list[Source], list[Diagnostic]]:
     """Read and split every notice file; collect every problem rather than stop at one."""
     sources = []
-    paths, diagnostics = walk_content(content_dir)
-    for path in paths:
-        rel = path.relative_to(content_dir).as_posix()
+    rels, diagnostics = walk_content(content_dir)
+    for rel in rels:
+        path = content_dir / rel
         data, problem = read_notice(path, rel, max_kb)
         if problem:
             diagnostics.append(problem)

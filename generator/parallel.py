@@ -9,6 +9,7 @@ pool costs more than converting a handful of notices.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -46,12 +47,21 @@ def ordered_map(make: Callable[[Any], Callable[[Any], Any]], shared: Any, items:
         return
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(32, len(items) // (workers * 8)))
-    with context.Pool(workers, initializer=_start, initargs=(make, shared)) as pool:
-        yield from pool.imap(_run, items, chunksize=chunk)
+    gc.freeze()  # workers' collections then skip what they inherit, and leave its memory shared
+    try:
+        with context.Pool(workers, initializer=_start, initargs=(make, shared)) as pool:
+            yield from pool.imap(_run, items, chunksize=chunk)
+    finally:
+        gc.unfreeze()
 
 
 def _start(make: Callable[[Any], Callable[[Any], Any]], shared: Any) -> None:
-    """Prepare a worker: build its function once from what it inherited."""
+    """Prepare a worker: build its function once from what it inherited.
+
+    Collection is on in workers (the parent may have turned it off): only the objects a worker
+    makes itself are walked, since what it inherited was frozen before the fork.
+    """
+    gc.enable()
     _worker["function"] = make(shared)
 
 

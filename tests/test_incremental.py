@@ -277,3 +277,15 @@ def test_a_rebuild_in_place_with_search_and_gzip_equals_a_clean_build(tmp_path, 
     assert snapshot(output) == snapshot(tmp_path / "clean")
     assert sorted(p.name for p in (output / "pagefind/fragment").iterdir()) != old_fragments
     assert "再改题改题" in (output / "guides/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_turns_the_garbage_collector_back_on_for_the_serving_process(tmp_path):
+    # `serve` builds again and again in one process: a build that left the collector off (it is off
+    # while building) or objects frozen would let every rebuild's cycles pile up in memory.
+    import gc
+
+    from generator.pipeline import Options, build as build_site
+    assert gc.isenabled()
+    build_site(Options(ROOT / "content", tmp_path / "out", jobs=2, use_cache=False), NOW)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -47,19 +47,35 @@ class Intake:
     notices: list[Notice]
     problems: list[Diagnostic]
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
+    files: dict[str, str]  # notice file -> key of its result, for the next build (shortcut.unchanged_files)
 
 
-def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | None) -> Intake:
-    """Read and check every notice file, reusing the kept result of files whose bytes did not change."""
+def result_salt(config: SiteConfig) -> bytes:
+    """Return what a file's result depends on besides its path and bytes: gongkai's code and the configuration."""
+    return SALT.encode() + hashlib.sha256(pickle.dumps(config, protocol=5)).digest()
+
+
+def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | None,
+                 unchanged: dict[str, str] | None = None) -> Intake:
+    """Read and check every notice file, reusing the kept result of files whose bytes did not change.
+
+    Files in `unchanged` (path -> result key) are known not to have changed since a build read
+    them, so they are not even read again.
+    """
     rels, problems = walk_content(content)
-    salt = SALT.encode() + hashlib.sha256(pickle.dumps(config, protocol=5)).digest()
+    salt = result_salt(config)
+    unchanged = unchanged or {}
     keys: list[str] = []
+    names: list[str] = []  # the file of each key
     known: dict[str, Checked] = {}
     todo: list[tuple[int, str, Path]] = []  # (place in keys, path, file) of files the cache does not know
     for start in range(0, len(rels), BATCH):  # in batches, and no file's bytes are held past its batch
         batch = []
         for rel in rels[start: start + BATCH]:
             path = content / rel
+            if rel in unchanged:
+                batch.append((rel, path, unchanged[rel]))
+                continue
             data, problem = read_notice(path, rel, config.max_notice_kb)
             if problem:
                 problems.append(problem)
@@ -68,6 +84,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         known |= cache.results(key for _, _, key in batch)
         todo += [(len(keys) + i, rel, path) for i, (rel, path, key) in enumerate(batch) if key not in known]
         keys += [key for _, _, key in batch]
+        names += [rel for rel, _, _ in batch]
     # Workers read the unknown files again and key them by the bytes they read, so that a file
     # changed in between is kept under its new bytes, never under the old ones.
     for (place, _, _), (key, pickled, problem) in zip(
@@ -80,6 +97,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         known[key] = pickle.loads(pickled)
         cache.store_result(key, pickled)
     notices, exposures = [], {}
+    files = {rel: key for rel, key in zip(names, keys) if key}
     for key in filter(None, keys):
         checked = known[key]
         problems += checked.problems
@@ -87,7 +105,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
             notices.append(checked.notice)
             exposures[checked.notice.path] = checked.exposures
     problems += duplicate_urls(notices)
-    return Intake(notices, problems, exposures)
+    return Intake(notices, problems, exposures, files)
 
 
 def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:

@@ -32,7 +32,7 @@ from .disclosure import Disclosure, check_all, check_published
 from .errors import BuildFailed, Diagnostic, errors_in
 from .faults import pause_at
 from .feeds import plan_feeds
-from .intake import load_notices
+from .intake import load_notices, result_salt
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Body, Converter, StoredHtml
@@ -42,7 +42,8 @@ from .precompress import precompress
 from .redirects import plan_removals, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
-from .shortcut import Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid, write_record
+from .shortcut import (Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid,
+                       unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
 from .views import category_views, notice_view
 
@@ -120,7 +121,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     keep = None if options.check or not options.use_cache else options.cache or default_folder(options.output)
     if keep is not None:  # nothing changed since the last build: its output is the answer (shortcut.py)
         clock = file_clock(keep)
-        inputs, newest = fingerprint([options.content, themes, DEFAULT_THEME], options)
+        inputs, newest, statuses = fingerprint([options.content, themes, DEFAULT_THEME], options)
         record = read_record(keep)
         if still_valid(record, inputs, local_now, options.output) and _same_manifest(options):
             Staging(options.output, spare_folder(keep)).put_aside()
@@ -130,7 +131,10 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     try:
         # 2. Read and validate every notice, reporting all problems of all files together.
         #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
-        intake = load_notices(options.content, config, cache, options.jobs)
+        #    Files whose status is as the last build read them are not even read (shortcut.py).
+        salt = result_salt(config)
+        unchanged = unchanged_files(record, statuses, options.content, salt) if keep is not None else {}
+        intake = load_notices(options.content, config, cache, options.jobs, unchanged)
         notices, problems = intake.notices, list(intake.problems)
         disclosure, found = check_all(notices, config, options.content,
                                       lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
@@ -173,8 +177,10 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
                 _write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
         if keep is not None:
+            files = {rel: (statuses[os.path.join(options.content, rel)], key) for rel, key in intake.files.items()
+                     if os.path.join(options.content, rel) in statuses}
             write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
-                                      report.output, dataclasses.replace(report, output={})))
+                                      report.output, dataclasses.replace(report, output={}), salt, files))
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started

@@ -26,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,18 @@ class Record:
     later: datetime | None  # the earliest notice moment after `now`
     output: dict[str, int]  # file -> inode, of the output it left
     report: Any  # the build's report, told again by the shortcut
+    salt: bytes = b""  # what the checks of one notice file depended on besides its bytes (intake.py)
+    files: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)  # notice file -> status, result key
 
 
-def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int]:
-    """Hash the options, the code and the status of every file below the folders; return it and the newest ctime."""
+def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int, dict[str, tuple[int, ...]]]:
+    """Hash the options, the code and the status of every file below the folders.
+
+    Return the hash, the newest ctime and each file's status by its path.
+    """
     h = hashlib.sha256(SALT.encode() + repr(options).encode())
     newest = 0
+    statuses = {}
     for folder in folders:
         h.update(f"\0folder {folder}\0".encode())
         if folder is None or not folder.is_dir():
@@ -66,12 +73,13 @@ def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int]:
         while todo:
             for entry in sorted(os.scandir(todo.pop()), key=lambda e: e.name):
                 info = entry.stat(follow_symlinks=False)
-                h.update(f"{entry.path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0"
-                         f"{info.st_ctime_ns}\0{info.st_ino}\0".encode())
+                status = statuses[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                                 info.st_ino)
+                h.update(f"{entry.path}\0{status}\0".encode())
                 newest = max(newest, info.st_ctime_ns)
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(entry.path)
-    return h.hexdigest(), newest
+    return h.hexdigest(), newest, statuses
 
 
 def moments_around(notices: list[Notice], now: datetime) -> tuple[datetime | None, datetime | None]:
@@ -112,6 +120,24 @@ def still_valid(record: Record | None, inputs: str, now: datetime, output: Path)
     if not (output / MARKER).is_file():
         return False
     return listing(output)[0] == record.output
+
+
+def unchanged_files(record: Record | None, statuses: dict[str, tuple[int, ...]], content: Path,
+                    salt: bytes) -> dict[str, str]:
+    """Map each notice file whose status is as the last build read it to the key of what it gave then.
+
+    The same test as the whole-build shortcut, file by file: a file changed in or after the tick
+    that build began is read again. Links are read again too, since their status is not the
+    status of what they lead to.
+    """
+    if record is None or record.salt != salt:
+        return {}
+    prefix = os.path.join(content, "")
+    unchanged = {}
+    for rel, (status, key) in record.files.items():
+        if status[3] < record.started_ns and statuses.get(prefix + rel) == status and stat.S_ISREG(status[0]):
+            unchanged[rel] = key
+    return unchanged
 
 
 def read_record(folder: Path) -> Record | None:

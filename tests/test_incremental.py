@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from conftest import GOOD_NOTICE, NOW, ROOT, SITE_YAML, build, snapshot, write_s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import intake, sources
 from generator.dates import Stamp
 from generator.theme import DEFAULT_THEME
 
@@ -107,6 +109,27 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_is_still_seen(tmp
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
     assert build(content, output) == 0
     assert "新文。" in (output / "guides/a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_edited_in_place_is_read_again_while_its_unchanged_neighbours_are_not(tmp_path, monkeypatch):
+    # Another file changes too, so the build is not skipped as a whole: it must tell files apart.
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": GOOD_NOTICE.replace(
+        "合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")})
+    time.sleep(0.05)  # the files are older than the build's first tick, so its record vouches for them
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    path = content / "guides/a.md"
+    before = path.stat()
+    path.write_text(GOOD_NOTICE.replace("正文。", "新文。"), encoding="utf-8")  # same length in bytes
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (content / "guides/c.md").write_text(GOOD_NOTICE.replace("合格的公告", "第三篇"), encoding="utf-8")
+    read = []
+    real_read = sources.read_notice
+    monkeypatch.setattr(intake, "read_notice", lambda path, rel, limit: read.append(rel) or real_read(path, rel, limit))
+    assert build(content, output) == 0
+    assert "新文。" in (output / "guides/a/index.html").read_text(encoding="utf-8")
+    assert "第三篇" in (output / "guides/c/index.html").read_text(encoding="utf-8")
+    assert sorted(set(read)) == ["guides/a.md", "guides/c.md"]  # b.md is as the last build read it
 
 
 def test_a_changed_configuration_checks_unchanged_notices_again(tmp_path, capsys):

@@ -112,6 +112,7 @@ class Cache:
 
     def store_body(self, key: str, html: str, summary: str) -> None:
         """Remember one converted body."""
+        self._used_bodies.add(key)
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
 

@@ -1,26 +1,35 @@
-"""Load and validate stages, per file: read, parse and check every notice file.
+"""Load and validate stages, per file: read, parse and check every notice file, and convert its body.
 
-What a file yields (its Notice, its problems and the suspect
-numbers in its own text) depends only on its bytes, its path, the
+What a file yields (its Notice, its problems, the suspect numbers in its own
+text and its body's HTML) depends only on its bytes, its path, the
 configuration and gongkai's code. The result is kept in the cache under the
 hash of all four, so an unchanged file is not parsed and checked again: the
 kept result is exactly what checking again would give, problems included.
 The rules that span files (duplicate URLs, 索引号, references) still run over
 every notice on every build. On a cold build the files are checked on every
 core.
+
+The body is converted here, in the worker that has just checked it, so its
+text never travels to the parent process: the parent keeps a body key per
+notice and the HTML waits in the cache until a page prints it. Bodies of
+notices that will not be published are converted too; their HTML lives only
+in the cache, which is never published (collect.py drops those notices
+before any page is planned).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import SALT, Cache
+from .cache import SALT, Cache, body_key
 from .config import SiteConfig
-from .errors import Diagnostic
+from .errors import Diagnostic, errors_in
+from .markup import Body, Converter, StoredHtml
 from .model import Notice
 from .parallel import ordered_map
 from .privacy import scan_fields
@@ -35,9 +44,10 @@ BATCH = 500  # files read before asking the cache about them
 class Checked:
     """What one notice file gave."""
 
-    notice: Notice | None
+    notice: Notice | None  # with its body dropped: `body` names it
     problems: list[Diagnostic]  # front matter and field problems
     exposures: list[Diagnostic]  # suspect numbers in its own text, reported only if it is published
+    body: str = ""  # the body's key in the cache
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class Intake:
     problems: list[Diagnostic]
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
     files: dict[str, str]  # notice file -> key of its result, for the next build (shortcut.unchanged_files)
+    bodies: dict[str, Body]  # notice path -> its converted body
 
 
 def result_salt(config: SiteConfig) -> bytes:
@@ -85,27 +96,42 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         todo += [(len(keys) + i, rel, path) for i, (rel, path, key) in enumerate(batch) if key not in known]
         keys += [key for _, _, key in batch]
         names += [rel for rel, _, _ in batch]
+    # A kept result whose body the cache no longer holds is checked again, which converts the body again.
+    summaries = cache.summaries(c.body for c in known.values() if c.body)
+    if cache.enabled:
+        lost = {k for k, c in known.items() if c.body and c.body not in summaries and not errors_in(c.problems)}
+        todo += [(place, rel, content / rel) for place, (rel, key) in enumerate(zip(names, keys)) if key in lost]
     # Workers read the unknown files again and key them by the bytes they read, so that a file
     # changed in between is kept under its new bytes, never under the old ones.
-    for (place, _, _), (key, pickled, problem) in zip(
+    held: dict[str, str] = {}  # body key -> HTML, when there is no cache to keep it
+    for (place, _, _), (key, pickled, problem, converted) in zip(
             todo, ordered_map(_checker, (config, salt), [item[1:] for item in todo], jobs)):
         if problem is not None:
             problems.append(problem)
             keys[place] = ""
             continue
         keys[place] = key
-        known[key] = pickle.loads(pickled)
+        checked = known[key] = pickle.loads(pickled)
         cache.store_result(key, pickled)
-    notices, exposures = [], {}
+        if converted is not None:
+            html, summaries[checked.body] = converted
+            if cache.enabled:
+                cache.store_body(checked.body, html, summaries[checked.body])
+            else:
+                held[checked.body] = html
+    notices, exposures, bodies = [], {}, {}
     files = {rel: key for rel, key in zip(names, keys) if key}
+    read = cache.body_reader() or held.__getitem__
     for key in filter(None, keys):
         checked = known[key]
         problems += checked.problems
         if checked.notice is not None:
             notices.append(checked.notice)
             exposures[checked.notice.path] = checked.exposures
+            if checked.body in summaries:  # not when the file has errors: the build stops anyway
+                bodies[checked.notice.path] = Body(StoredHtml(checked.body, read), summaries[checked.body])
     problems += duplicate_urls(notices)
-    return Intake(notices, problems, exposures, files)
+    return Intake(notices, problems, exposures, files, bodies)
 
 
 def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
@@ -118,15 +144,25 @@ def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
 
 
 def _checker(shared: tuple[SiteConfig, bytes]) -> Callable[[tuple[str, Path]], tuple]:
-    """Read, check and pickle in a worker: the pickle goes into the cache as it is, so it is made only once."""
+    """Read, check, convert and pickle in a worker: the pickle goes into the cache as it is, made only once."""
     config, salt = shared
+    converter = Converter()
 
-    def check(item: tuple[str, Path]) -> tuple[str, bytes | None, Diagnostic | None]:
+    def check(item: tuple[str, Path]) -> tuple[str, bytes | None, Diagnostic | None, tuple[str, str] | None]:
         rel, path = item
         data, problem = read_notice(path, rel, config.max_notice_kb)
         if problem:
-            return "", None, problem
-        return _key(salt, rel, data), pickle.dumps(check_file(rel, data, config), protocol=5), None
+            return "", None, problem, None
+        checked = check_file(rel, data, config)
+        converted = None
+        if checked.notice is not None:
+            text = checked.notice.body
+            if not errors_in(checked.problems):  # a body that broke a limit is never converted
+                body = converter.convert(text)
+                converted = body.html, body.summary
+            checked = dataclasses.replace(checked, notice=dataclasses.replace(checked.notice, body=""),
+                                          body=body_key(text))
+        return _key(salt, rel, data), pickle.dumps(checked, protocol=5), None, converted
 
     return check
 

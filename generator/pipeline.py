@@ -2,8 +2,8 @@
 
 Nothing touches the output folder until every notice has been validated and
 every page rendered without error; then the new site replaces the old in one
-step. Hidden notices are dropped in `collect`, before any Markdown is
-converted, so no later stage can leak them. Work whose inputs did not change
+step. Hidden notices are dropped in `collect`, before any page is planned,
+so no later stage can leak them. Work whose inputs did not change
 since the last build is taken from the cache (cache.py says how).
 """
 
@@ -155,8 +155,8 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
                         warnings=[p for p in problems if p.severity != "error"],
                         reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
                         late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
-        # 4. Plan every page, converting only bodies the cache has not seen.
-        site = plan_site(config, collection, withdrawn, disclosure, theme, now, cache, options.jobs)
+        # 4. Plan every page (notice bodies were converted with their files' checks, intake.py).
+        site = plan_site(config, collection, withdrawn, disclosure, theme, now, cache, options.jobs, intake.bodies)
         # 5. A URL published before must still answer (manifest.py says why); checked before any write.
         published = published_urls(collection, withdrawn, now)
         gone = vanished(*previous_manifest(options.output, options.manifest), published)
@@ -168,7 +168,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             with tempfile.TemporaryDirectory() as scratch:
                 folder = Path(scratch) / "site"
                 report.files = write_site(folder, site, config, theme, cache, options, progress, report)
-                _raise_broken_links(folder, config, collection)
+                _raise_broken_links(folder, config, collection, options.content)
         else:
             if keep is not None:
                 forget(keep)
@@ -207,13 +207,12 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
 
 
 def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, disclosure: Disclosure,
-              theme: Theme, now: datetime, cache: Cache, jobs: int | None) -> Site:
-    """Convert bodies (cached ones are reused), build the views and list every file of the site."""
-    bodies = convert_bodies([n.body for n in collection.notices] + [p.body for p in disclosure.pages], cache, jobs)
+              theme: Theme, now: datetime, cache: Cache, jobs: int | None, bodies: dict[str, Body]) -> Site:
+    """Build the views from the notices and their converted bodies, and list every file of the site."""
     facts = disclosure.facts(collection.notices)
     views = [notice_view(n, Body(body.html, n.summary if n.summary is not None else body.summary), config, now,
                          *filter(None, [facts.get(n.path)]))
-             for n, body in zip(collection.notices, bodies)]
+             for n, body in zip(collection.notices, (bodies[n.path] for n in collection.notices))]
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
@@ -228,7 +227,7 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     html_pages = plan_html(config, views, by_category, categories)
     html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
-                   for p, body in zip(disclosure.pages, bodies[len(collection.notices):])]
+                   for p, body in zip(disclosure.pages, convert_bodies([p.body for p in disclosure.pages], cache, jobs))]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
     pages += plan_catalogue_data(config, by_category, categories)
     # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
@@ -393,24 +392,28 @@ def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
     return render
 
 
-def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection) -> None:
+def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection, content: Path) -> None:
     """Fail the check with one diagnostic per broken link, placed in the notice that holds it."""
     sources = {page_path(n.url): n for n in collection.notices}
     problems = []
     for page, link in broken_links(site, config.base_path):
         notice = sources.get(page)
-        path, line = (notice.path, _line_of(notice, link)) if notice else (page, 1)
+        path, line = (notice.path, _line_of(content / notice.path, notice.body_line, link)) if notice else (page, 1)
         problems.append(Diagnostic(path, line, f"页面 {page} 中的链接 {link} 指向的文件不存在，请改正链接或补上该文件"))
     if problems:
         raise BuildFailed(problems)
 
 
-def _line_of(notice, link: str) -> int:
-    """Find the line of the Markdown body that holds a link, for the editor's convenience."""
-    for offset, text in enumerate(notice.body.splitlines()):
-        if link in text:
-            return notice.body_line + offset
-    return notice.body_line
+def _line_of(file: Path, body_line: int, link: str) -> int:
+    """Find the line of the Markdown body that holds a link, for the editor's convenience.
+
+    The file is read again: the body's text was left behind in the worker that converted it.
+    """
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number in range(body_line, len(lines) + 1):
+        if link in lines[number - 1]:
+            return number
+    return body_line
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

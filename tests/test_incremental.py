@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -171,6 +173,21 @@ def test_deleting_the_cache_is_safe(tmp_path):
         path.rmdir() if path.is_dir() else path.unlink()
     assert build(content, tmp_path / "output") == 0
     assert snapshot(tmp_path / "output") == first
+
+
+def test_a_kept_notice_whose_body_the_cache_lost_is_converted_again(tmp_path):
+    # The kept result of a file names its body; the parent never holds the text to convert it again.
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": GOOD_NOTICE.replace(
+        "合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")})
+    assert build(content, tmp_path / "output") == 0
+    first = snapshot(tmp_path / "output")
+    with sqlite3.connect(tmp_path / ".gongkai-cache/cache.sqlite") as db:
+        assert db.execute("DELETE FROM body").rowcount >= 1
+    (content / "site.yaml").touch()  # so the build is not skipped as a whole
+    shutil.rmtree(tmp_path / "output")
+    assert build(content, tmp_path / "output") == 0
+    assert snapshot(tmp_path / "output") == first
+    assert "正文。" in (tmp_path / "output/guides/a/index.html").read_text(encoding="utf-8")
 
 
 # The property: after any sequence of edits, the incremental output equals a clean build.

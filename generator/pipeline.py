@@ -43,7 +43,7 @@ from .render import Page, page_path, plan_html, render_page
 from .search import index_site
 from .shortcut import Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid, write_record
 from .theme import DEFAULT_THEME, Theme, load_theme
-from .views import category_views, notice_view
+from .views import category_views, notice_views
 
 
 @dataclass(frozen=True)
@@ -186,10 +186,10 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
               theme: Theme, now: datetime, cache: Cache, jobs: int | None) -> Site:
     """Convert bodies (cached ones are reused), build the views and list every file of the site."""
     bodies = convert_bodies([n.body for n in collection.notices] + [p.body for p in disclosure.pages], cache, jobs)
-    facts = disclosure.facts(collection.notices)
-    views = [notice_view(n, Body(body.html, n.summary if n.summary is not None else body.summary), config, now,
-                         *filter(None, [facts.get(n.path)]))
-             for n, body in zip(collection.notices, bodies)]
+    views = notice_views(collection.notices,
+                         [Body(b.html, n.summary if n.summary is not None else b.summary)
+                          for n, b in zip(collection.notices, bodies)],
+                         config, now, disclosure.facts(collection.notices))
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)

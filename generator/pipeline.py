@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, write_blob
-from .catalogue import plan_catalogue, plan_catalogue_data
+from .catalogue import catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
@@ -202,11 +202,12 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     }
     categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
-    html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
+    catalogue = catalogue_groups(by_category, categories)
+    html_pages += plan_catalogue(catalogue) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
                    for p, body in zip(disclosure.pages, bodies[len(collection.notices):])]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
-    pages += plan_catalogue_data(config, by_category, categories)
+    pages += plan_catalogue_data(config, catalogue)
     # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
     names = {c.key: c.name for c in config.categories}
     removals, problems = plan_removals(withdrawn, collection.notices, names, {p.path for p in pages},

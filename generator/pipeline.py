@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, write_blob
-from .catalogue import plan_catalogue, plan_catalogue_data
+from .catalogue import catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
@@ -45,7 +45,7 @@ from .search import index_site
 from .shortcut import (Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid,
                        unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
-from .views import category_views, notice_view
+from .views import category_views, notice_views
 
 
 @dataclass(frozen=True)
@@ -209,10 +209,10 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
 def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, disclosure: Disclosure,
               theme: Theme, now: datetime, cache: Cache, jobs: int | None, bodies: dict[str, Body]) -> Site:
     """Build the views from the notices and their converted bodies, and list every file of the site."""
-    facts = disclosure.facts(collection.notices)
-    views = [notice_view(n, Body(body.html, n.summary if n.summary is not None else body.summary), config, now,
-                         *filter(None, [facts.get(n.path)]))
-             for n, body in zip(collection.notices, (bodies[n.path] for n in collection.notices))]
+    views = notice_views(collection.notices,
+                         [Body(b.html, n.summary if n.summary is not None else b.summary)
+                          for n, b in zip(collection.notices, (bodies[n.path] for n in collection.notices))],
+                         config, now, disclosure.facts(collection.notices))
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
@@ -225,11 +225,12 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     }
     categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
-    html_pages += plan_catalogue(config, by_category, categories) + plan_archive(config, views)
+    catalogue = catalogue_groups(by_category, categories)
+    html_pages += plan_catalogue(catalogue) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
                    for p, body in zip(disclosure.pages, convert_bodies([p.body for p in disclosure.pages], cache, jobs))]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
-    pages += plan_catalogue_data(config, by_category, categories)
+    pages += plan_catalogue_data(config, catalogue)
     # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
     names = {c.key: c.name for c in config.categories}
     removals, problems = plan_removals(withdrawn, collection.notices, names, {p.path for p in pages},

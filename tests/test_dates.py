@@ -21,6 +21,7 @@ def test_dates_are_read_in_the_site_timezone(text, shown, iso):
     stamp = parse_stamp(text, SH)
     assert stamp.display(SH) == shown
     assert stamp.rfc3339(SH) == iso
+    assert stamp.texts(SH) == (shown, iso, stamp.rfc822(SH), stamp.moment.astimezone(SH).strftime("%Y-%m-%d %H:%M"))
 
 
 def test_date_without_offset_is_not_utc():

@@ -84,6 +84,12 @@ class Cache:
             db.execute("INSERT INTO meta VALUES (?)", (SALT,))
         self._pages = dict(db.execute("SELECT key, digest FROM page"))
         self._db = db
+        # Blobs are listed in the page table when a build finishes. One that did not (killed, failed)
+        # may have left blobs no table lists, and another version's table was just dropped: the
+        # next finish then looks at every blob, not only at those the last table listed.
+        unfinished = folder / UNFINISHED
+        self._sweep = unfinished.exists() or salts != [SALT]
+        unfinished.touch()
 
     @property
     def spare(self) -> Path | None:
@@ -235,10 +241,18 @@ class Cache:
         db.executemany("INSERT INTO page VALUES (?, ?)", sorted(self._used_pages.items()))
         db.commit()
         keep = set(self._used_pages.values())
-        for shard in os.scandir(self.folder / "blobs"):
-            for entry in os.scandir(shard.path):
-                if entry.name not in keep:
-                    os.unlink(entry.path)  # outputs that link to it keep their copy
+        if self._sweep:
+            for shard in os.scandir(self.folder / "blobs"):
+                for entry in os.scandir(shard.path):
+                    if entry.name not in keep:
+                        os.unlink(entry.path)  # outputs that link to it keep their copy
+        else:
+            for digest in set(self._pages.values()) - keep:
+                try:
+                    os.unlink(self._blob(digest))
+                except FileNotFoundError:
+                    pass
+        (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
     def close(self) -> None:
@@ -246,6 +260,9 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
 
 
 def write_blob(blobs: str, data: bytes) -> str:

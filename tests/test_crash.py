@@ -6,6 +6,7 @@ GONGKAI_TEST_PAUSE hook, then killed without any chance to clean up.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -72,6 +73,16 @@ def test_a_build_killed_right_after_the_swap_leaves_the_new_site_whole(sites):
     assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
     assert snapshot(output) == expected
     assert leftovers(output) == []
+
+
+def test_blobs_a_killed_build_wrote_are_cleared_by_the_next_build(sites):
+    new, output, before, _expected = sites
+    killed_build(new, output, "write")  # its pages are kept as blobs already, but no finished build lists them
+    assert run_cli("--content", str(new.parent / "old"), "--output", str(output)).returncode == 0
+    assert snapshot(output) == before
+    # The cache keeps exactly the files of the site it last made: nothing piles up build after build.
+    blobs = {p.name for p in (output.parent / ".gongkai-cache" / "blobs").rglob("*") if p.is_file()}
+    assert blobs == {hashlib.sha256(data).hexdigest() for name, data in before.items() if name != ".gongkai-output"}
 
 
 def test_a_killed_first_build_leaves_no_half_site_and_the_next_build_succeeds(tmp_path):

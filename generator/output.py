@@ -9,7 +9,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import pickle
 import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import UsageError
@@ -60,8 +62,27 @@ class Staging:
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
+        self._helper: tuple[int, int] | None = None  # a child process preparing the folder: (pid, pipe)
+        self._prepared = self._reused = False
+        self._planned: set[str] = set()
 
-    def __enter__(self) -> "Staging":
+    def prepare(self, files: Iterable[str]) -> None:
+        """Start readying the staging folder for these files while the caller goes on with other work.
+
+        Making ten thousand folders, or listing a reused tree, is kernel time a
+        second process can spend while this one computes page keys; a thread
+        cannot, as it waits for the interpreter lock after every call.
+        """
+        self._prepared = True
+        self._take_folder()
+        if self._reused:
+            self._helper = _in_child(lambda: listing(self.path))
+        else:
+            self._planned = _folders_of(files) - {""}
+            if self._planned:
+                self._helper = _in_child(lambda: _make_folders(self.path, self._planned))
+
+    def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _remove_ours(self.retired)
         # A killed build's staging folder, or else the spare, is reused; its state is read, not trusted.
@@ -70,20 +91,32 @@ class Staging:
                 os.rename(self.spare, self.path)
             except OSError:  # another file system
                 _remove_ours(self.spare)
-        if self.spare is not None and _is_ours(self.path):
-            self._present, self._folders = listing(self.path)
-        else:
+        self._reused = self.spare is not None and _is_ours(self.path)
+        if not self._reused:
             _remove_ours(self.path)
             self.path.mkdir()
             (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
-        self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         if self.spare is not None:
             _remove_ours(self.spare)
+
+    def __enter__(self) -> "Staging":
+        if not self._prepared:
+            self.prepare(())
+        done = _join(self._helper)
+        self._helper = None
+        if self._reused:
+            self._present, self._folders = done if done is not None else listing(self.path)
+        elif done:  # else the folders are made as files arrive
+            self._folders = self._planned | {""}
+        self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         return self
 
     def put_aside(self) -> None:
         """Clear a killed build's folders from beside the output, keeping a staging folder as the spare
         (when there is a place for one and none waits there yet)."""
+        if self._helper is not None:
+            _join(self._helper)
+            self._helper = None
         _remove_ours(self.retired)
         if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
             try:
@@ -151,8 +184,11 @@ class Staging:
         for rel in stale:
             os.unlink(self.path / rel)
             del self._present[rel]
-        for folder in sorted({r.rpartition("/")[0] for r in stale} - {""}, key=lambda f: -f.count("/")):
+        # A reused or killed build's folder may also hold folders no file of this site goes in.
+        empty = {r.rpartition("/")[0] for r in stale} | (self._folders - _folders_of(self._wanted))
+        for folder in sorted(empty - {""}, key=lambda f: -f.count("/")):
             _remove_empty_parents(self.path, folder)
+            self._folders.discard(folder)
 
     def commit(self) -> None:
         """Put the staged site in place of the output in one step, then drop or keep the old one."""
@@ -179,6 +215,61 @@ class Staging:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             _remove_ours(self.path)
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """Name every folder (and parent folder) the files go in, the top one as ""."""
+    folders = {""}
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
+def _make_folders(root: Path, folders: set[str]) -> bool:
+    """Make the folders below root, parents first; stop when the build that asked has gone."""
+    parent = os.getppid()
+    for count, folder in enumerate(sorted(folders, key=lambda f: (f.count("/"), f))):
+        if count % 256 == 0 and os.getppid() != parent:
+            return False
+        try:
+            os.mkdir(os.path.join(root, folder))
+        except FileExistsError:
+            pass
+    return True
+
+
+def _in_child(work: Callable[[], object]) -> tuple[int, int] | None:
+    """Run work in a forked process, its result pickled back through a pipe; None where there is no fork."""
+    if not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs the parent's clean-up
+        code = 1
+        try:
+            os.close(read)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _join(helper: tuple[int, int] | None) -> object | None:
+    """Wait for a child's result; None when there was no child or it failed (the caller then does the work)."""
+    if helper is None:
+        return None
+    pid, read = helper
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    return pickle.loads(data) if status == 0 and data else None
 
 
 def listing(folder: Path) -> tuple[dict[str, int], set[str]]:

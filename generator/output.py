@@ -11,6 +11,7 @@ import ctypes.util
 import os
 import pickle
 import shutil
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -62,7 +63,7 @@ class Staging:
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
-        self._helper: tuple[int, int] | None = None  # a child process preparing the folder: (pid, pipe)
+        self._helper: _Helper | None = None
         self._prepared = self._reused = False
         self._planned: set[str] = set()
 
@@ -71,16 +72,23 @@ class Staging:
 
         Making ten thousand folders, or listing a reused tree, is kernel time a
         second process can spend while this one computes page keys; a thread
-        cannot, as it waits for the interpreter lock after every call.
+        cannot, as it waits for the interpreter lock after every call. When
+        the swap will leave no previous site to keep as the spare, that
+        process goes on making the next build's folders until the swap.
         """
         self._prepared = True
         self._take_folder()
+        if not hasattr(os, "fork"):
+            return
+        folders = _folders_of(files)
+        then = None
+        if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
+            then = lambda: _make_folders(self.spare, folders)  # noqa: E731
         if self._reused:
-            self._helper = _in_child(lambda: listing(self.path))
+            self._helper = _Helper(lambda: _complete(self.path, folders), then)
         else:
-            self._planned = _folders_of(files) - {""}
-            if self._planned:
-                self._helper = _in_child(lambda: _make_folders(self.path, self._planned))
+            self._planned = folders
+            self._helper = _Helper(lambda: _make_folders(self.path, folders), then)
 
     def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -101,22 +109,20 @@ class Staging:
 
     def __enter__(self) -> "Staging":
         if not self._prepared:
-            self.prepare(())
-        done = _join(self._helper)
-        self._helper = None
+            self._prepared = True
+            self._take_folder()
+        done = self._helper.result() if self._helper is not None else None
         if self._reused:
             self._present, self._folders = done if done is not None else listing(self.path)
         elif done:  # else the folders are made as files arrive
-            self._folders = self._planned | {""}
+            self._folders = set(self._planned)
         self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         return self
 
     def put_aside(self) -> None:
         """Clear a killed build's folders from beside the output, keeping a staging folder as the spare
         (when there is a place for one and none waits there yet)."""
-        if self._helper is not None:
-            _join(self._helper)
-            self._helper = None
+        self._stop_helper()
         _remove_ours(self.retired)
         if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
             try:
@@ -192,6 +198,7 @@ class Staging:
 
     def commit(self) -> None:
         """Put the staged site in place of the output in one step, then drop or keep the old one."""
+        self._stop_helper()
         self.prune()
         pause_at("swap")
         if self.output.exists():
@@ -214,7 +221,13 @@ class Staging:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
+            self._stop_helper()
             _remove_ours(self.path)
+
+    def _stop_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
 
 
 def _folders_of(files: Iterable[str]) -> set[str]:
@@ -228,48 +241,79 @@ def _folders_of(files: Iterable[str]) -> set[str]:
     return folders
 
 
-def _make_folders(root: Path, folders: set[str]) -> bool:
-    """Make the folders below root, parents first; stop when the build that asked has gone."""
+def _complete(root: Path, folders: set[str]) -> tuple[dict[str, int], set[str]]:
+    """List a reused tree and add the folders it lacks (a spare may be only partly made)."""
+    files, found = listing(root)
+    _make_folders(root, folders - found, found)
+    return files, found
+
+
+def _make_folders(root: Path, folders: set[str], made: set[str] | None = None) -> bool:
+    """Make the folders below root, parents first, noting them in made; stop when the build that asked has gone.
+
+    A folder whose place a file takes is left out, for the build to clear.
+    """
     parent = os.getppid()
-    for count, folder in enumerate(sorted(folders, key=lambda f: (f.count("/"), f))):
+    for count, folder in enumerate(sorted(folders - {""}, key=lambda f: (f.count("/"), f))):
         if count % 256 == 0 and os.getppid() != parent:
             return False
         try:
             os.mkdir(os.path.join(root, folder))
         except FileExistsError:
-            pass
+            continue
+        except (FileNotFoundError, NotADirectoryError):  # its parent was left out
+            continue
+        if made is not None:
+            made.add(folder)
     return True
 
 
-def _in_child(work: Callable[[], object]) -> tuple[int, int] | None:
-    """Run work in a forked process, its result pickled back through a pipe; None where there is no fork."""
-    if not hasattr(os, "fork"):
-        return None
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, never runs the parent's clean-up
-        code = 1
+def _start_tree(root: Path) -> bool:
+    """Begin a spare to fill with folders: marked first, so that even part of one is recognised."""
+    try:
+        root.mkdir()
+    except OSError:  # one is there already, or there is no place for one
+        return False
+    (root / MARKER).write_text("gongkai\n", encoding="utf-8")
+    return True
+
+
+class _Helper:
+    """A forked child doing file-system work for the build: first what the build waits for, then what it
+    may cut short (any prefix of that work must leave the file system valid)."""
+
+    def __init__(self, first: Callable[[], object], then: Callable[[], object] | None = None):
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns, never runs the parent's clean-up
+            try:
+                os.close(read)
+                data = pickle.dumps(first(), protocol=pickle.HIGHEST_PROTOCOL)
+                os.write(write, len(data).to_bytes(8, "big"))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                if then is not None:
+                    then()
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pipe = os.fdopen(read, "rb")
+
+    def result(self) -> object | None:
+        """Wait for the first part; None when the child failed (the build then does that work itself)."""
+        size = int.from_bytes(self._pipe.read(8) or b"\0", "big")
+        data = self._pipe.read(size) if size else b""
+        self._pipe.close()
+        return pickle.loads(data) if size and len(data) == size else None
+
+    def stop(self) -> None:
+        """End the child now, wherever its optional work has got to."""
+        self._pipe.close()
         try:
-            os.close(read)
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _join(helper: tuple[int, int] | None) -> object | None:
-    """Wait for a child's result; None when there was no child or it failed (the caller then does the work)."""
-    if helper is None:
-        return None
-    pid, read = helper
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    return pickle.loads(data) if status == 0 and data else None
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
 
 
 def listing(folder: Path) -> tuple[dict[str, int], set[str]]:

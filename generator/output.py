@@ -12,6 +12,7 @@ import os
 import pickle
 import shutil
 import signal
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -298,6 +299,8 @@ class _Helper:
                 os._exit(0)
         os.close(write)
         self._pipe = os.fdopen(read, "rb")
+        # Also when a build fails before it waits for the result: no child outlives its build.
+        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe)
 
     def result(self) -> object | None:
         """Wait for the first part; None when the child failed (the build then does that work itself)."""
@@ -306,14 +309,15 @@ class _Helper:
         self._pipe.close()
         return pickle.loads(data) if size and len(data) == size else None
 
-    def stop(self) -> None:
-        """End the child now, wherever its optional work has got to."""
-        self._pipe.close()
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
+
+def _end_child(pid: int, pipe) -> None:
+    """End a helper now, wherever its optional work has got to (each step of it is whole)."""
+    pipe.close()
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def listing(folder: Path) -> tuple[dict[str, int], set[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import pickle
 import shutil
@@ -84,7 +85,7 @@ class Staging:
         folders = _folders_of(files)
         then = None
         if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
-            then = lambda: _make_folders(self.spare, folders)  # noqa: E731
+            then = functools.partial(_make_folders, self.spare, folders)
         if self._reused:
             self._helper = _Helper(lambda: _complete(self.path, folders), then)
         else:

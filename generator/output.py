@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
+import pickle
 import shutil
+import signal
+import weakref
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import UsageError
@@ -60,8 +65,34 @@ class Staging:
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
+        self._helper: _Helper | None = None
+        self._prepared = self._reused = False
+        self._planned: set[str] = set()
 
-    def __enter__(self) -> "Staging":
+    def prepare(self, files: Iterable[str]) -> None:
+        """Start readying the staging folder for these files while the caller goes on with other work.
+
+        Making ten thousand folders, or listing a reused tree, is kernel time a
+        second process can spend while this one computes page keys; a thread
+        cannot, as it waits for the interpreter lock after every call. When
+        the swap will leave no previous site to keep as the spare, that
+        process goes on making the next build's folders until the swap.
+        """
+        self._prepared = True
+        self._take_folder()
+        if not hasattr(os, "fork"):
+            return
+        folders = _folders_of(files)
+        then = None
+        if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
+            then = functools.partial(_make_folders, self.spare, folders)
+        if self._reused:
+            self._helper = _Helper(lambda: _complete(self.path, folders), then)
+        else:
+            self._planned = folders
+            self._helper = _Helper(lambda: _make_folders(self.path, folders), then)
+
+    def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _remove_ours(self.retired)
         # A killed build's staging folder, or else the spare, is reused; its state is read, not trusted.
@@ -70,20 +101,30 @@ class Staging:
                 os.rename(self.spare, self.path)
             except OSError:  # another file system
                 _remove_ours(self.spare)
-        if self.spare is not None and _is_ours(self.path):
-            self._present, self._folders = listing(self.path)
-        else:
+        self._reused = self.spare is not None and _is_ours(self.path)
+        if not self._reused:
             _remove_ours(self.path)
             self.path.mkdir()
             (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
-        self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         if self.spare is not None:
             _remove_ours(self.spare)
+
+    def __enter__(self) -> "Staging":
+        if not self._prepared:
+            self._prepared = True
+            self._take_folder()
+        done = self._helper.result() if self._helper is not None else None
+        if self._reused:
+            self._present, self._folders = done if done is not None else listing(self.path)
+        elif done:  # else the folders are made as files arrive
+            self._folders = set(self._planned)
+        self.inodes[MARKER] = self._present.get(MARKER) or os.stat(self.path / MARKER).st_ino
         return self
 
     def put_aside(self) -> None:
         """Clear a killed build's folders from beside the output, keeping a staging folder as the spare
         (when there is a place for one and none waits there yet)."""
+        self._stop_helper()
         _remove_ours(self.retired)
         if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
             try:
@@ -151,11 +192,15 @@ class Staging:
         for rel in stale:
             os.unlink(self.path / rel)
             del self._present[rel]
-        for folder in sorted({r.rpartition("/")[0] for r in stale} - {""}, key=lambda f: -f.count("/")):
+        # A reused or killed build's folder may also hold folders no file of this site goes in.
+        empty = {r.rpartition("/")[0] for r in stale} | (self._folders - _folders_of(self._wanted))
+        for folder in sorted(empty - {""}, key=lambda f: -f.count("/")):
             _remove_empty_parents(self.path, folder)
+            self._folders.discard(folder)
 
     def commit(self) -> None:
         """Put the staged site in place of the output in one step, then drop or keep the old one."""
+        self._stop_helper()
         self.prune()
         pause_at("swap")
         if self.output.exists():
@@ -178,7 +223,102 @@ class Staging:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
+            self._stop_helper()
             _remove_ours(self.path)
+
+    def _stop_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """Name every folder (and parent folder) the files go in, the top one as ""."""
+    folders = {""}
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
+def _complete(root: Path, folders: set[str]) -> tuple[dict[str, int], set[str]]:
+    """List a reused tree and add the folders it lacks (a spare may be only partly made)."""
+    files, found = listing(root)
+    _make_folders(root, folders - found, found)
+    return files, found
+
+
+def _make_folders(root: Path, folders: set[str], made: set[str] | None = None) -> bool:
+    """Make the folders below root, parents first, noting them in made; stop when the build that asked has gone.
+
+    A folder whose place a file takes is left out, for the build to clear.
+    """
+    parent = os.getppid()
+    for count, folder in enumerate(sorted(folders - {""}, key=lambda f: (f.count("/"), f))):
+        if count % 256 == 0 and os.getppid() != parent:
+            return False
+        try:
+            os.mkdir(os.path.join(root, folder))
+        except FileExistsError:
+            continue
+        except (FileNotFoundError, NotADirectoryError):  # its parent was left out
+            continue
+        if made is not None:
+            made.add(folder)
+    return True
+
+
+def _start_tree(root: Path) -> bool:
+    """Begin a spare to fill with folders: marked first, so that even part of one is recognised."""
+    try:
+        root.mkdir()
+    except OSError:  # one is there already, or there is no place for one
+        return False
+    (root / MARKER).write_text("gongkai\n", encoding="utf-8")
+    return True
+
+
+class _Helper:
+    """A forked child doing file-system work for the build: first what the build waits for, then what it
+    may cut short (any prefix of that work must leave the file system valid)."""
+
+    def __init__(self, first: Callable[[], object], then: Callable[[], object] | None = None):
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns, never runs the parent's clean-up
+            try:
+                os.close(read)
+                data = pickle.dumps(first(), protocol=pickle.HIGHEST_PROTOCOL)
+                os.write(write, len(data).to_bytes(8, "big"))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                if then is not None:
+                    then()
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pipe = os.fdopen(read, "rb")
+        # Also when a build fails before it waits for the result: no child outlives its build.
+        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe)
+
+    def result(self) -> object | None:
+        """Wait for the first part; None when the child failed (the build then does that work itself)."""
+        size = int.from_bytes(self._pipe.read(8) or b"\0", "big")
+        data = self._pipe.read(size) if size else b""
+        self._pipe.close()
+        return pickle.loads(data) if size and len(data) == size else None
+
+
+def _end_child(pid: int, pipe) -> None:
+    """End a helper now, wherever its optional work has got to (each step of it is whole)."""
+    pipe.close()
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def listing(folder: Path) -> tuple[dict[str, int], set[str]]:

@@ -279,6 +279,8 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
 
     A rebuild with nothing new leaves the output alone: its files already are this site.
     """
+    stage = Staging(output, cache.spare)
+    stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
     maker = PageKeys(theme.env, (config, site.common, theme.assets))
     keys = [maker.key(p.path, p.template, p.context) for p in site.pages]
     blobs = [cache.page(k) for k in keys]
@@ -290,10 +292,10 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     made = {} if not steps else cache.site_files(made_key) if made_key else None
     if made is not None and not options.check and is_current(output, {**expected, **made}):
         report.cached = len(site.pages)
-        Staging(output, cache.spare).put_aside()
+        stage.put_aside()
         report.output = listing(output)[0]
         return len(expected) + len(made)
-    with Staging(output, cache.spare) as stage:
+    with stage:
         for rel, data, blob in render_pages(site.pages, keys, blobs, site.common, config, theme, cache,
                                             options.jobs, progress):
             report.cached += data is None

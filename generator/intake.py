@@ -83,17 +83,18 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
     for start in range(0, len(rels), BATCH):  # in batches, and no file's bytes are held past its batch
         batch = []
         for rel in rels[start: start + BATCH]:
-            path = content / rel
             if rel in unchanged:
-                batch.append((rel, path, unchanged[rel]))
+                batch.append((rel, None, unchanged[rel]))
                 continue
+            path = content / rel
             data, problem = read_notice(path, rel, config.max_notice_kb)
             if problem:
                 problems.append(problem)
                 continue
             batch.append((rel, path, _key(salt, rel, data)))
         known |= cache.results(key for _, _, key in batch)
-        todo += [(len(keys) + i, rel, path) for i, (rel, path, key) in enumerate(batch) if key not in known]
+        todo += [(len(keys) + i, rel, path or content / rel) for i, (rel, path, key) in enumerate(batch)
+                 if key not in known]
         keys += [key for _, _, key in batch]
         names += [rel for rel, _, _ in batch]
     # A kept result whose body the cache no longer holds is checked again, which converts the body again.

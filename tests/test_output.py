@@ -56,19 +56,23 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(content, tmp_path):
     assert not leftover.exists()
 
 
+def assert_is_the_clean_site(content, output, clean):
+    """The output equals a build without cache or spare, and holds no empty folder a reused one left."""
+    assert build(content, clean, "--no-cache") == 0
+    assert snapshot(output) == snapshot(clean)
+    assert not [p for p in output.rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
 def test_folders_a_reused_staging_folder_holds_without_files_do_not_reach_the_output(content, tmp_path):
     output = tmp_path / "out"
     assert build(content, output) == 0
-    assert build(content, tmp_path / "clean", "--no-cache") == 0
     leftover = tmp_path / "out.gongkai-staging"  # a killed build got as far as making folders
     (leftover / "guides/gone/deeper").mkdir(parents=True)
     (leftover / "empty").mkdir()
     (leftover / MARKER).write_text("gongkai\n")
     (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
     assert build(content, output) == 0
-    assert build(content, tmp_path / "clean", "--no-cache") == 0
-    assert not [p for p in output.rglob("*") if p.is_dir() and not any(p.iterdir())]
-    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert_is_the_clean_site(content, output, tmp_path / "clean")
 
 
 def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_the_clean_site(content, tmp_path):
@@ -77,9 +81,7 @@ def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_th
     assert (tmp_path / ".gongkai-cache/spare" / MARKER).is_file()  # begun while the site was staged
     (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
     assert build(content, output) == 0
-    assert build(content, tmp_path / "clean", "--no-cache") == 0
-    assert snapshot(output) == snapshot(tmp_path / "clean")
-    assert not [p for p in output.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert_is_the_clean_site(content, output, tmp_path / "clean")
 
 
 def test_a_partly_made_or_odd_spare_still_gives_the_clean_site(content, tmp_path):
@@ -93,9 +95,7 @@ def test_a_partly_made_or_odd_spare_still_gives_the_clean_site(content, tmp_path
     (spare / "stale/deep").mkdir(parents=True)
     (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "又一版正文。"), encoding="utf-8")
     assert build(content, output) == 0
-    assert build(content, tmp_path / "clean", "--no-cache") == 0
-    assert snapshot(output) == snapshot(tmp_path / "clean")
-    assert not [p for p in output.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert_is_the_clean_site(content, output, tmp_path / "clean")
 
 
 def test_a_failure_while_writing_leaves_the_previous_output(content, tmp_path):

@@ -66,7 +66,7 @@ class Staging:
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
         self._helper: _Helper | None = None
-        self._prepared = self._reused = False
+        self._prepared = self._reused = self._spare_begun = False
         self._planned: set[str] = set()
 
     def prepare(self, files: Iterable[str]) -> None:
@@ -86,6 +86,7 @@ class Staging:
         then = None
         if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
             then = functools.partial(_make_folders, self.spare, folders)
+            self._spare_begun = True
         if self._reused:
             self._helper = _Helper(lambda: _complete(self.path, folders), then)
         else:
@@ -220,6 +221,21 @@ class Staging:
             _remove_ours(self.path)
         else:
             os.rename(self.path, self.output)
+            if self._spare_begun:
+                self._fill_spare()
+
+    def _fill_spare(self) -> None:
+        """Link the new site's files into the spare begun for it, so that the next build starts from a copy.
+
+        A link costs a tenth of a folder, so the spare's folders are made while the site is staged
+        and its files only now; a file whose folder the helper did not get to is left out, since
+        the next build lists the spare and adds what it lacks.
+        """
+        for rel in self.inodes:
+            try:
+                os.link(os.path.join(self.output, rel), os.path.join(self.spare, rel))
+            except OSError:
+                pass
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:

@@ -78,7 +78,10 @@ def test_folders_a_reused_staging_folder_holds_without_files_do_not_reach_the_ou
 def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_the_clean_site(content, tmp_path):
     output = tmp_path / "out"
     assert build(content, output) == 0
-    assert (tmp_path / ".gongkai-cache/spare" / MARKER).is_file()  # begun while the site was staged
+    spare = tmp_path / ".gongkai-cache/spare"
+    assert (spare / MARKER).is_file()  # begun while the site was staged
+    # and holding the very files of the new site, so that the next build replaces only what changed
+    assert os.stat(spare / "index.html").st_ino == os.stat(output / "index.html").st_ino
     (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
     assert build(content, output) == 0
     assert_is_the_clean_site(content, output, tmp_path / "clean")

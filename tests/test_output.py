@@ -56,8 +56,10 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(content, tmp_path):
     assert not leftover.exists()
 
 
-def assert_is_the_clean_site(content, output, clean):
-    """The output equals a build without cache or spare, and holds no empty folder a reused one left."""
+def assert_an_edit_gives_the_clean_site(content, output, clean, body):
+    """After an edit, the output equals a build without cache or spare and holds no empty folder a reused one left."""
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", body), encoding="utf-8")
+    assert build(content, output) == 0
     assert build(content, clean, "--no-cache") == 0
     assert snapshot(output) == snapshot(clean)
     assert not [p for p in output.rglob("*") if p.is_dir() and not any(p.iterdir())]
@@ -70,9 +72,7 @@ def test_folders_a_reused_staging_folder_holds_without_files_do_not_reach_the_ou
     (leftover / "guides/gone/deeper").mkdir(parents=True)
     (leftover / "empty").mkdir()
     (leftover / MARKER).write_text("gongkai\n")
-    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
-    assert build(content, output) == 0
-    assert_is_the_clean_site(content, output, tmp_path / "clean")
+    assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "新的正文。")
 
 
 def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_the_clean_site(content, tmp_path):
@@ -82,9 +82,7 @@ def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_th
     assert (spare / MARKER).is_file()  # begun while the site was staged
     # and holding the very files of the new site, so that the next build replaces only what changed
     assert os.stat(spare / "index.html").st_ino == os.stat(output / "index.html").st_ino
-    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
-    assert build(content, output) == 0
-    assert_is_the_clean_site(content, output, tmp_path / "clean")
+    assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "新的正文。")
 
 
 def test_a_partly_made_or_odd_spare_still_gives_the_clean_site(content, tmp_path):
@@ -96,9 +94,7 @@ def test_a_partly_made_or_odd_spare_still_gives_the_clean_site(content, tmp_path
     (spare / MARKER).write_text("gongkai\n")
     (spare / "guides/ok").write_text("not a folder")
     (spare / "stale/deep").mkdir(parents=True)
-    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "又一版正文。"), encoding="utf-8")
-    assert build(content, output) == 0
-    assert_is_the_clean_site(content, output, tmp_path / "clean")
+    assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "又一版正文。")
 
 
 def test_a_failure_while_writing_leaves_the_previous_output(content, tmp_path):

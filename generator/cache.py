@@ -67,6 +67,7 @@ class Cache:
         self._used_bodies: set[str] = set()
         self._used_results: set[str] = set()
         self._used_pages: dict[str, str] = {}
+        self._held: dict[str, str] = {}  # body key -> HTML, when there is no folder to keep it in
         if folder is None:
             return
         for shard in range(256):  # every shard at once, so that no write needs its own mkdir
@@ -96,11 +97,6 @@ class Cache:
         """Where the previous site waits to become the next staging folder (output.py says why)."""
         return None if self._db is None or self.folder is None else spare_folder(self.folder)
 
-    @property
-    def enabled(self) -> bool:
-        """Say whether this cache keeps anything."""
-        return self._db is not None
-
     # Markdown bodies ----------------------------------------------------------------
 
     def summaries(self, keys: Iterable[str]) -> dict[str, str]:
@@ -117,19 +113,21 @@ class Cache:
         return found
 
     def store_body(self, key: str, html: str, summary: str) -> None:
-        """Remember one converted body."""
+        """Remember one converted body; a disabled cache holds its HTML in memory for this build."""
         self._used_bodies.add(key)
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
+        else:
+            self._held[key] = html
 
-    def body_reader(self) -> Callable[[str], str] | None:
-        """Make the function that reads a kept body's HTML, from any process; None when the cache is off.
+    def body_reader(self) -> Callable[[str], str]:
+        """Make the function that reads a kept body's HTML, from any process.
 
         What this build stored is committed first, so that forked workers see it; each process opens
         its own connection, since one may not cross a fork.
         """
         if self._db is None or self.folder is None:
-            return None
+            return self._held.__getitem__
         self._db.commit()
         path, connections = self.folder / "cache.sqlite", {}
 

@@ -17,6 +17,8 @@ _PATTERN = re.compile(
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _CHINESE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_DAY, _MINUTE = "%Y-%m-%d", "%Y-%m-%d %H:%M"
+_RFC822 = "%a, %d %b %Y %H:%M:%S %z"
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +31,7 @@ class Stamp:
     def display(self, tz: tzinfo) -> str:
         """Format for readers: YYYY-MM-DD, or YYYY-MM-DD HH:MM when a time was given."""
         local = self.moment.astimezone(tz)
-        return local.strftime("%Y-%m-%d %H:%M" if self.has_time else "%Y-%m-%d")
+        return local.strftime(_MINUTE if self.has_time else _DAY)
 
     def rfc3339(self, tz: tzinfo) -> str:
         """Format for Atom and sitemaps, with the site's offset (+08:00)."""
@@ -37,7 +39,7 @@ class Stamp:
 
     def rfc822(self, tz: tzinfo) -> str:
         """Format for RSS 2.0, with the site's offset (+0800)."""
-        return self.moment.astimezone(tz).strftime("%a, %d %b %Y %H:%M:%S %z")
+        return self.moment.astimezone(tz).strftime(_RFC822)
 
     def texts(self, tz: tzinfo) -> tuple[str, str, str, str]:
         """Return display(), rfc3339(), rfc822() and the minute (YYYY-MM-DD HH:MM) together.
@@ -46,9 +48,9 @@ class Stamp:
         cutting the day from the minute halves the work at 10,000 notices.
         """
         local = self.moment.astimezone(tz)
-        minute = local.strftime("%Y-%m-%d %H:%M")
-        return (minute if self.has_time else minute[:-6], local.isoformat(timespec="seconds"),
-                local.strftime("%a, %d %b %Y %H:%M:%S %z"), minute)
+        minute = local.strftime(_MINUTE)
+        return (minute if self.has_time else minute[:len("YYYY-MM-DD")], local.isoformat(timespec="seconds"),
+                local.strftime(_RFC822), minute)
 
 
 class DateProblem(ValueError):

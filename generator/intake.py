@@ -58,7 +58,7 @@ class Intake:
     problems: list[Diagnostic]
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
     files: dict[str, str]  # notice file -> key of its result, for the next build (shortcut.unchanged_files)
-    bodies: dict[str, Body]  # notice path -> its converted body
+    bodies: dict[str, Body]  # notice path -> its converted body, with the summary the notice shows
 
 
 def result_salt(config: SiteConfig) -> bytes:
@@ -99,12 +99,10 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         names += [rel for rel, _, _ in batch]
     # A kept result whose body the cache no longer holds is checked again, which converts the body again.
     summaries = cache.summaries(c.body for c in known.values() if c.body)
-    if cache.enabled:
-        lost = {k for k, c in known.items() if c.body and c.body not in summaries and not errors_in(c.problems)}
-        todo += [(place, rel, content / rel) for place, (rel, key) in enumerate(zip(names, keys)) if key in lost]
+    lost = {k for k, c in known.items() if c.body and c.body not in summaries and not errors_in(c.problems)}
+    todo += [(place, rel, content / rel) for place, (rel, key) in enumerate(zip(names, keys)) if key in lost]
     # Workers read the unknown files again and key them by the bytes they read, so that a file
     # changed in between is kept under its new bytes, never under the old ones.
-    held: dict[str, str] = {}  # body key -> HTML, when there is no cache to keep it
     for (place, _, _), (key, pickled, problem, converted) in zip(
             todo, ordered_map(_checker, (config, salt), [item[1:] for item in todo], jobs)):
         if problem is not None:
@@ -116,13 +114,10 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
         cache.store_result(key, pickled)
         if converted is not None:
             html, summaries[checked.body] = converted
-            if cache.enabled:
-                cache.store_body(checked.body, html, summaries[checked.body])
-            else:
-                held[checked.body] = html
+            cache.store_body(checked.body, html, summaries[checked.body])
     notices, exposures, bodies = [], {}, {}
     files = {rel: key for rel, key in zip(names, keys) if key}
-    read = cache.body_reader() or held.__getitem__
+    read = cache.body_reader()
     for key in filter(None, keys):
         checked = known[key]
         problems += checked.problems
@@ -130,7 +125,9 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
             notices.append(checked.notice)
             exposures[checked.notice.path] = checked.exposures
             if checked.body in summaries:  # not when the file has errors: the build stops anyway
-                bodies[checked.notice.path] = Body(StoredHtml(checked.body, read), summaries[checked.body])
+                summary = checked.notice.summary
+                bodies[checked.notice.path] = Body(StoredHtml(checked.body, read),
+                                                   summaries[checked.body] if summary is None else summary)
     problems += duplicate_urls(notices)
     return Intake(notices, problems, exposures, files, bodies)
 

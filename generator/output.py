@@ -127,13 +127,9 @@ class Staging:
         (when there is a place for one and none waits there yet)."""
         self._stop_helper()
         _remove_ours(self.retired)
-        if _is_ours(self.path) and self.spare is not None and not self.spare.exists():
-            try:
-                self.spare.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(self.path, self.spare)
-            except OSError:
-                pass
-        _remove_ours(self.path)
+        waiting = self.spare is None or self.spare.exists()  # a spare waits already, or has no place
+        if not (_is_ours(self.path) and not waiting and self._keep_as_spare()):
+            _remove_ours(self.path)
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
@@ -211,18 +207,23 @@ class Staging:
                 _remove_ours(self.retired)
                 return
             pause_at("swapped")
-            if self.spare is not None:  # now holds the previous site: the next build's starting point
-                try:
-                    self.spare.parent.mkdir(parents=True, exist_ok=True)
-                    os.rename(self.path, self.spare)
-                    return
-                except OSError:
-                    pass
-            _remove_ours(self.path)
+            if not self._keep_as_spare():  # it now holds the previous site: the next build's starting point
+                _remove_ours(self.path)
         else:
             os.rename(self.path, self.output)
             if self._spare_begun:
                 self._fill_spare()
+
+    def _keep_as_spare(self) -> bool:
+        """Move the staging folder to the spare's place; say whether it went (there may be no place)."""
+        if self.spare is None:
+            return False
+        try:
+            self.spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.path, self.spare)
+        except OSError:
+            return False
+        return True
 
     def _fill_spare(self) -> None:
         """Link the new site's files into the spare begun for it, so that the next build starts from a copy.

@@ -42,8 +42,8 @@ from .precompress import precompress
 from .redirects import plan_removals, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
-from .shortcut import (Record, file_clock, fingerprint, forget, moments_around, read_record, still_valid,
-                       unchanged_files, write_record)
+from .shortcut import (Record, file_clock, file_record, fingerprint, forget, moments_around, read_record,
+                       still_valid, unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
 from .views import category_views, notice_views
 
@@ -177,10 +177,9 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
                 _write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
         if keep is not None:
-            files = {rel: (statuses[os.path.join(options.content, rel)], key) for rel, key in intake.files.items()
-                     if os.path.join(options.content, rel) in statuses}
             write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
-                                      report.output, dataclasses.replace(report, output={}), salt, files))
+                                      report.output, dataclasses.replace(report, output={}), salt,
+                                      file_record(intake.files, statuses, options.content)))
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
@@ -209,9 +208,7 @@ def theme_dir(options: Options, config: SiteConfig) -> Path | None:
 def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, disclosure: Disclosure,
               theme: Theme, now: datetime, cache: Cache, jobs: int | None, bodies: dict[str, Body]) -> Site:
     """Build the views from the notices and their converted bodies, and list every file of the site."""
-    views = notice_views(collection.notices,
-                         [Body(b.html, n.summary if n.summary is not None else b.summary)
-                          for n, b in zip(collection.notices, (bodies[n.path] for n in collection.notices))],
+    views = notice_views(collection.notices, [bodies[n.path] for n in collection.notices],
                          config, now, disclosure.facts(collection.notices))
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
@@ -251,14 +248,10 @@ def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Bod
     keys = [body_key(t) for t in texts]
     summaries = cache.summaries(keys)
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in summaries}.items())
-    held: dict[str, str] = {}
     for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
         summaries[key] = summary
-        if cache.enabled:
-            cache.store_body(key, html, summary)
-        else:
-            held[key] = html
-    read = cache.body_reader() or held.__getitem__
+        cache.store_body(key, html, summary)
+    read = cache.body_reader()
     return [Body(StoredHtml(key, read), summaries[key]) for key in keys]
 
 

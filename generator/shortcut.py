@@ -140,6 +140,13 @@ def unchanged_files(record: Record | None, statuses: dict[str, tuple[int, ...]],
     return unchanged
 
 
+def file_record(keys: dict[str, str], statuses: dict[str, tuple[int, ...]],
+                content: Path) -> dict[str, tuple[tuple[int, ...], str]]:
+    """Pair each notice file's result key with the status it had when this build began (unchanged_files)."""
+    prefix = os.path.join(content, "")
+    return {rel: (statuses[prefix + rel], key) for rel, key in keys.items() if prefix + rel in statuses}
+
+
 def read_record(folder: Path) -> Record | None:
     """Load the last build's record; None when there is none or it cannot be read."""
     try:

@@ -11,6 +11,7 @@ import ctypes.util
 import functools
 import os
 import pickle
+import select
 import shutil
 import signal
 import weakref
@@ -78,6 +79,8 @@ class Staging:
         the swap will leave no previous site to keep as the spare, that
         process goes on making the next build's folders until the swap.
         """
+        if self._prepared:
+            return
         self._prepared = True
         self._take_folder()
         if not hasattr(os, "fork"):
@@ -114,7 +117,12 @@ class Staging:
         if not self._prepared:
             self._prepared = True
             self._take_folder()
-        done = self._helper.result() if self._helper is not None else None
+        if not self._reused and self._helper is not None and not self._helper.ready():
+            # Rendering need not wait for ten thousand new folders: each is made, by whichever
+            # process comes first, when its first file arrives.
+            done = None
+        else:
+            done = self._helper.result() if self._helper is not None else None
         if self._reused:
             self._present, self._folders = done if done is not None else listing(self.path)
         elif done:  # else the folders are made as files arrive
@@ -127,6 +135,9 @@ class Staging:
         (when there is a place for one and none waits there yet)."""
         self._stop_helper()
         _remove_ours(self.retired)
+        if self._spare_begun:  # a spare begun for a site that was not made is worth less than this folder
+            _remove_ours(self.spare)
+            self._spare_begun = False
         waiting = self.spare is None or self.spare.exists()  # a spare waits already, or has no place
         if not (_is_ours(self.path) and not waiting and self._keep_as_spare()):
             _remove_ours(self.path)
@@ -190,7 +201,8 @@ class Staging:
             os.unlink(self.path / rel)
             del self._present[rel]
         # A reused or killed build's folder may also hold folders no file of this site goes in.
-        empty = {r.rpartition("/")[0] for r in stale} | (self._folders - _folders_of(self._wanted))
+        made = self._folders | self._planned  # the helper may have made planned folders no file needed
+        empty = {r.rpartition("/")[0] for r in stale} | (made - _folders_of(self._wanted))
         for folder in sorted(empty - {""}, key=lambda f: -f.count("/")):
             _remove_empty_parents(self.path, folder)
             self._folders.discard(folder)
@@ -319,6 +331,10 @@ class _Helper:
         self._pipe = os.fdopen(read, "rb")
         # Also when a build fails before it waits for the result: no child outlives its build.
         self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe)
+
+    def ready(self) -> bool:
+        """Say whether the first part is done, without waiting for it."""
+        return bool(select.select([self._pipe], [], [], 0)[0])
 
     def result(self) -> object | None:
         """Wait for the first part; None when the child failed (the build then does that work itself)."""

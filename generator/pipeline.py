@@ -128,7 +128,14 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
     theme = load_theme(themes)
     cache = Cache(keep)
+    stage = None
     try:
+        if keep is not None and record is not None and cache.spare is not None and not options.check:
+            # The staging folder is readied from the last site's listing while this process reads and
+            # plans, which leaves a core idle (output.py); the first build after one into an empty
+            # output otherwise waits seconds for the spare's folders.
+            stage = Staging(options.output, cache.spare)
+            stage.prepare(record.output)
         # 2. Read and validate every notice, reporting all problems of all files together.
         #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
         #    Files whose status is as the last build read them are not even read (shortcut.py).
@@ -172,7 +179,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         else:
             if keep is not None:
                 forget(keep)
-            report.files = write_site(options.output, site, config, theme, cache, options, progress, report)
+            report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage)
             if options.manifest is not None:  # CI keeps this copy between builds, beside the site
                 _write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
@@ -180,6 +187,10 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
                                       report.output, dataclasses.replace(report, output={}), salt,
                                       file_record(intake.files, statuses, options.content)))
+    except BaseException:
+        if stage is not None:  # a failed build leaves the output, and the spare, as they were
+            stage.put_aside()
+        raise
     finally:
         cache.close()
     report.seconds = time.perf_counter() - started
@@ -267,12 +278,12 @@ def _converter(_: None) -> Callable[[str], tuple[str, str]]:
 
 
 def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
-               progress: Progress | None, report: Report) -> int:
+               progress: Progress | None, report: Report, stage: Staging | None = None) -> int:
     """Render what the cache lacks into a staging folder and swap it in; return the number of files.
 
     A rebuild with nothing new leaves the output alone: its files already are this site.
     """
-    stage = Staging(output, cache.spare)
+    stage = stage or Staging(output, cache.spare)
     stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
     maker = PageKeys(theme.env, (config, site.common, theme.assets))
     keys = [maker.key(p.path, p.template, p.context) for p in site.pages]

@@ -97,6 +97,25 @@ def test_a_partly_made_or_odd_spare_still_gives_the_clean_site(content, tmp_path
     assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "又一版正文。")
 
 
+@pytest.mark.parametrize("output_kept", [True, False])
+def test_a_rebuild_that_fails_validation_leaves_output_and_spare_as_they_were(content, tmp_path, output_kept):
+    """The staging folder is readied from the spare while notices are read; a bad notice puts it back."""
+    output, spare = tmp_path / "out", tmp_path / ".gongkai-cache/spare"
+    assert build(content, output) == 0
+    assert build(content, output) == 0  # the spare now holds the previous site's files
+    if not output_kept:
+        shutil.rmtree(output)
+    before = snapshot(output) if output_kept else None
+    files_in_spare = sorted(p.relative_to(spare) for p in spare.rglob("*"))
+    (content / "guides/bad.md").write_text("---\ntitle: [未闭合\n---\n", encoding="utf-8")
+    assert build(content, output) == 1
+    assert (snapshot(output) if output_kept else None) == before and output.exists() == output_kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gongkai-cache", "content", "out"][:2 + output_kept]
+    assert sorted(p.relative_to(spare) for p in spare.rglob("*")) == files_in_spare
+    (content / "guides/bad.md").unlink()
+    assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "修好后的正文。")
+
+
 def test_a_failure_while_writing_leaves_the_previous_output(content, tmp_path):
     output = tmp_path / "out"
     assert build(content, output) == 0

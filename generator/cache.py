@@ -228,15 +228,14 @@ class Cache:
         if self._db is None:
             return
         db = self._db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM used")
-        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used_bodies))
-        db.execute("DELETE FROM body WHERE key NOT IN (SELECT key FROM used)")
-        db.execute("DELETE FROM used")
-        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used_results))
-        db.execute("DELETE FROM result WHERE key NOT IN (SELECT key FROM used)")
-        db.execute("DELETE FROM page")
-        db.executemany("INSERT INTO page VALUES (?, ?)", sorted(self._used_pages.items()))
+        # Only what changed is written: a rebuild after one edit deletes a row or two, where
+        # rewriting every table cost a tenth of a second at 10,000 notices.
+        for table, used in (("body", self._used_bodies), ("result", self._used_results)):
+            stale = {key for (key,) in db.execute(f"SELECT key FROM {table}")} - used
+            db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in sorted(stale)))
+        db.executemany("DELETE FROM page WHERE key = ?", ((k,) for k in sorted(self._pages.keys() - self._used_pages)))
+        db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
+                       sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
         db.commit()
         keep = set(self._used_pages.values())
         if self._sweep:

@@ -1,11 +1,13 @@
 """Dates: what editors write, what readers and feeds see."""
 
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.dates import DateProblem, parse_stamp
+from generator.dates import DateProblem, Stamp, parse_stamp
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -31,6 +33,17 @@ def test_date_without_offset_is_not_utc():
 
 def test_rfc822_for_rss():
     assert parse_stamp("2024-05-15 09:00", SH).rfc822(SH) == "Wed, 15 May 2024 09:00:00 +0800"
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.sampled_from(
+    [SH, timezone.utc, timezone(timedelta(hours=-9, minutes=-30)), ZoneInfo("America/New_York")])), st.booleans())
+def test_every_text_of_a_date_agrees_with_the_c_library(moment, has_time):
+    """Views format dates by hand for speed; readers and feed readers must see what strftime would give."""
+    stamp, local = Stamp(moment, has_time), moment.astimezone(SH)
+    shown, iso, rss, minute = stamp.texts(SH)
+    assert shown == stamp.display(SH) == local.strftime("%Y-%m-%d %H:%M" if has_time else "%Y-%m-%d")
+    assert iso == stamp.rfc3339(SH) and minute == local.strftime("%Y-%m-%d %H:%M")
+    assert rss == stamp.rfc822(SH) == local.strftime("%a, %d %b %Y %H:%M:%S %z")  # the C locale: English names
 
 
 @pytest.mark.parametrize("text, hint", [

@@ -199,6 +199,29 @@ def test_deleting_the_cache_is_safe(tmp_path):
     assert snapshot(tmp_path / "output") == first
 
 
+def _kept(cache: Path) -> tuple:
+    with sqlite3.connect(cache / "cache.sqlite") as db:
+        tables = tuple(sorted(db.execute(f"SELECT * FROM {table}")) for table in ("body", "result", "page"))
+    return tables, sorted(p.name for p in (cache / "blobs").rglob("*") if p.is_file())
+
+
+def test_after_edits_the_cache_holds_what_a_fresh_cache_would_and_nothing_more(tmp_path):
+    """A cache that kept every old body, result and page would grow with each edit for decades."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": GOOD_NOTICE.replace(
+        "合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")})
+    cache = tmp_path / "cache"
+    for body, title in (("一改。", "合格的公告"), ("二改。", "改名的公告"), ("三改。", "又改名的公告")):
+        text = GOOD_NOTICE.replace("正文。", body).replace("合格的公告", title)
+        (content / "guides/a.md").write_text(text, encoding="utf-8")
+        assert build(content, tmp_path / "output", "--cache", str(cache)) == 0
+    (content / "guides/b.md").write_text(GOOD_NOTICE.replace("合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")
+                                         .replace("正文。", "第二篇的新正文。"), encoding="utf-8")
+    assert build(content, tmp_path / "output", "--cache", str(cache)) == 0
+    assert build(content, tmp_path / "fresh", "--cache", str(tmp_path / "fresh-cache")) == 0
+    assert _kept(cache) == _kept(tmp_path / "fresh-cache")
+    assert "三改" in str(_kept(cache)[0][0])
+
+
 def test_a_kept_notice_whose_body_the_cache_lost_is_converted_again(tmp_path):
     # The kept result of a file names its body; the parent never holds the text to convert it again.
     content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": GOOD_NOTICE.replace(

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,6 +33,7 @@ from jinja2 import Environment, meta
 from . import __version__
 
 FOLDER_NAME = ".gongkai-cache"
+TEMPLATES = "templates"  # compiled Jinja2 templates
 
 
 def _code_digest() -> str:
@@ -82,6 +84,7 @@ class Cache:
         salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
         if salts != [SALT]:  # another gongkai version wrote this: start afresh
             db.executescript("DELETE FROM body; DELETE FROM page; DELETE FROM result; DELETE FROM meta;")
+            shutil.rmtree(folder / TEMPLATES, ignore_errors=True)  # compiled with other Jinja2 settings, maybe
             db.execute("INSERT INTO meta VALUES (?)", (SALT,))
         self._pages = dict(db.execute("SELECT key, digest FROM page"))
         self._db = db
@@ -91,6 +94,14 @@ class Cache:
         unfinished = folder / UNFINISHED
         self._sweep = unfinished.exists() or salts != [SALT]
         unfinished.touch()
+
+    @property
+    def templates(self) -> Path | None:
+        """Where Jinja2 keeps compiled templates: compiling the theme's costs a tenth of a second per process."""
+        if self._db is None or self.folder is None:
+            return None
+        (self.folder / TEMPLATES).mkdir(exist_ok=True)
+        return self.folder / TEMPLATES
 
     @property
     def spare(self) -> Path | None:
@@ -322,18 +333,27 @@ class PageKeys:
     not hold, which only costs a render, never a wrong page.
     """
 
-    def __init__(self, env: Environment, shared: Any):
+    def __init__(self, env: Environment, shared: Any, watch: dict[int, str] | None = None):
         self._templates = template_digests(env)
         self._digests: dict[int, bytes] = {}
         self._keep: list[Any] = []  # keeps digested objects alive, so their ids stay unique
+        self._watch = watch or {}  # id of a watched object -> its name
+        self._seen: list[str] = []
+        self._count = 0  # pages keyed so far
+        self.uses: dict[str, list[int]] = {}  # name -> number of each page keyed with it, in order
         self._start = hashlib.sha256(_framed(SALT.encode(), self._digest(shared)))
+        self._seen = []
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
-        """Return the key of one page."""
+        """Return the key of one page, noting which watched objects its context holds."""
         # A missing template gets a key no build ever stored, so rendering runs and reports it.
         template_digest = self._templates.get(template, f"missing {template}")
         h = self._start.copy()
+        self._seen = []
         h.update(_framed(path.encode(), template_digest.encode(), self._digest(context)))
+        for name in dict.fromkeys(self._seen):
+            self.uses.setdefault(name, []).append(self._count)
+        self._count += 1
         return h.hexdigest()
 
     def _digest(self, value: Any) -> bytes:
@@ -379,7 +399,10 @@ class _Pickler(pickle.Pickler):
         # Called for everything but plain str, int, list, dict and the like, which keeps it cheap.
         if not hasattr(type(obj), "__dataclass_fields__"):
             return NotImplemented
-        return _digested, (self._keys._dataclass_digest(obj),)
+        keys = self._keys
+        if id(obj) in keys._watch:
+            keys._seen.append(keys._watch[id(obj)])
+        return _digested, (keys._dataclass_digest(obj),)
 
 
 def _digested(digest: bytes) -> bytes:

@@ -48,6 +48,7 @@ class Checked:
     problems: list[Diagnostic]  # front matter and field problems
     exposures: list[Diagnostic]  # suspect numbers in its own text, reported only if it is published
     body: str = ""  # the body's key in the cache
+    meta: str = ""  # digest of the notice without its body: a rebuild that finds it unchanged reuses plans (lastplan.py)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Intake:
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
     files: dict[str, str]  # notice file -> key of its result, for the next build (shortcut.unchanged_files)
     bodies: dict[str, Body]  # notice path -> its converted body, with the summary the notice shows
+    metas: dict[str, str]  # notice file -> Checked.meta
 
 
 def result_salt(config: SiteConfig) -> bytes:
@@ -117,6 +119,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
             cache.store_body(checked.body, html, summaries[checked.body])
     notices, exposures, bodies = [], {}, {}
     files = {rel: key for rel, key in zip(names, keys) if key}
+    metas = {rel: known[key].meta for rel, key in files.items()}
     read = cache.body_reader()
     for key in filter(None, keys):
         checked = known[key]
@@ -129,7 +132,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
                 bodies[checked.notice.path] = Body(StoredHtml(checked.body, read),
                                                    summaries[checked.body] if summary is None else summary)
     problems += duplicate_urls(notices)
-    return Intake(notices, problems, exposures, files, bodies)
+    return Intake(notices, problems, exposures, files, bodies, metas)
 
 
 def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
@@ -158,8 +161,9 @@ def _checker(shared: tuple[SiteConfig, bytes]) -> Callable[[tuple[str, Path]], t
             if not errors_in(checked.problems):  # a body that broke a limit is never converted
                 body = converter.convert(text)
                 converted = body.html, body.summary
-            checked = dataclasses.replace(checked, notice=dataclasses.replace(checked.notice, body=""),
-                                          body=body_key(text))
+            notice = dataclasses.replace(checked.notice, body="")
+            checked = dataclasses.replace(checked, notice=notice, body=body_key(text),
+                                          meta=hashlib.sha256(pickle.dumps(notice, protocol=5)).hexdigest())
         return _key(salt, rel, data), pickle.dumps(checked, protocol=5), None, converted
 
     return check

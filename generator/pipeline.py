@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jinja2 import FileSystemBytecodeCache
+
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, write_blob
 from .catalogue import catalogue_groups, plan_catalogue, plan_catalogue_data
@@ -45,7 +47,8 @@ from .search import index_site
 from .shortcut import (Record, file_clock, file_record, fingerprint, forget, moments_around, read_record,
                        still_valid, unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
-from .views import category_views, notice_views
+from .lastplan import Plan, basis_of, body_texts, page_keys, read_plan, write_plan
+from .views import NoticeView, category_views, notice_views
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class Site:
     common: dict  # what every page's header, navigation and footer show
     data: dict[str, bytes]  # files made directly, not from a template (the manifest)
     copies: dict[str, Path]  # files copied as they are: theme files and attachments
+    views: dict[str, NoticeView] = field(default_factory=dict)  # published notice -> its view
+    shown: dict[str, tuple[str, str]] = field(default_factory=dict)  # published notice -> its body's key, summary
 
 
 def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
@@ -128,6 +133,8 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
     theme = load_theme(themes)
     cache = Cache(keep)
+    if cache.templates is not None:
+        theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
     stage = None
     try:
         if keep is not None and record is not None and cache.spare is not None and not options.check:
@@ -170,6 +177,15 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         if gone:
             raise BuildFailed(gone)
         site.data[MANIFEST] = manifest_bytes(published)
+        window = moments_around(intake.notices, local_now)
+        plan = remember = None
+        if keep is not None and not options.check:  # after body edits, most pages keep their keys (lastplan.py)
+            shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
+            basis = basis_of(shaping, salt, statuses, options.content, intake.metas, window, local_now.date())
+            plan = read_plan(keep, basis)
+
+            def remember(keys: list[str], uses: dict[str, list[int]]) -> None:
+                write_plan(keep, Plan(basis.digest, clock, [p.path for p in site.pages], keys, site.shown, uses))
         # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
         if options.check:
             with tempfile.TemporaryDirectory() as scratch:
@@ -179,12 +195,13 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         else:
             if keep is not None:
                 forget(keep)
-            report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage)
+            report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage,
+                                      plan, remember)
             if options.manifest is not None:  # CI keeps this copy between builds, beside the site
                 _write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
         if keep is not None:
-            write_record(keep, Record(inputs, clock, newest, local_now, *moments_around(intake.notices, local_now),
+            write_record(keep, Record(inputs, clock, newest, local_now, *window,
                                       report.output, dataclasses.replace(report, output={}), salt,
                                       file_record(intake.files, statuses, options.content)))
     except BaseException:
@@ -247,7 +264,9 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     if problems:
         raise BuildFailed(problems)
     attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
-    return Site(pages + removals, common, {}, {**theme.static, **attachments})
+    paths = [n.path for n in collection.notices]
+    return Site(pages + removals, common, {}, {**theme.static, **attachments},
+                dict(zip(paths, views)), body_texts(paths, bodies))
 
 
 def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Body]:
@@ -278,15 +297,18 @@ def _converter(_: None) -> Callable[[str], tuple[str, str]]:
 
 
 def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
-               progress: Progress | None, report: Report, stage: Staging | None = None) -> int:
+               progress: Progress | None, report: Report, stage: Staging | None = None, plan: Plan | None = None,
+               remember: Callable[[list[str], dict[str, list[int]]], None] | None = None) -> int:
     """Render what the cache lacks into a staging folder and swap it in; return the number of files.
 
     A rebuild with nothing new leaves the output alone: its files already are this site.
     """
     stage = stage or Staging(output, cache.spare)
     stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
-    maker = PageKeys(theme.env, (config, site.common, theme.assets))
-    keys = [maker.key(p.path, p.template, p.context) for p in site.pages]
+    keys, uses = page_keys(site.pages, site.views, site.shown,
+                           lambda watch: PageKeys(theme.env, (config, site.common, theme.assets), watch), plan)
+    if remember is not None:
+        remember(keys, uses)
     blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
     fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}

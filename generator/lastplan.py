@@ -75,7 +75,8 @@ def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], 
 def read_plan(folder: Path, basis: Basis) -> Plan | None:
     """Load the last build's plan when it rests on this very basis."""
     try:
-        plan = pickle.loads((folder / PLAN).read_bytes())
+        with open(folder / PLAN, "rb") as file:
+            plan = pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
     if not isinstance(plan, Plan) or plan.basis != basis.digest or basis.newest_ctime_ns >= plan.clock:
@@ -84,9 +85,16 @@ def read_plan(folder: Path, basis: Basis) -> Plan | None:
 
 
 def write_plan(folder: Path, plan: Plan) -> None:
-    """Save the plan in one step; a killed build leaves the previous one, which its basis still guards."""
+    """Save the plan in one step; a killed build leaves the previous one, which its basis still guards.
+
+    It is streamed without pickle's memo: at 100,000 notices the pickle in memory and the memo
+    raised a clean build's peak by 40 MB, past 1 GB. The plan shares no objects worth remembering.
+    """
     partial = folder / f"{PLAN}.{os.getpid()}.partial"
-    partial.write_bytes(pickle.dumps(plan, protocol=5))
+    with open(partial, "wb") as file:
+        pickler = pickle.Pickler(file, protocol=5)
+        pickler.fast = True
+        pickler.dump(plan)
     os.replace(partial, folder / PLAN)
 
 

@@ -35,6 +35,7 @@ from .errors import BuildFailed, Diagnostic, errors_in
 from .faults import pause_at
 from .feeds import plan_feeds
 from .intake import load_notices, result_salt
+from .lastplan import Plan, basis_of, body_texts, page_keys, read_plan, write_plan
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Body, Converter, StoredHtml
@@ -47,7 +48,6 @@ from .search import index_site
 from .shortcut import (Record, file_clock, file_record, fingerprint, forget, moments_around, read_record,
                        still_valid, unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
-from .lastplan import Plan, basis_of, body_texts, page_keys, read_plan, write_plan
 from .views import NoticeView, category_views, notice_views
 
 

@@ -60,7 +60,7 @@ class Intake:
     exposures: dict[str, list[Diagnostic]]  # notice path -> suspect numbers in its text
     files: dict[str, str]  # notice file -> key of its result, for the next build (shortcut.unchanged_files)
     bodies: dict[str, Body]  # notice path -> its converted body, with the summary the notice shows
-    metas: dict[str, str]  # notice file -> Checked.meta
+    notices_digest: str  # of every notice file's path and Checked.meta: the notices, bodies apart (lastplan.py)
 
 
 def result_salt(config: SiteConfig) -> bytes:
@@ -119,7 +119,9 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
             cache.store_body(checked.body, html, summaries[checked.body])
     notices, exposures, bodies = [], {}, {}
     files = {rel: key for rel, key in zip(names, keys) if key}
-    metas = {rel: known[key].meta for rel, key in files.items()}
+    digest = hashlib.sha256()
+    for rel, key in sorted(files.items()):  # a running digest: at 100,000 notices a dict of them cost 20 MB
+        digest.update(f"{rel}\0{known[key].meta}\0".encode())
     read = cache.body_reader()
     for key in filter(None, keys):
         checked = known[key]
@@ -132,7 +134,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
                 bodies[checked.notice.path] = Body(StoredHtml(checked.body, read),
                                                    summaries[checked.body] if summary is None else summary)
     problems += duplicate_urls(notices)
-    return Intake(notices, problems, exposures, files, bodies, metas)
+    return Intake(notices, problems, exposures, files, bodies, digest.hexdigest())
 
 
 def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:

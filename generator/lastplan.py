@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from .cache import PageKeys
-from .markup import Body
 
 PLAN = "last-plan.pickle"
 
@@ -53,13 +52,14 @@ class Basis:
 
 
 def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], content: Path,
-             metas: dict[str, str], window: tuple[datetime | None, datetime | None], today: date) -> Basis:
+             notice_files: Iterable[str], notices_digest: str, window: tuple[datetime | None, datetime | None],
+             today: date) -> Basis:
     """Hash the options that shape pages, the code and configuration (salt), every input file but the notice files by its
     status, each notice file by its notice without the body (intake.Checked.meta), and the clock's place
     between the notice moments around it."""
     h = hashlib.sha256(salt)
     h.update(f"{options!r}\0{window!r}\0{today}\0".encode())
-    notice_files = {os.path.join(content, rel) for rel in metas}
+    notice_files = {os.path.join(content, rel) for rel in notice_files}
     newest = 0
     for path, status in statuses.items():
         # Folders are left out: saving a file by renaming a new one over it changes its folder.
@@ -67,8 +67,7 @@ def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], 
             continue
         h.update(f"{path}\0{status}\0".encode())
         newest = max(newest, status[3])
-    for rel in sorted(metas):
-        h.update(f"{rel}\0{metas[rel]}\0".encode())
+    h.update(notices_digest.encode())
     return Basis(h.hexdigest(), newest)
 
 
@@ -98,18 +97,19 @@ def write_plan(folder: Path, plan: Plan) -> None:
     os.replace(partial, folder / PLAN)
 
 
-def body_texts(paths: Iterable[str], bodies: dict[str, Body]) -> dict[str, tuple[str, str]]:
+def body_texts(views: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """Name the body each published notice's view shows: its key and its summary."""
-    return {path: (bodies[path].html.key, bodies[path].summary) for path in paths}
+    return {path: (view.html.key, view.summary) for path, view in views.items()}
 
 
-def page_keys(pages: Sequence[Any], views: dict[str, Any], shown: dict[str, tuple[str, str]],
+def page_keys(pages: Sequence[Any], views: dict[str, Any],
               maker: Callable[[dict[int, str]], PageKeys], plan: Plan | None) -> tuple[list[str], dict[str, list[int]]]:
     """Key every page, or, given the plan of a build on the same basis, only the pages that show a changed body.
 
     Return the keys and, for the next build, which pages hold each notice's view.
     """
     keys_of = maker({id(view): path for path, view in views.items()})
+    shown = body_texts(views) if plan is not None else {}
     if plan is None or plan.paths != [p.path for p in pages] or plan.bodies.keys() != shown.keys():
         return [keys_of.key(p.path, p.template, p.context) for p in pages], keys_of.uses
     keys = list(plan.keys)

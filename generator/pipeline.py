@@ -96,7 +96,6 @@ class Site:
     data: dict[str, bytes]  # files made directly, not from a template (the manifest)
     copies: dict[str, Path]  # files copied as they are: theme files and attachments
     views: dict[str, NoticeView] = field(default_factory=dict)  # published notice -> its view
-    shown: dict[str, tuple[str, str]] = field(default_factory=dict)  # published notice -> its body's key, summary
 
 
 def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
@@ -181,11 +180,13 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         plan = remember = None
         if keep is not None and not options.check:  # after body edits, most pages keep their keys (lastplan.py)
             shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
-            basis = basis_of(shaping, salt, statuses, options.content, intake.metas, window, local_now.date())
+            basis = basis_of(shaping, salt, statuses, options.content, intake.files, intake.notices_digest, window,
+                             local_now.date())
             plan = read_plan(keep, basis)
 
             def remember(keys: list[str], uses: dict[str, list[int]]) -> None:
-                write_plan(keep, Plan(basis.digest, clock, [p.path for p in site.pages], keys, site.shown, uses))
+                write_plan(keep, Plan(basis.digest, clock, [p.path for p in site.pages], keys, body_texts(site.views),
+                                      uses))
         # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
         if options.check:
             with tempfile.TemporaryDirectory() as scratch:
@@ -264,9 +265,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     if problems:
         raise BuildFailed(problems)
     attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
-    paths = [n.path for n in collection.notices]
     return Site(pages + removals, common, {}, {**theme.static, **attachments},
-                dict(zip(paths, views)), body_texts(paths, bodies))
+                dict(zip((n.path for n in collection.notices), views)))
 
 
 def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Body]:
@@ -305,10 +305,11 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     """
     stage = stage or Staging(output, cache.spare)
     stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
-    keys, uses = page_keys(site.pages, site.views, site.shown,
+    keys, uses = page_keys(site.pages, site.views,
                            lambda watch: PageKeys(theme.env, (config, site.common, theme.assets), watch), plan)
     if remember is not None:
         remember(keys, uses)
+    del uses  # 100,000 lists at 100,000 notices, not needed while pages render
     blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
     fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}

@@ -54,9 +54,9 @@ class Basis:
 def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], content: Path,
              notice_files: Iterable[str], notices_digest: str, window: tuple[datetime | None, datetime | None],
              today: date) -> Basis:
-    """Hash the options that shape pages, the code and configuration (salt), every input file but the notice files by its
-    status, each notice file by its notice without the body (intake.Checked.meta), and the clock's place
-    between the notice moments around it."""
+    """Hash the options that shape pages, the code and configuration (salt), every input file but the
+    notice files by its status, the notice files by their notices without bodies (intake.Checked.meta),
+    and the clock's place between the notice moments around it."""
     h = hashlib.sha256(salt)
     h.update(f"{options!r}\0{window!r}\0{today}\0".encode())
     notice_files = {os.path.join(content, rel) for rel in notice_files}

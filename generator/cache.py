@@ -342,7 +342,6 @@ class PageKeys:
         self._count = 0  # pages keyed so far
         self.uses: dict[str, list[int]] = {}  # name -> number of each page keyed with it, in order
         self._start = hashlib.sha256(_framed(SALT.encode(), self._digest(shared)))
-        self._seen = []
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
         """Return the key of one page, noting which watched objects its context holds."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
-from . import fastmarkdown
+from . import fastmarkdown, plainmarkdown
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
@@ -102,7 +102,8 @@ def _stored_html_key(key: str) -> str:
 class Converter:
     """One Markdown engine per build, reset between documents (building it is not cheap)."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain: bool = True) -> None:
+        self._plain = plain  # take plainmarkdown's way where it can (False only to check it against the full way)
         self._md = fastmarkdown.Markdown(**MARKDOWN_OPTIONS)
         # Built once: nh3.clean would turn these sets into a new sanitiser on every call.
         self._cleaner = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
@@ -110,11 +111,13 @@ class Converter:
 
     def convert(self, text: str, summary: str | None = None) -> Body:
         """Render a body to safe HTML; derive the summary from it unless one is given."""
-        self._md.reset()
-        raw = self._md.convert(text)
-        raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
-        raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
-        safe = self._cleaner.clean(raw)
+        safe = plainmarkdown.render(text) if self._plain else None
+        if safe is None:
+            self._md.reset()
+            raw = self._md.convert(text)
+            raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
+            raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
+            safe = self._cleaner.clean(raw)
         return Body(safe, summary if summary is not None else summarise(safe))
 
 

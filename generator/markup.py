@@ -100,19 +100,26 @@ def _stored_html_key(key: str) -> str:
 
 
 class Converter:
-    """One Markdown engine per build, reset between documents (building it is not cheap)."""
+    """One Markdown engine per build, reset between documents.
+
+    The engine is built when a body first needs it: building it costs a tenth of a second, and a
+    rebuild after an edit to a plain body (plainmarkdown.py) never does.
+    """
 
     def __init__(self, plain: bool = True) -> None:
         self._plain = plain  # take plainmarkdown's way where it can (False only to check it against the full way)
-        self._md = fastmarkdown.Markdown(**MARKDOWN_OPTIONS)
-        # Built once: nh3.clean would turn these sets into a new sanitiser on every call.
-        self._cleaner = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                                    attribute_filter=_local_images)
+        self._md: fastmarkdown.Markdown | None = None
+        self._cleaner: nh3.Cleaner | None = None
 
     def convert(self, text: str, summary: str | None = None) -> Body:
         """Render a body to safe HTML; derive the summary from it unless one is given."""
         safe = plainmarkdown.render(text) if self._plain else None
         if safe is None:
+            if self._md is None:
+                self._md = fastmarkdown.Markdown(**MARKDOWN_OPTIONS)
+                # Built once: nh3.clean would turn these sets into a new sanitiser on every call.
+                self._cleaner = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                                            attribute_filter=_local_images)
             self._md.reset()
             raw = self._md.convert(text)
             raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles

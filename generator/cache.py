@@ -171,8 +171,13 @@ class Cache:
                 found[key] = pickle.loads(value)
         return found
 
+    def has_results(self) -> bool:
+        """Say whether any result is kept: a fresh cache need not be asked about each file."""
+        return self._db is not None and self._db.execute("SELECT 1 FROM result LIMIT 1").fetchone() is not None
+
     def store_result(self, key: str, pickled: bytes) -> None:
         """Keep one result, given as its pickle."""
+        self._used_results.add(key)
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (key, pickled))
 

@@ -82,11 +82,15 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
     names: list[str] = []  # the file of each key
     known: dict[str, Checked] = {}
     todo: list[tuple[int, str, Path]] = []  # (place in keys, path, file) of files the cache does not know
+    fresh = not cache.has_results()  # nothing to look up: each file is read once, by a worker, which keys it
     for start in range(0, len(rels), BATCH):  # in batches, and no file's bytes are held past its batch
         batch = []
         for rel in rels[start: start + BATCH]:
             if rel in unchanged:
                 batch.append((rel, None, unchanged[rel]))
+                continue
+            if fresh:
+                batch.append((rel, None, ""))
                 continue
             path = content / rel
             data, problem = read_notice(path, rel, config.max_notice_kb)
@@ -94,7 +98,7 @@ def load_notices(content: Path, config: SiteConfig, cache: Cache, jobs: int | No
                 problems.append(problem)
                 continue
             batch.append((rel, path, _key(salt, rel, data)))
-        known |= cache.results(key for _, _, key in batch)
+        known |= cache.results(key for _, _, key in batch if key)
         todo += [(len(keys) + i, rel, path or content / rel) for i, (rel, path, key) in enumerate(batch)
                  if key not in known]
         keys += [key for _, _, key in batch]

@@ -76,16 +76,23 @@ class Cache:
         for shard in range(256):  # every shard at once, so that no write needs its own mkdir
             (folder / "blobs" / f"{shard:02x}").mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(folder / "cache.sqlite", timeout=30)
+        try:
+            salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
+        except sqlite3.OperationalError:  # a new cache
+            salts = []
+        if salts != [SALT]:  # another gongkai version wrote this: start afresh, its tables may have other columns
+            db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
+                             "DROP TABLE IF EXISTS meta;")
+            shutil.rmtree(folder / TEMPLATES, ignore_errors=True)  # compiled with other Jinja2 settings, maybe
+        # The summary comes before the HTML: SQLite reads a row's columns in order, and every
+        # rebuild reads all summaries, which behind 30 KB of HTML meant reading that HTML too.
         db.executescript("""
-            CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
         """)
-        salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
-        if salts != [SALT]:  # another gongkai version wrote this: start afresh
-            db.executescript("DELETE FROM body; DELETE FROM page; DELETE FROM result; DELETE FROM meta;")
-            shutil.rmtree(folder / TEMPLATES, ignore_errors=True)  # compiled with other Jinja2 settings, maybe
+        if salts != [SALT]:
             db.execute("INSERT INTO meta VALUES (?)", (SALT,))
         self._pages = dict(db.execute("SELECT key, digest FROM page"))
         self._db = db
@@ -128,7 +135,7 @@ class Cache:
         """Remember one converted body; a disabled cache holds its HTML in memory for this build."""
         self._used_bodies.add(key)
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, html, summary))
+            self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, summary, html))
         else:
             self._held[key] = html
 

@@ -264,6 +264,27 @@ def test_a_kept_notice_whose_body_the_cache_lost_is_converted_again(tmp_path):
     assert "正文。" in (tmp_path / "output/guides/a/index.html").read_text(encoding="utf-8")
 
 
+def test_a_cache_another_gongkai_version_wrote_is_started_afresh(tmp_path):
+    # An older version kept bodies with the HTML before the summary, and other code made every row.
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    assert build(content, tmp_path / "expected", "--no-cache") == 0
+    kept = tmp_path / "cache"
+    kept.mkdir()
+    with sqlite3.connect(kept / "cache.sqlite") as db:
+        db.executescript("""
+            CREATE TABLE body (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL);
+            CREATE TABLE page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+            CREATE TABLE result (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+            CREATE TABLE meta (salt TEXT NOT NULL);
+            INSERT INTO meta VALUES ('gongkai 0.1');
+        """)
+    assert build(content, tmp_path / "output", "--cache", str(kept)) == 0
+    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "expected")
+    with sqlite3.connect(kept / "cache.sqlite") as db:
+        assert [row[1] for row in db.execute("PRAGMA table_info(body)")] == ["key", "summary", "html"]
+        assert db.execute("SELECT salt FROM meta").fetchall() == [(cache.SALT,)]
+
+
 # The property: after any sequence of edits, the incremental output equals a clean build.
 
 SLUGS = ["a", "b", "c", "d"]

@@ -324,9 +324,6 @@ class _Helper:
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(data)
                 if then is not None:
-                    # What the build may cut short runs only on time no worker wants: a cold build's
-                    # workers keep both cores busy, and they are what the build waits for.
-                    os.nice(19)
                     then()
             finally:
                 os._exit(0)

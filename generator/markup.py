@@ -2,6 +2,8 @@
 
 The sanitiser runs after Markdown, on everything Markdown produced, so raw
 HTML in a notice can never carry a live script, handler or javascript: link.
+A plain body (plainmarkdown.py) skips both: it can hold no tag, entity or
+link, and its HTML is what they would have made of it.
 """
 
 from __future__ import annotations

@@ -42,6 +42,9 @@ def load_theme(user_dir: Path | None = None, default_dir: Path = DEFAULT_THEME) 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Every build loads the theme afresh (serve too), so a template never changes under an
+        # environment; checking its file on every page cost two stat calls a page.
+        auto_reload=False,
     )
     sources: dict[str, Path] = {}
     for layer in reversed(layers):  # later layers win

@@ -62,5 +62,9 @@ def collect(notices: list[Notice], config: SiteConfig, now: datetime,
             previewed.add(notice.path)
         shown.append(notice)
     shown.sort(key=order_key(config))
-    by_category = {c.key: tuple(n for n in shown if n.category == c.key) for c in config.categories}
+    groups: dict[str, list[Notice]] = {c.key: [] for c in config.categories}
+    for notice in shown:  # one pass, not one per category
+        if notice.category in groups:
+            groups[notice.category].append(notice)
+    by_category = {key: tuple(group) for key, group in groups.items()}
     return Collection(tuple(shown), by_category, held_back, frozenset(previewed))

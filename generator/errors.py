@@ -18,6 +18,13 @@ class Diagnostic:
     message: str
     severity: str = "error"  # "error" fails the build, "warning" does not
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a message that quotes a value spanning lines (a YAML block
+        # scalar, say) would otherwise break the `path:line:` form CI logs and annotations read.
+        lines = self.message.splitlines()
+        if len(lines) > 1:
+            object.__setattr__(self, "message", " ".join(line.strip() for line in lines if line.strip()))
+
     def format(self) -> str:
         """Render as `path:line: message`, the form editors and CI annotations read."""
         prefix = "" if self.severity == "error" else "警告："

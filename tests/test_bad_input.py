@@ -20,6 +20,9 @@ CASES = {
                       "guides/bad.md:1: 缺少必填字段 responsible（责任人）"),
     "unknown_category": ({"guides/bad.md": GOOD_NOTICE.replace("category: guides", "category: news")},
                          "guides/bad.md:3: category（分类）「news」不是已有的分类，可用的分类：guides（办事指南）、results（办事结果）"),
+    # A value spanning lines is quoted on the error's one line.
+    "multiline_category": ({"guides/bad.md": GOOD_NOTICE.replace("category: guides", "category: |\n  news\n  more")},
+                           "guides/bad.md:3: category（分类）「news more」不是已有的分类"),
     "impossible_date": ({"guides/bad.md": GOOD_NOTICE.replace("2024-05-15", "2024-13-45")},
                         "guides/bad.md:4: date（发布日期）：日期「2024-13-45」不存在：月份应在 1 到 12 之间"),
     "duplicate_url": ({"guides/same.md": GOOD_NOTICE, "more/same.md": GOOD_NOTICE},

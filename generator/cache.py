@@ -297,23 +297,20 @@ def write_blob(blobs: str, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     blob = os.path.join(blobs, digest[:2], digest)
     try:
-        fd = os.open(blob, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        _create(blob, data)
     except FileExistsError:  # identical bytes reuse the same blob, hence the same inode
-        if os.stat(blob).st_size == len(data):
-            return digest
-        temporary = f"{blob}.{os.getpid()}.tmp"
-        with contextlib.suppress(FileNotFoundError):  # a killed process's, read-only
-            os.unlink(temporary)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        _write_all(fd, data)
-        os.replace(temporary, blob)
-        return digest
-    _write_all(fd, data)
+        if os.stat(blob).st_size != len(data):
+            temporary = f"{blob}.{os.getpid()}.tmp"
+            with contextlib.suppress(FileNotFoundError):  # a killed process's, read-only
+                os.unlink(temporary)
+            _create(temporary, data)
+            os.replace(temporary, blob)
     return digest
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    with os.fdopen(fd, "wb") as handle:
+def _create(path: str, data: bytes) -> None:
+    """Write a new read-only file; FileExistsError if there is one."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as handle:
         handle.write(data)
 
 

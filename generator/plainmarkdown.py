@@ -101,7 +101,7 @@ def _list(block: list[str]) -> str | None:
     for line in block:
         if ordered:
             match = _ORDERED_ITEM.fullmatch(line)
-            if match is None:
+            if match is None or (not items and match.group(1) != "1"):  # else numbered from elsewhere
                 return None
             item = match.group(2)
         elif line.startswith("- "):
@@ -111,8 +111,6 @@ def _list(block: list[str]) -> str | None:
         if not item or not _plain_line(item):
             return None
         items.append(f"<li>{item}</li>")
-    if ordered and _ORDERED_ITEM.match(block[0]).group(1) != "1":
-        return None  # python-markdown would number it from elsewhere
     tag = "ol" if ordered else "ul"
     return f"<{tag}>\n" + "\n".join(items) + f"\n</{tag}>"
 

@@ -14,6 +14,7 @@ import pickle
 import select
 import shutil
 import signal
+import tempfile
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -311,18 +312,25 @@ def _start_tree(root: Path) -> bool:
 
 class _Helper:
     """A forked child doing file-system work for the build: first what the build waits for, then what it
-    may cut short (any prefix of that work must leave the file system valid)."""
+    may cut short (any prefix of that work must leave the file system valid).
+
+    The first part's result goes through a file, with only its size through the pipe: a result
+    larger than the pipe's buffer held the child until the build read it, which left the second
+    part only the moments between that read and the swap.
+    """
 
     def __init__(self, first: Callable[[], object], then: Callable[[], object] | None = None):
         read, write = os.pipe()
+        self._spool = tempfile.TemporaryFile()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns, never runs the parent's clean-up
             try:
                 os.close(read)
                 data = pickle.dumps(first(), protocol=pickle.HIGHEST_PROTOCOL)
+                self._spool.write(data)
+                self._spool.flush()
                 os.write(write, len(data).to_bytes(8, "big"))
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
+                os.close(write)
                 if then is not None:
                     then()
             finally:
@@ -330,7 +338,7 @@ class _Helper:
         os.close(write)
         self._pipe = os.fdopen(read, "rb")
         # Also when a build fails before it waits for the result: no child outlives its build.
-        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe)
+        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe, self._spool)
 
     def ready(self) -> bool:
         """Say whether the first part is done, without waiting for it."""
@@ -339,14 +347,16 @@ class _Helper:
     def result(self) -> object | None:
         """Wait for the first part; None when the child failed (the build then does that work itself)."""
         size = int.from_bytes(self._pipe.read(8) or b"\0", "big")
-        data = self._pipe.read(size) if size else b""
         self._pipe.close()
+        data = os.pread(self._spool.fileno(), size, 0) if size else b""
+        self._spool.close()
         return pickle.loads(data) if size and len(data) == size else None
 
 
-def _end_child(pid: int, pipe) -> None:
+def _end_child(pid: int, pipe, spool) -> None:
     """End a helper now, wherever its optional work has got to (each step of it is whole)."""
     pipe.close()
+    spool.close()
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

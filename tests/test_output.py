@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -140,3 +141,21 @@ def test_check_writes_nothing(content, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "未写入" in result.stdout
     assert not (tmp_path / "out").exists() and not os.path.exists(tmp_path / "out.gongkai-staging")
+
+
+def test_the_spare_is_made_while_the_build_runs_not_only_after_it_reads_the_staged_listing(tmp_path):
+    """The helper that readies the staging folder goes on to make the spare's folders (output.py). Its
+    first result (the listing of ten thousand files) used to go through a pipe, and a result larger than
+    the pipe's buffer held it until the build read it, just before the swap: a build into an empty
+    output then left a spare of a few hundred folders, and the next rebuild made the rest."""
+    from generator.output import _Helper
+
+    second = tmp_path / "second part began"
+    listing = {f"guides/n{i:06d}/index.html": i for i in range(20_000)}
+    helper = _Helper(lambda: listing, second.touch)
+    deadline = time.monotonic() + 20
+    while not second.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert second.exists()
+    assert helper.result() == listing
+    helper.stop()

@@ -104,6 +104,16 @@ class Cache:
         unfinished.touch()
 
     @property
+    def unfinished(self) -> bool:
+        """Say whether a build was cut short since the last finished one, leaving blobs no table lists."""
+        return self._sweep
+
+    @property
+    def used_bodies(self) -> set[str]:
+        """The bodies this build asked for or stored."""
+        return self._used_bodies
+
+    @property
     def templates(self) -> Path | None:
         """Where Jinja2 keeps compiled templates: compiling the theme's costs a tenth of a second per process."""
         if self._db is None or self.folder is None:
@@ -161,14 +171,15 @@ class Cache:
 
     # Checked notice files (intake.py) ----------------------------------------------
 
-    def results(self, keys: Iterable[str]) -> dict[str, Any]:
-        """Return the kept result of every known key.
+    def results(self, keys: Iterable[str], use: bool = True) -> dict[str, Any]:
+        """Return the kept result of every known key (and keep it, unless use is false).
 
         Results are pickles: the cache folder must be written by gongkai alone,
         like the blobs it publishes (docs/security.md).
         """
         wanted = sorted(set(keys))
-        self._used_results.update(wanted)
+        if use:
+            self._used_results.update(wanted)
         if self._db is None:
             return {}
         found: dict[str, Any] = {}
@@ -212,6 +223,15 @@ class Cache:
         """Record a page whose blob a worker already wrote (write_blob), and return the blob."""
         self._used_pages[key] = digest
         return self._blob(digest)
+
+    def blob_of(self, key: str) -> str | None:
+        """Name the blob the last finished build kept under a key, without looking for it on disk."""
+        digest = self._pages.get(key)
+        return None if digest is None else self._blob(digest)
+
+    def has_pages(self, keys: Iterable[str]) -> bool:
+        """Say whether the last finished build kept a blob under each key."""
+        return self._pages.keys() >= set(keys)
 
     @property
     def blobs(self) -> str | None:
@@ -273,6 +293,28 @@ class Cache:
                     os.unlink(self._blob(digest))
                 except FileNotFoundError:
                     pass
+        (self.folder / UNFINISHED).unlink(missing_ok=True)
+        self.close()
+
+    def finish_touch_up(self, results: Iterable[str], bodies: Iterable[str], pages: Iterable[str]) -> None:
+        """Save what a touch-up stored and forget the rows it made stale, leaving every other row as it was.
+
+        A touch-up does not look at every row, so it names the stale ones (touchup.py).
+        """
+        if self._db is None:
+            return
+        db, pages = self._db, set(pages)
+        db.executemany("DELETE FROM result WHERE key = ?", ((k,) for k in sorted(set(results))))
+        db.executemany("DELETE FROM body WHERE key = ?", ((k,) for k in sorted(set(bodies))))
+        db.executemany("DELETE FROM page WHERE key = ?", ((k,) for k in sorted(pages)))
+        db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
+                       sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
+        db.commit()
+        dropped = {self._pages[k] for k in pages if k in self._pages}
+        kept = {digest for key, digest in self._pages.items() if digest in dropped and key not in pages}
+        for digest in dropped - kept - set(self._used_pages.values()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._blob(digest))
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
@@ -353,60 +395,84 @@ class PageKeys:
     """Compute the cache key of each page: a hash of everything its bytes depend on.
 
     A context is fingerprinted by its pickle, which pickle's C code makes far
-    faster than a walk in Python. Each dataclass (a notice's view, met on its
-    own page, its neighbours', its category's and the feeds') is pickled once
-    and then stands in every other pickle as its digest. Equal pickles
-    unpickle to equal values, so equal keys mean equal pages; the reverse need
-    not hold, which only costs a render, never a wrong page.
+    faster than a walk in Python. Each watched view (a notice's, met on its
+    own page, its neighbours', its category's and the feeds') is pickled once,
+    stands in every context as its name, and adds its digest to the key of
+    each page that holds it. Equal pickles unpickle to equal values, so equal
+    keys mean equal pages; the reverse need not hold, which only costs a
+    render, never a wrong page. Given a store (lastplan.Store), the pickles of
+    the views and of the contexts that hold one are kept, so that a later
+    build can render those pages again without planning the site (touchup.py).
     """
 
-    def __init__(self, env: Environment, shared: Any, watch: dict[int, str] | None = None):
-        self._templates = template_digests(env)
-        self._digests: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # keeps digested objects alive, so their ids stay unique
-        self._watch = watch or {}  # id of a watched object -> its name
+    def __init__(self, env: Environment, shared: Any, watch: dict[int, str] | None = None, store: Any = None,
+                 templates: dict[str, str] | None = None):
+        """Key pages whose contexts may hold the watched views; `shared` is what every page depends on, or
+        its digest (shared_digest) as a build on the same inputs made it."""
+        self.templates = template_digests(env) if templates is None else templates
+        self._watch = watch or {}  # id of a watched view -> its name
+        self._store = store
+        self.views: dict[str, bytes] = {}  # name -> digest of each watched view pickled so far
         self._seen: list[str] = []
         self._count = 0  # pages keyed so far
         self.uses: dict[str, list[int]] = {}  # name -> number of each page keyed with it, in order
-        self._start = hashlib.sha256(_framed(SALT.encode(), self._digest(shared)))
+        if not isinstance(shared, bytes):
+            shared = hashlib.sha256(self._pickle(shared) or os.urandom(32)).digest()
+        self.shared_digest = shared
+        self._start = hashlib.sha256(_framed(SALT.encode(), shared))
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
-        """Return the key of one page, noting which watched objects its context holds."""
-        # A missing template gets a key no build ever stored, so rendering runs and reports it.
-        template_digest = self._templates.get(template, f"missing {template}")
-        h = self._start.copy()
+        """Return the key of one page, noting which watched views its context holds."""
         self._seen = []
-        h.update(_framed(path.encode(), template_digest.encode(), self._digest(context)))
-        for name in dict.fromkeys(self._seen):
+        pickled = self._pickle(context)
+        if pickled is None:  # cannot be pickled: a key no build ever stored, so the page is rendered
+            return os.urandom(32).hex()
+        for name in self._seen:
             self.uses.setdefault(name, []).append(self._count)
+        if self._seen and self._store is not None:
+            self._store.context(self._count, pickled)
         self._count += 1
+        return self.key_of(path, template, pickled, [self.views[name] for name in self._seen])
+
+    def key_of(self, path: str, template: str, pickled: bytes, digests: list[bytes]) -> str:
+        """Key a page by its context's pickle and the digests of the views it names, in order."""
+        # A missing template gets a key no build ever stored, so rendering runs and reports it.
+        template_digest = self.templates.get(template, f"missing {template}")
+        h = self._start.copy()
+        h.update(_framed(path.encode(), template_digest.encode(), pickled, *digests))
         return h.hexdigest()
 
-    def _digest(self, value: Any) -> bytes:
+    def _pickle(self, value: Any) -> bytes | None:
         buffer = io.BytesIO()
         try:
             _Pickler(buffer, self).dump(value)
         except (pickle.PicklingError, TypeError, AttributeError):
-            return os.urandom(32)  # cannot be pickled: a key no build ever stored, so the page is rendered
-        return hashlib.sha256(buffer.getvalue()).digest()
+            return None
+        return buffer.getvalue()
 
-    def _dataclass_digest(self, value: Any) -> bytes:
-        """Digest a dataclass by its type and field values, all pickled in C.
+    def digest_view(self, name: str, view: Any) -> None:
+        """Digest a view by its field values, all pickled in C, once per build.
 
         Pickling the object itself named its class and every field again for
         each of 10,000 views, at twice the cost.
         """
-        known = self._digests.get(id(value))
-        if known is None:
-            kind = type(value)
-            state = (kind.__module__, kind.__qualname__, *vars(value).values()) if hasattr(value, "__dict__") else value
-            try:
-                known = hashlib.sha256(pickle.dumps(state, protocol=5)).digest()
-            except (pickle.PicklingError, TypeError, AttributeError):
-                return os.urandom(32)
-            self._digests[id(value)] = known
-            self._keep.append(value)
-        return known
+        if name in self.views:
+            return
+        state = view_state(view)
+        try:
+            pickled = pickle.dumps(state, protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self.views[name] = os.urandom(32)  # every page showing it is rendered; no store keeps it
+            return
+        self.views[name] = digest = hashlib.sha256(pickled).digest()
+        if self._store is not None:
+            self._store.view(name, pickled, digest)
+
+
+def view_state(view: Any) -> tuple:
+    """The type and field values of a view, as digested and kept."""
+    kind = type(view)
+    return (kind.__module__, kind.__qualname__, *vars(view).values())
 
 
 def _framed(*parts: bytes) -> bytes:
@@ -415,22 +481,24 @@ def _framed(*parts: bytes) -> bytes:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickle a value with every dataclass in it replaced by its digest."""
+    """Pickle a value with every watched view in it replaced by its name."""
 
     def __init__(self, file: io.BytesIO, keys: PageKeys):
         super().__init__(file, protocol=5)
         self._keys = keys
 
     def reducer_override(self, obj: Any) -> Any:
-        # Called for everything but plain str, int, list, dict and the like, which keeps it cheap.
-        if not hasattr(type(obj), "__dataclass_fields__"):
-            return NotImplemented
+        # Called for everything but plain str, int, list, dict and the like, which keeps it cheap;
+        # pickle's memo calls it once per object, so each view is named once per context.
         keys = self._keys
-        if id(obj) in keys._watch:
-            keys._seen.append(keys._watch[id(obj)])
-        return _digested, (keys._dataclass_digest(obj),)
+        name = keys._watch.get(id(obj))
+        if name is None:
+            return NotImplemented
+        keys.digest_view(name, obj)
+        keys._seen.append(name)
+        return view_reference, (name,)
 
 
-def _digested(digest: bytes) -> bytes:
-    """Stand for a dataclass inside a fingerprint pickle (never unpickled)."""
-    return digest
+def view_reference(name: str) -> str:
+    """Stand for a view inside a context's pickle; lastplan.py puts the view back when it loads one."""
+    return name

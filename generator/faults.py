@@ -2,7 +2,7 @@
 
 Crash safety can only be shown by really killing a build (SIGKILL gives no
 chance to clean up) at the moments that matter: while pages are rendered,
-while the staging folder fills, just before and just after the swap. Setting
+while the staging folder fills (by the full way or a touch-up), just before and just after the swap. Setting
 GONGKAI_TEST_PAUSE to one of these names makes the build say where it is on
 stderr and wait to be killed; unset, this costs one dictionary lookup.
 """
@@ -14,7 +14,7 @@ import sys
 import time
 
 PAUSE_VARIABLE = "GONGKAI_TEST_PAUSE"
-POINTS = ("render", "write", "swap", "swapped")
+POINTS = ("render", "write", "touch-up", "swap", "swapped")
 
 
 _reached: dict[str, int] = {}  # how often each point was passed in this process (watch mode builds often)

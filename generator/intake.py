@@ -154,25 +154,27 @@ def _checker(shared: tuple[SiteConfig, bytes]) -> Callable[[tuple[str, Path]], t
     """Read, check, convert and pickle in a worker: the pickle goes into the cache as it is, made only once."""
     config, salt = shared
     converter = Converter()
+    return lambda item: check_and_convert(item[0], item[1], config, salt, converter)
 
-    def check(item: tuple[str, Path]) -> tuple[str, bytes | None, Diagnostic | None, tuple[str, str] | None]:
-        rel, path = item
-        data, problem = read_notice(path, rel, config.max_notice_kb)
-        if problem:
-            return "", None, problem, None
-        checked = check_file(rel, data, config)
-        converted = None
-        if checked.notice is not None:
-            text = checked.notice.body
-            if not errors_in(checked.problems):  # a body that broke a limit is never converted
-                body = converter.convert(text)
-                converted = body.html, body.summary
-            notice = dataclasses.replace(checked.notice, body="")
-            checked = dataclasses.replace(checked, notice=notice, body=body_key(text),
-                                          meta=hashlib.sha256(pickle.dumps(notice, protocol=5)).hexdigest())
-        return _key(salt, rel, data), pickle.dumps(checked, protocol=5), None, converted
 
-    return check
+def check_and_convert(rel: str, path: Path, config: SiteConfig, salt: bytes,
+                      converter: Converter) -> tuple[str, bytes | None, Diagnostic | None, tuple[str, str] | None]:
+    """Read and check one notice file and convert its body: its result key, the pickled result
+    (Checked), a problem reading it, and the body's HTML and summary."""
+    data, problem = read_notice(path, rel, config.max_notice_kb)
+    if problem:
+        return "", None, problem, None
+    checked = check_file(rel, data, config)
+    converted = None
+    if checked.notice is not None:
+        text = checked.notice.body
+        if not errors_in(checked.problems):  # a body that broke a limit is never converted
+            body = converter.convert(text)
+            converted = body.html, body.summary
+        notice = dataclasses.replace(checked.notice, body="")
+        checked = dataclasses.replace(checked, notice=notice, body=body_key(text),
+                                      meta=hashlib.sha256(pickle.dumps(notice, protocol=5)).hexdigest())
+    return _key(salt, rel, data), pickle.dumps(checked, protocol=5), None, converted
 
 
 def _key(salt: bytes, rel: str, data: bytes) -> str:

@@ -191,6 +191,18 @@ class Staging:
             self.inodes[rel] = os.stat(target).st_ino
         pause_at("write")
 
+    def keep(self, files: dict[str, int], source: Callable[[str], str]) -> None:
+        """Stage files of the last site (path -> inode), linking each from source(path) unless it is there already."""
+        present, wanted, inodes = self._present, self._wanted, self.inodes
+        for rel, inode in files.items():
+            if rel == MARKER:
+                continue
+            if present.get(rel) == inode:
+                wanted.add(rel)
+                inodes[rel] = inode
+            else:
+                self.link(rel, source(rel))
+
     def copy(self, rel: str, source: Path) -> None:
         """Copy a static file into the staging folder."""
         self.write(rel, source.read_bytes())
@@ -422,3 +434,11 @@ def _remove_ours(path: Path) -> None:
     """Delete a staging or retired folder, but only one that carries gongkai's marker."""
     if path.is_dir() and ((path / MARKER).is_file() or not any(path.iterdir())):
         shutil.rmtree(path)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Replace a file in one step, so that a killed build never leaves half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from jinja2 import FileSystemBytecodeCache
 
 from .archive import plan_archive
-from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, write_blob
+from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, template_digests, write_blob
 from .catalogue import catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
@@ -35,19 +35,20 @@ from .errors import BuildFailed, Diagnostic, errors_in
 from .faults import pause_at
 from .feeds import plan_feeds
 from .intake import load_notices, result_salt
-from .lastplan import Plan, basis_of, body_texts, page_keys, read_plan, write_plan
+from .lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from .linkcheck import broken_links
 from .manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from .markup import Body, Converter, StoredHtml
-from .output import Staging, is_current, listing
+from .output import Staging, is_current, listing, write_atomically
 from .parallel import ordered_map
 from .precompress import precompress
 from .redirects import plan_removals, split_withdrawn
 from .render import Page, page_path, plan_html, render_page
 from .search import index_site
-from .shortcut import (Record, file_clock, file_record, fingerprint, forget, moments_around, read_record,
-                       still_valid, unchanged_files, write_record)
+from .shortcut import (Record, file_clock, file_record, fingerprint, forget, moments_around, others_digest,
+                       read_record, still_valid, unchanged_files, write_record)
 from .theme import DEFAULT_THEME, Theme, load_theme
+from .touchup import Before, touch_up
 from .views import NoticeView, category_views, notice_views
 
 
@@ -142,6 +143,12 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             # output otherwise waits seconds for the spare's folders.
             stage = Staging(options.output, cache.spare)
             stage.prepare(record.output)
+            # Edits to notice bodies alone need neither loading nor planning the site (touchup.py).
+            touched = touch_up(options, config, theme, cache, keep, Before(record, statuses, inputs, newest, clock),
+                               local_now, stage)
+            if touched is not None:
+                touched.seconds = time.perf_counter() - started
+                return touched
         # 2. Read and validate every notice, reporting all problems of all files together.
         #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
         #    Files whose status is as the last build read them are not even read (shortcut.py).
@@ -177,16 +184,13 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             raise BuildFailed(gone)
         site.data[MANIFEST] = manifest_bytes(published)
         window = moments_around(intake.notices, local_now)
-        plan = remember = None
+        plan = recorder = None
         if keep is not None and not options.check:  # after body edits, most pages keep their keys (lastplan.py)
             shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
             basis = basis_of(shaping, salt, statuses, options.content, intake.files, intake.notices_digest, window,
                              local_now.date())
             plan = read_plan(keep, basis)
-
-            def remember(keys: list[str], uses: dict[str, list[int]]) -> None:
-                write_plan(keep, Plan(basis.digest, clock, [p.path for p in site.pages], keys, body_texts(site.views),
-                                      uses))
+            recorder = Recorder(keep, basis.digest, clock)
         # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
         if options.check:
             with tempfile.TemporaryDirectory() as scratch:
@@ -197,14 +201,15 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
             if keep is not None:
                 forget(keep)
             report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage,
-                                      plan, remember)
+                                      plan, recorder)
             if options.manifest is not None:  # CI keeps this copy between builds, beside the site
-                _write_atomically(options.manifest, site.data[MANIFEST])
+                write_atomically(options.manifest, site.data[MANIFEST])
         cache.finish()
         if keep is not None:
             write_record(keep, Record(inputs, clock, newest, local_now, *window,
                                       report.output, dataclasses.replace(report, output={}), salt,
-                                      file_record(intake.files, statuses, options.content)))
+                                      file_record(intake.files, statuses, options.content),
+                                      others_digest(options, statuses, options.content, intake.files)))
     except BaseException:
         if stage is not None:  # a failed build leaves the output, and the spare, as they were
             stage.put_aside()
@@ -298,17 +303,25 @@ def _converter(_: None) -> Callable[[str], tuple[str, str]]:
 
 def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
                progress: Progress | None, report: Report, stage: Staging | None = None, plan: Plan | None = None,
-               remember: Callable[[list[str], dict[str, list[int]]], None] | None = None) -> int:
+               recorder: Recorder | None = None) -> int:
     """Render what the cache lacks into a staging folder and swap it in; return the number of files.
 
     A rebuild with nothing new leaves the output alone: its files already are this site.
     """
     stage = stage or Staging(output, cache.spare)
     stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
-    keys, uses = page_keys(site.pages, site.views,
-                           lambda watch: PageKeys(theme.env, (config, site.common, theme.assets), watch), plan)
-    if remember is not None:
-        remember(keys, uses)
+    templates, keys_of = template_digests(theme.env), None
+
+    def key_maker(watch: dict[int, str], previous: Plan | None) -> PageKeys:
+        nonlocal keys_of
+        keys_of = PageKeys(theme.env, (config, site.common, theme.assets), watch,
+                           recorder.store(len(site.pages), previous) if recorder is not None else None, templates)
+        return keys_of
+
+    keys, uses = page_keys(site.pages, site.views, key_maker, plan)
+    if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
+        recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
+                       keys_of.shared_digest)
     del uses  # 100,000 lists at 100,000 notices, not needed while pages render
     blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
@@ -444,11 +457,3 @@ def _line_of(file: Path, body_line: int, link: str) -> int:
         if link in lines[number - 1]:
             return number
     return body_line
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Replace a file in one step, so that a killed build never leaves half a manifest."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)

@@ -27,6 +27,7 @@ import hashlib
 import os
 import pickle
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,7 @@ class Record:
     report: Any  # the build's report, told again by the shortcut
     salt: bytes = b""  # what the checks of one notice file depended on besides its bytes (intake.py)
     files: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)  # notice file -> status, result key
+    others: str = ""  # hash of the options and of every input file but folders and notice files (others_digest)
 
 
 def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int, dict[str, tuple[int, ...]]]:
@@ -103,19 +105,39 @@ def stamps(notice: Notice) -> list[Stamp]:
     return [stamp for stamp in found if stamp is not None]
 
 
-def still_valid(record: Record | None, inputs: str, now: datetime, output: Path) -> bool:
-    """Say whether the last build's output is what a build now would make."""
-    if record is None or record.inputs != inputs:
-        return False
-    if record.newest_ctime_ns >= record.started_ns:
-        return False  # an input changed in the tick that build began, or later: its record proves nothing
+def others_digest(options: Any, statuses: dict[str, tuple[int, ...]], content: Path, notice_files: Iterable[str]) -> str:
+    """Hash the options and the status of every input file but the notice files, folders left out.
+
+    Equal digests mean that no file but a notice file changed, was added or went (touchup.py).
+    Folders are left out: saving a file by renaming a new one over it changes its folder.
+    """
+    prefix = os.path.join(content, "")
+    notices = {prefix + rel for rel in notice_files}
+    h = hashlib.sha256(SALT.encode() + repr(options).encode())
+    for path, status in statuses.items():  # in the walk's order, the same for the same files
+        if not stat.S_ISDIR(status[0]) and path not in notices:
+            h.update(f"{path}\0{status}\0".encode())
+    return h.hexdigest()
+
+
+def same_clock(record: Record, now: datetime) -> bool:
+    """Say whether the clock, since the last build, passed no notice moment and no local midnight."""
     now = now.astimezone(record.now.tzinfo)
     if now.date() != record.now.date():
         return False
     low, high = min(now, record.now), max(now, record.now)
     if record.earlier is not None and record.earlier >= low:
         return False
-    if record.later is not None and record.later <= high:
+    return record.later is None or record.later > high
+
+
+def still_valid(record: Record | None, inputs: str, now: datetime, output: Path) -> bool:
+    """Say whether the last build's output is what a build now would make."""
+    if record is None or record.inputs != inputs:
+        return False
+    if record.newest_ctime_ns >= record.started_ns:
+        return False  # an input changed in the tick that build began, or later: its record proves nothing
+    if not same_clock(record, now):
         return False
     if not (output / MARKER).is_file():
         return False

@@ -105,3 +105,19 @@ def test_a_page_a_killed_build_left_cut_short_in_the_cache_is_written_again(site
     blob.chmod(0o444)
     assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
     assert snapshot(output) == expected
+
+
+def test_a_touch_up_killed_before_the_swap_leaves_the_previous_site_whole(tmp_path):
+    content = write_site(tmp_path / "content", OLD)
+    output = tmp_path / "site" / "output"
+    assert run_cli("--content", str(content), "--output", str(output)).returncode == 0
+    before = snapshot(output)
+    (content / "n0.md").write_text(OLD["n0.md"].replace("正文。", "改过的正文。"), encoding="utf-8")
+    killed_build(content, output, "touch-up")  # a body edit alone is touched up (touchup.py)
+    assert snapshot(output) == before
+    assert leftovers(output) == ["output.gongkai-staging"]
+    assert run_cli("--content", str(content), "--output", str(output)).returncode == 0
+    assert "改过的正文" in (output / "guides/n0/index.html").read_text(encoding="utf-8")
+    assert run_cli("--content", str(content), "--output", str(tmp_path / "clean"), "--no-cache").returncode == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert leftovers(output) == []

@@ -1,0 +1,172 @@
+"""Touch-up: after edits to notice bodies alone, the site is rebuilt without loading the other notices,
+and it is the site a clean build makes (generator/touchup.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+from unittest import mock
+
+import pytest
+from conftest import GOOD_NOTICE, build, snapshot, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import pipeline
+
+B = GOOD_NOTICE.replace("合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")
+C = GOOD_NOTICE.replace("合格的公告", "第三篇").replace("category: guides", "category: results")
+ID = "11010519491231002X"
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A built site of three notices, and the list of builds that loaded the notices (the full way)."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": B, "results/c.md": C})
+    _next_tick()
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    loads, load = [], pipeline.load_notices
+    monkeypatch.setattr(pipeline, "load_notices", lambda *args: loads.append(1) or load(*args))
+    return content, output, loads
+
+
+def _next_tick() -> None:
+    """Let the file system's clock move on: a build's record proves nothing about files changed in the
+    tick it began (shortcut.py), and a test writes files and builds within microseconds."""
+    time.sleep(0.02)
+
+
+def _edit(path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _next_tick()
+
+
+def _clean(content, tmp_path) -> dict[str, bytes]:
+    assert build(content, tmp_path / "clean", "--no-cache") == 0
+    return snapshot(tmp_path / "clean")
+
+
+def test_a_body_edit_is_rebuilt_without_loading_a_notice_and_equals_a_clean_build(site, tmp_path):
+    content, output, loads = site
+    inodes = {p: os.stat(p).st_ino for p in output.rglob("*") if p.is_file()}
+    for number, text in enumerate(("第一次改过的正文。", "第二次改过的正文。")):
+        _edit(content / "guides/a.md", "正文。" if number == 0 else "第一次改过的正文。", text)
+        assert build(content, output) == 0
+        assert loads == []
+        assert text in (output / "guides/a/index.html").read_text(encoding="utf-8")
+        assert text in (output / "feed.xml").read_text(encoding="utf-8")  # feeds carry whole bodies
+        assert snapshot(output) == _clean(content, tmp_path)
+        loads.clear()  # the clean build loaded them
+    changed = {p.relative_to(output).as_posix() for p, inode in inodes.items() if os.stat(p).st_ino != inode}
+    assert {"guides/a/index.html", "feed.xml", "rss.xml"} <= changed
+    # The other notices' pages and every page that shows no body are the very same files.
+    assert not changed & {"guides/b/index.html", "results/c/index.html", "catalogue/index.html", "sitemap.xml"}
+
+
+def test_a_touch_up_leaves_the_cache_as_a_fresh_build_would(site, tmp_path):
+    from test_incremental import _kept
+
+    content, output, loads = site
+    _edit(content / "results/c.md", "正文。", "新的正文。")
+    assert build(content, output) == 0
+    assert loads == []
+    assert build(content, tmp_path / "fresh", "--cache", str(tmp_path / "fresh-cache")) == 0
+    assert _kept(tmp_path / ".gongkai-cache") == _kept(tmp_path / "fresh-cache")
+
+
+@pytest.mark.parametrize("change", ["title", "new file", "configuration", "suspect number", "two notices, one title"])
+def test_edits_beyond_bodies_go_the_full_way(site, tmp_path, change):
+    content, output, loads = site
+    _edit(content / "guides/a.md", "正文。", "改过的正文。")
+    if change == "title":
+        _edit(content / "guides/a.md", "合格的公告", "改过的标题")
+    elif change == "new file":
+        write_site(content, {"guides/d.md": GOOD_NOTICE.replace("合格的公告", "第四篇")})
+    elif change == "configuration":
+        (content / "site.yaml").write_text((content / "site.yaml").read_text(encoding="utf-8") + "per_page: 1\n",
+                                           encoding="utf-8")
+    elif change == "suspect number":  # a body the privacy scan refuses: the build must fail and say where
+        before = snapshot(output)
+        _edit(content / "guides/a.md", "改过的正文。", f"身份证号：{ID}")
+        assert build(content, output) == 1
+        assert loads and snapshot(output) == before
+        return
+    else:
+        _edit(content / "guides/b.md", "第二篇", "第二篇改名")
+    _next_tick()
+    assert build(content, output) == 0
+    assert loads
+    assert snapshot(output) == _clean(content, tmp_path)
+
+
+def test_a_lost_store_of_contexts_sends_the_build_the_full_way(site, tmp_path):
+    content, output, loads = site
+    for store in (tmp_path / ".gongkai-cache").glob("last-plan-*.store"):
+        store.unlink()
+    _edit(content / "guides/a.md", "正文。", "改过的正文。")
+    assert build(content, output) == 0
+    assert loads
+    assert snapshot(output) == _clean(content, tmp_path)
+    loads.clear()  # that build kept a new store: the next body edit is touched up again
+    _edit(content / "guides/a.md", "改过的正文。", "再改的正文。")
+    assert build(content, output) == 0
+    assert loads == []
+    assert snapshot(output) == _clean(content, tmp_path)
+
+
+def test_a_draft_edited_alone_changes_no_page(site, tmp_path):
+    content, output, loads = site
+    write_site(content, {"guides/d.md": GOOD_NOTICE.replace("合格的公告", "草稿").replace("---\n正", "draft: true\n---\n正")})
+    _next_tick()
+    assert build(content, output) == 0
+    before = snapshot(output)
+    loads.clear()
+    _edit(content / "guides/d.md", "正文。", "草稿的新正文。")
+    assert build(content, output) == 0
+    assert loads == []
+    assert snapshot(output) == before
+    assert "草稿的新正文" not in str(before)
+
+
+BODIES = ["正文。", "新正文。", "# 标题\n\n- 一\n- 二\n", "| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n",
+          "**加粗**和[链接](https://example.org/)。", "<script>alert(1)</script>段落。", "1. 第一\n2. 第二\n\n尾段。"]
+
+
+def _body_site(notices: dict) -> dict[str, str]:
+    files = {}
+    for slug, (category, title, body, draft) in notices.items():
+        files[f"{category}/{slug}.md"] = (f"---\ntitle: {title}\ncategory: {category}\ndate: 2024-05-1{len(files)}\n"
+                                          f"responsible: 张三\ndraft: {'true' if draft else 'false'}\n---\n{body}\n")
+    return files
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.one_of(
+    st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from(BODIES)), min_size=1, max_size=3),
+    st.tuples(st.just("title"), st.sampled_from("abcd"), st.sampled_from(["甲", "乙"]))), min_size=1, max_size=5))
+def test_after_any_body_edits_a_touch_up_equals_a_clean_build(tmp_path_factory, steps):
+    """Body edits alone are touched up (no notice is loaded) and give a clean build's bytes."""
+    root = tmp_path_factory.mktemp("bodies")
+    notices = {"a": ["guides", "甲公告", "正文。", False], "b": ["guides", "乙公告", "正文。", False],
+               "c": ["results", "丙公告", "正文。", False], "d": ["guides", "丁草稿", "正文。", True]}
+    content = write_site(root / "content", _body_site(notices))
+    _next_tick()
+    assert build(content, root / "output") == 0
+    for number, step in enumerate(steps):
+        retitled = isinstance(step, tuple) and notices[step[1]][1] != step[2]
+        if isinstance(step, tuple):
+            notices[step[1]][1] = step[2]
+        else:
+            for slug, body in step:
+                notices[slug][2] = body
+        for rel, text in _body_site(notices).items():
+            if (content / rel).read_text(encoding="utf-8") != text:
+                (content / rel).write_text(text, encoding="utf-8")
+        _next_tick()
+        loads, load = [], pipeline.load_notices
+        with mock.patch.object(pipeline, "load_notices", lambda *args: loads.append(1) or load(*args)):
+            assert build(content, root / "output") == 0
+        assert (loads == []) == (not retitled), step  # a title is no body: the full way
+        assert build(content, root / f"clean-{number}", "--no-cache") == 0
+        assert snapshot(root / "output") == snapshot(root / f"clean-{number}"), step

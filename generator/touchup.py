@@ -21,6 +21,7 @@ import dataclasses
 import json
 import os
 import pickle
+import stat
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -86,6 +87,8 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
     edited = [rel for rel, (status, _) in record.files.items() if before.statuses.get(prefix + rel) != status]
     if not edited or len(edited) > MOST_FILES:
         return None
+    if not all(stat.S_ISREG(status[0]) for status, _ in record.files.values()):
+        return None  # a link's status is not the status of what it leads to (shortcut.unchanged_files)
     if others_digest(options, before.statuses, content, record.files) != record.others:
         return None
     manifest = _manifest(cache, options)

@@ -170,3 +170,14 @@ def test_after_any_body_edits_a_touch_up_equals_a_clean_build(tmp_path_factory, 
         assert (loads == []) == (not retitled), step  # a title is no body: the full way
         assert build(content, root / f"clean-{number}", "--no-cache") == 0
         assert snapshot(root / "output") == snapshot(root / f"clean-{number}"), step
+
+
+def test_a_notice_that_is_a_link_to_an_edited_notice_shows_the_new_body(site, tmp_path):
+    content, output, loads = site
+    os.symlink("a.md", content / "guides/linked.md")  # the same text at a second address
+    _next_tick()
+    assert build(content, output) == 0
+    _edit(content / "guides/a.md", "正文。", "两处都该显示的正文。")
+    assert build(content, output) == 0
+    assert "两处都该显示的正文" in (output / "guides/linked/index.html").read_text(encoding="utf-8")
+    assert snapshot(output) == _clean(content, tmp_path)

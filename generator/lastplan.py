@@ -171,7 +171,9 @@ class Recorder:
         store, self._store = self._store, None
         store.close()
         shown = body_texts(views)
-        other = frozenset(bodies_kept) - {key for key, _ in shown.values()}
+        showing = {key for key, _ in shown.values()}
+        other = frozenset(key for key in bodies_kept if key not in showing)
+        del showing
         write_plan(self.folder, Plan(self.basis, self.clock, [p.path for p in pages], keys, shown, uses,
                                      [p.template for p in pages], common, store.name, store.contexts, store.views,
                                      other, templates, shared_digest))
@@ -211,7 +213,7 @@ class Store:
             self._file = open(folder / self.name, "xb")
         self._offset = self._file.tell()
 
-    def context(self, number: int, pickled: bytes) -> None:
+    def context(self, number: int, pickled: bytes | memoryview) -> None:
         """Keep the pickle of page `number`'s context, unless kept already (a context shows views by name only)."""
         if self.contexts[number] < 0:
             self.contexts[number] = self._write(pickled)
@@ -222,7 +224,7 @@ class Store:
         if place is None or self._read(place)[:DIGEST] != digest:
             self.views[name] = self._write(digest + pickled)
 
-    def _write(self, data: bytes) -> int:
+    def _write(self, data: bytes | memoryview) -> int:
         self._file.write(data)
         place = _place(self._offset, len(data))
         self._offset += len(data)

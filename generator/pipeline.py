@@ -322,6 +322,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
         recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
                        keys_of.shared_digest)
+    keys_of = None  # its digests of 100,000 views are not needed while pages render
     del uses  # 100,000 lists at 100,000 notices, not needed while pages render
     blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}

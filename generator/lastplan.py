@@ -165,7 +165,8 @@ class Recorder:
         return self._store
 
     def write(self, pages: Sequence[Any], keys: list[str], uses: dict[str, list[int]], views: dict[str, Any],
-              common: Any, bodies_kept: Iterable[str], templates: dict[str, str], shared_digest: bytes) -> None:
+              common: Any, bodies_kept: Iterable[str], template_digests: dict[str, str],
+              shared_digest: bytes) -> None:
         """Save the plan of the pages just keyed."""
         assert self._store is not None
         store, self._store = self._store, None
@@ -176,7 +177,7 @@ class Recorder:
         del showing
         write_plan(self.folder, Plan(self.basis, self.clock, [p.path for p in pages], keys, shown, uses,
                                      [p.template for p in pages], common, store.name, store.contexts, store.views,
-                                     other, templates, shared_digest))
+                                     other, template_digests, shared_digest))
         drop_other_stores(self.folder, store.name)
 
     def write_again(self, plan: Plan, keys: list[str], bodies: dict[str, tuple[str, str]],
@@ -253,7 +254,6 @@ class Kept:
     def __init__(self, folder: Path, plan: Plan, read_html: Callable[[str], str]):
         self._file = open(folder / plan.store, "rb")
         self._plan, self._read_html = plan, read_html
-        self.loaded: dict[str, NoticeView] = {}
 
     def _bytes(self, place: int) -> bytes:
         self._file.seek(place >> 32)

@@ -12,7 +12,7 @@ checking and planning ten thousand notices was most of such a rebuild.
 
 Anything else (an added or deleted file, a changed title, a problem, the
 search index or .gz twins to make) goes the full way, which gives the same
-bytes (test_incremental.py checks both ways against a clean build).
+bytes (test_touchup.py and test_incremental.py check both ways against clean builds).
 """
 
 from __future__ import annotations

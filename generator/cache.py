@@ -271,17 +271,31 @@ class Cache:
         """Save what this build used and forget the rest, so the cache does not grow without end."""
         if self._db is None:
             return
-        db = self._db
         # Only what changed is written: a rebuild after one edit deletes a row or two, where
         # rewriting every table cost a tenth of a second at 10,000 notices.
-        for table, used in (("body", self._used_bodies), ("result", self._used_results)):
-            stale = {key for (key,) in db.execute(f"SELECT key FROM {table}")} - used
+        stale = {table: {key for (key,) in self._db.execute(f"SELECT key FROM {table}")} - used
+                 for table, used in (("body", self._used_bodies), ("result", self._used_results))}
+        self._save(stale["body"], stale["result"], self._pages.keys() - self._used_pages)
+
+    def finish_touch_up(self, results: Iterable[str], bodies: Iterable[str], pages: Iterable[str]) -> None:
+        """Save what a touch-up stored and forget the rows it made stale, leaving every other row as it was.
+
+        A touch-up does not look at every row, so it names the stale ones (touchup.py).
+        """
+        if self._db is not None:
+            self._save(set(bodies), set(results), set(pages))
+
+    def _save(self, bodies: set[str], results: set[str], pages: set[str]) -> None:
+        """Delete the stale rows, add the pages this build made, and delete the blobs no row names any more."""
+        db = self._db
+        assert db is not None and self.folder is not None
+        for table, stale in (("body", bodies), ("result", results), ("page", pages)):
             db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in sorted(stale)))
-        db.executemany("DELETE FROM page WHERE key = ?", ((k,) for k in sorted(self._pages.keys() - self._used_pages)))
         db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
                        sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
         db.commit()
-        keep = set(self._used_pages.values())
+        keep = {digest for key, digest in self._pages.items() if key not in pages and key not in self._used_pages}
+        keep.update(self._used_pages.values())
         if self._sweep:
             for shard in os.scandir(self.folder / "blobs"):
                 for entry in os.scandir(shard.path):
@@ -289,32 +303,8 @@ class Cache:
                         os.unlink(entry.path)  # outputs that link to it keep their copy
         else:
             for digest in set(self._pages.values()) - keep:
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.unlink(self._blob(digest))
-                except FileNotFoundError:
-                    pass
-        (self.folder / UNFINISHED).unlink(missing_ok=True)
-        self.close()
-
-    def finish_touch_up(self, results: Iterable[str], bodies: Iterable[str], pages: Iterable[str]) -> None:
-        """Save what a touch-up stored and forget the rows it made stale, leaving every other row as it was.
-
-        A touch-up does not look at every row, so it names the stale ones (touchup.py).
-        """
-        if self._db is None:
-            return
-        db, pages = self._db, set(pages)
-        db.executemany("DELETE FROM result WHERE key = ?", ((k,) for k in sorted(set(results))))
-        db.executemany("DELETE FROM body WHERE key = ?", ((k,) for k in sorted(set(bodies))))
-        db.executemany("DELETE FROM page WHERE key = ?", ((k,) for k in sorted(pages)))
-        db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
-                       sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
-        db.commit()
-        dropped = {self._pages[k] for k in pages if k in self._pages}
-        kept = {digest for key, digest in self._pages.items() if digest in dropped and key not in pages}
-        for digest in dropped - kept - set(self._used_pages.values()):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._blob(digest))
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
@@ -420,7 +410,7 @@ class PageKeys:
             pickled = self._pickle(shared)
             shared = hashlib.sha256(pickled.getvalue() if pickled else os.urandom(32)).digest()
         self.shared_digest = shared
-        self._start = hashlib.sha256(_framed(SALT.encode(), shared))
+        self._start = _framed(hashlib.sha256(), SALT.encode(), shared)
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
         """Return the key of one page, noting which watched views its context holds."""
@@ -441,11 +431,7 @@ class PageKeys:
         """Key a page by its context's pickle and the digests of the views it names, in order."""
         # A missing template gets a key no build ever stored, so rendering runs and reports it.
         template_digest = self.templates.get(template, f"missing {template}")
-        h = self._start.copy()
-        for part in (path.encode(), template_digest.encode(), pickled, *digests):  # as _framed joins them
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-        return h.hexdigest()
+        return _framed(self._start.copy(), path.encode(), template_digest.encode(), pickled, *digests).hexdigest()
 
     def _pickle(self, value: Any) -> io.BytesIO | None:
         buffer = io.BytesIO()
@@ -480,9 +466,15 @@ def view_state(view: Any) -> tuple:
     return (kind.__module__, kind.__qualname__, *vars(view).values())
 
 
-def _framed(*parts: bytes) -> bytes:
-    """Join parts so that no two different lists of them join the same way."""
-    return b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+def _framed(h: Any, *parts: bytes | memoryview) -> Any:
+    """Feed parts to a hash so that no two different lists of them hash the same way; return the hash.
+
+    Each part is fed where it lies: a context's pickle can be 30 MB (PageKeys.key).
+    """
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h
 
 
 class _Pickler(pickle.Pickler):

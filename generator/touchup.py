@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import pickle
-import stat
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -38,7 +36,7 @@ from .manifest import MANIFEST, previous_manifest, vanished
 from .markup import Converter, StoredHtml
 from .output import MARKER, Staging, write_atomically
 from .render import Page, render_page
-from .shortcut import Record, file_record, forget, others_digest, same_clock, write_record
+from .shortcut import Record, file_record, forget, others_digest, same_clock, unchanged_files, write_record
 from .theme import Theme
 from .views import NoticeView
 
@@ -83,12 +81,10 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
     plan = last_plan(keep)
     if plan is None or plan.clock != record.started_ns or not plan.store or not plan.shared_digest:
         return None
-    prefix = os.path.join(content, "")
-    edited = [rel for rel, (status, _) in record.files.items() if before.statuses.get(prefix + rel) != status]
+    unchanged = unchanged_files(record, before.statuses, content, record.salt)  # links are read again
+    edited = [rel for rel in record.files if rel not in unchanged]
     if not edited or len(edited) > MOST_FILES:
         return None
-    if not all(stat.S_ISREG(status[0]) for status, _ in record.files.values()):
-        return None  # a link's status is not the status of what it leads to (shortcut.unchanged_files)
     if others_digest(options, before.statuses, content, record.files) != record.others:
         return None
     manifest = _manifest(cache, options)

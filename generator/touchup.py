@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -73,7 +72,6 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
     Neither the output nor the cache's tables change before the answer is known, so the full
     way starts from where this one did.
     """
-    started = time.perf_counter()
     record, content = before.record, options.content
     if (config.search or options.precompress or cache.unfinished or record.newest_ctime_ns >= record.started_ns
             or record.salt != result_salt(config) or not same_clock(record, now)):
@@ -118,8 +116,7 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
                           pages=stale_pages)
     now_keys = {rel: record.files[rel][1] for rel in edited} | {e.rel: e.key for e in edits}
     files = {**record.files, **file_record(now_keys, before.statuses, content)}
-    report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, unchanged=False,
-                                 seconds=time.perf_counter() - started, output={})
+    report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, unchanged=False, output={})
     write_record(keep, dataclasses.replace(record, inputs=before.inputs, started_ns=before.clock,
                                            newest_ctime_ns=before.newest, now=now, output=stage.inodes,
                                            files=files, report=report))

@@ -6,6 +6,7 @@ a folder gongkai did not create is never deleted.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -18,6 +19,7 @@ import tempfile
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from .errors import UsageError
 from .faults import pause_at
@@ -70,6 +72,17 @@ class Staging:
         self._helper: _Helper | None = None
         self._prepared = self._reused = self._spare_begun = False
         self._planned: set[str] = set()
+        self._spared: set[str] = set()  # the folders the helper was asked to make in the spare
+
+    def begin(self) -> "Staging":
+        """Fork the helper process now, while this process is small; prepare() gives it its work.
+
+        A child forked later, from a build holding a hundred thousand notices, made the build pay
+        for copying every memory page it wrote to after the fork.
+        """
+        if self._helper is None and hasattr(os, "fork"):
+            self._helper = _Helper()
+        return self
 
     def prepare(self, files: Iterable[str]) -> None:
         """Start readying the staging folder for these files while the caller goes on with other work.
@@ -79,8 +92,12 @@ class Staging:
         cannot, as it waits for the interpreter lock after every call. When
         the swap will leave no previous site to keep as the spare, that
         process goes on making the next build's folders until the swap.
+        Called again once more files are planned, it adds their folders to
+        the spare's; the staged site makes its own as files arrive.
         """
-        if self._prepared:
+        if self._prepared:  # files planned since: the staged site makes their folders as they come
+            if self._spare_begun and self._helper is not None:
+                self._helper.also(functools.partial(_make_folders, self.spare, _folders_of(files) - self._spared))
             return
         self._prepared = True
         self._take_folder()
@@ -90,12 +107,13 @@ class Staging:
         then = None
         if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
             then = functools.partial(_make_folders, self.spare, folders)
-            self._spare_begun = True
+            self._spare_begun, self._spared = True, folders
         if self._reused:
-            self._helper = _Helper(lambda: _complete(self.path, folders), then)
+            first = functools.partial(_complete, self.path, folders)
         else:
             self._planned = folders
-            self._helper = _Helper(lambda: _make_folders(self.path, folders), then)
+            first = functools.partial(_make_folders, self.path, folders)
+        self.begin()._helper.start(first, then)
 
     def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -146,15 +164,20 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
         target = self._target(rel)
-        target.write_bytes(data)
-        self.inodes[rel] = os.stat(target).st_ino
+        with open(target, "wb") as handle:
+            handle.write(data)
+            self.inodes[rel] = os.fstat(handle.fileno()).st_ino
         pause_at("write")
 
-    def _target(self, rel: str) -> Path:
-        """Return where `rel` goes below the staging folder, cleared and its folder made."""
-        if ".." in Path(rel).parts or Path(rel).is_absolute():
+    def _target(self, rel: str) -> str:
+        """Return where `rel` goes below the staging folder, cleared and its folder made.
+
+        Plain strings, not Path objects: this runs once per file of the site, and pathlib's
+        parsing cost the build's main process more than the link it makes.
+        """
+        if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"output path escapes the site: {rel}")
-        target = self.path / rel
+        target = f"{self.path}/{rel}"
         self._wanted.add(rel)
         if self._present.pop(rel, None) is not None:
             os.unlink(target)
@@ -166,8 +189,8 @@ class Staging:
             parts = folder.split("/")
             for depth in range(1, len(parts) + 1):  # a reused folder may hold a file where a folder goes
                 if self._present.pop("/".join(parts[:depth]), None) is not None:
-                    os.unlink(self.path / "/".join(parts[:depth]))
-            target.parent.mkdir(parents=True, exist_ok=True)
+                    os.unlink(f"{self.path}/{'/'.join(parts[:depth])}")
+            os.makedirs(target.rpartition("/")[0], exist_ok=True)
             self._folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
         return target
 
@@ -187,8 +210,9 @@ class Staging:
         try:
             os.link(source, target)
         except OSError:  # another file system, or one without hard links
-            target.write_bytes(Path(source).read_bytes())
-            self.inodes[rel] = os.stat(target).st_ino
+            with open(target, "wb") as handle:
+                handle.write(Path(source).read_bytes())
+                self.inodes[rel] = os.fstat(handle.fileno()).st_ino
         pause_at("write")
 
     def keep(self, files: dict[str, int], source: Callable[[str], str]) -> None:
@@ -326,31 +350,69 @@ class _Helper:
     """A forked child doing file-system work for the build: first what the build waits for, then what it
     may cut short (any prefix of that work must leave the file system valid).
 
-    The first part's result goes through a file, with only its size through the pipe: a result
-    larger than the pipe's buffer held the child until the build read it, which left the second
-    part only the moments between that read and the swap.
+    The child is forked when the helper is made and waits for its work (picklable callables). The
+    work, and the first part's result, go through files, with only their places through pipes: a
+    result larger than a pipe's buffer held the child until the build read it, which left the
+    second part only the moments between that read and the swap, and work handed over later must
+    not hold the build until the busy child reads it.
     """
 
-    def __init__(self, first: Callable[[], object], then: Callable[[], object] | None = None):
+    def __init__(self) -> None:
         read, write = os.pipe()
+        work_read, work_write = os.pipe()
         self._spool = tempfile.TemporaryFile()
+        self._jobs, self._end = tempfile.TemporaryFile(), 0
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns, never runs the parent's clean-up
             try:
                 os.close(read)
-                data = pickle.dumps(first(), protocol=pickle.HIGHEST_PROTOCOL)
-                self._spool.write(data)
-                self._spool.flush()
-                os.write(write, len(data).to_bytes(8, "big"))
-                os.close(write)
-                if then is not None:
-                    then()
+                os.close(work_write)
+                with os.fdopen(work_read, "rb") as pipe:
+                    job = self._next_job(pipe)
+                    if job is None:  # the build ended before it had work for the helper
+                        return
+                    first, then = job
+                    data = pickle.dumps(first(), protocol=pickle.HIGHEST_PROTOCOL)
+                    self._spool.write(data)
+                    self._spool.flush()
+                    os.write(write, len(data).to_bytes(8, "big"))
+                    os.close(write)
+                    if then is not None:
+                        then()
+                    while (more := self._next_job(pipe)) is not None:
+                        more()
             finally:
                 os._exit(0)
         os.close(write)
+        os.close(work_read)
         self._pipe = os.fdopen(read, "rb")
+        self._work = os.fdopen(work_write, "wb")
         # Also when a build fails before it waits for the result: no child outlives its build.
-        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe, self._spool)
+        self.stop = weakref.finalize(self, _end_child, self.pid, self._pipe, self._spool, self._work, self._jobs)
+
+    def start(self, first: Callable[[], object], then: Callable[[], object] | None = None) -> None:
+        """Hand the child its work."""
+        self._send((first, then))
+
+    def also(self, more: Callable[[], object]) -> None:
+        """Hand the child more work to cut short, for after what it has."""
+        self._send(more)
+
+    def _send(self, job: object) -> None:
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        os.pwrite(self._jobs.fileno(), data, self._end)
+        with contextlib.suppress(OSError):  # a child that has gone wants no more
+            self._work.write(self._end.to_bytes(8, "big") + len(data).to_bytes(8, "big"))
+            self._work.flush()
+        self._end += len(data)
+
+    def _next_job(self, pipe) -> Any:
+        """In the child: wait for the next piece of work; None when the build has no more."""
+        place = pipe.read(16)
+        if len(place) != 16:
+            return None
+        offset, size = int.from_bytes(place[:8], "big"), int.from_bytes(place[8:], "big")
+        return pickle.loads(os.pread(self._jobs.fileno(), size, offset))
 
     def ready(self) -> bool:
         """Say whether the first part is done, without waiting for it."""
@@ -365,10 +427,13 @@ class _Helper:
         return pickle.loads(data) if size and len(data) == size else None
 
 
-def _end_child(pid: int, pipe, spool) -> None:
+def _end_child(pid: int, pipe, spool, work, jobs) -> None:
     """End a helper now, wherever its optional work has got to (each step of it is whole)."""
     pipe.close()
     spool.close()
+    jobs.close()
+    with contextlib.suppress(OSError):  # a child that already left may leave the pipe broken
+        work.close()
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

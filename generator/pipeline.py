@@ -135,13 +135,12 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     cache = Cache(keep)
     if cache.templates is not None:
         theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
-    stage = None
+    stage = None if options.check else Staging(options.output, cache.spare).begin()
     try:
         if keep is not None and record is not None and cache.spare is not None and not options.check:
             # The staging folder is readied from the last site's listing while this process reads and
             # plans, which leaves a core idle (output.py); the first build after one into an empty
             # output otherwise waits seconds for the spare's folders.
-            stage = Staging(options.output, cache.spare)
             stage.prepare(record.output)
             # Edits to notice bodies alone need neither loading nor planning the site (touchup.py).
             touched = touch_up(options, config, theme, cache, keep, Before(record, statuses, inputs, newest, clock),
@@ -166,6 +165,8 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         notices, withdrawn = split_withdrawn(notices)
         withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
         collection = collect(notices, config, local_now, options.drafts, options.future)
+        if stage is not None:  # a new tree's folders are made while this process plans (output.py)
+            stage.prepare(page_path(n.url) for n in collection.notices)
         # Only published text can leak an ID number, so the privacy scan comes after the decision.
         problems += check_published(collection.notices, disclosure, config, options.content,
                                     intake.exposures)

@@ -1,5 +1,6 @@
 """Write stage: the output folder is replaced whole, and only when it is gongkai's."""
 
+import functools
 import os
 import shutil
 import time
@@ -152,10 +153,44 @@ def test_the_spare_is_made_while_the_build_runs_not_only_after_it_reads_the_stag
 
     second = tmp_path / "second part began"
     listing = {f"guides/n{i:06d}/index.html": i for i in range(20_000)}
-    helper = _Helper(lambda: listing, second.touch)
+    helper = _Helper()
+    helper.start(functools.partial(dict, listing), second.touch)
     deadline = time.monotonic() + 20
     while not second.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert second.exists()
     assert helper.result() == listing
     helper.stop()
+
+
+def test_a_helper_forked_for_work_that_never_comes_ends_with_the_build():
+    """The helper is forked at the start of a build, before its work is known (output.py); a build that
+    fails before it hands the work over must not leave the child waiting."""
+    from generator.output import _Helper
+
+    helper = _Helper()
+    pid = helper.pid
+    helper.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_folders_planned_after_the_notices_reach_the_spare_too(tmp_path):
+    """A build into an empty output hands the helper its notices' folders as soon as it knows who is
+    published, and the rest of the site's once planned (pipeline.py). Without the second part the
+    spare lacked the index pages' folders, and the next build made them itself."""
+    output, spare = tmp_path / "out", tmp_path / "cache" / "spare"
+    spare.parent.mkdir()
+    stage = Staging(output, spare).begin()
+    stage.prepare(["guides/n1/index.html"])
+    stage.prepare(["guides/n1/index.html", "guides/page/2/index.html", "archive/2024/index.html"])
+    deadline = time.monotonic() + 20
+    while not (spare / "archive/2024").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (spare / "guides/n1").is_dir() and (spare / "guides/page/2").is_dir() and (spare / "archive/2024").is_dir()
+    with stage:
+        for rel in ("guides/n1/index.html", "guides/page/2/index.html", "archive/2024/index.html"):
+            stage.write(rel, b"page")
+        stage.commit()
+    assert (output / "guides/page/2/index.html").read_bytes() == b"page"
+    assert (spare / "archive/2024/index.html").read_bytes() == b"page"  # the spare holds the site's files

@@ -96,8 +96,9 @@ class Staging:
         the spare's; the staged site makes its own as files arrive.
         """
         if self._prepared:  # files planned since: the staged site makes their folders as they come
-            if self._spare_begun and self._helper is not None:
-                self._helper.also(functools.partial(_make_folders, self.spare, _folders_of(files) - self._spared))
+            new = _folders_of(files) - self._spared if self._spare_begun and self._helper is not None else None
+            if new:
+                self._helper.also(functools.partial(_make_folders, self.spare, new))
             return
         self._prepared = True
         self._take_folder()

@@ -136,8 +136,9 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     if cache.templates is not None:
         theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
     stage = None if options.check else Staging(options.output, cache.spare).begin()
+    early = keep is not None and record is not None and cache.spare is not None and not options.check
     try:
-        if keep is not None and record is not None and cache.spare is not None and not options.check:
+        if early:
             # The staging folder is readied from the last site's listing while this process reads and
             # plans, which leaves a core idle (output.py); the first build after one into an empty
             # output otherwise waits seconds for the spare's folders.
@@ -165,7 +166,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         notices, withdrawn = split_withdrawn(notices)
         withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
         collection = collect(notices, config, local_now, options.drafts, options.future)
-        if stage is not None:  # a new tree's folders are made while this process plans (output.py)
+        if stage is not None and not early:  # a new tree's folders are made while this process plans (output.py)
             stage.prepare(page_path(n.url) for n in collection.notices)
         # Only published text can leak an ID number, so the privacy scan comes after the decision.
         problems += check_published(collection.notices, disclosure, config, options.content,

@@ -168,9 +168,7 @@ class Recorder:
               common: Any, bodies_kept: Iterable[str], template_digests: dict[str, str],
               shared_digest: bytes) -> None:
         """Save the plan of the pages just keyed."""
-        assert self._store is not None
-        store, self._store = self._store, None
-        store.close()
+        store = self._close_store()
         shown = body_texts(views)
         showing = {key for key, _ in shown.values()}
         other = frozenset(key for key in bodies_kept if key not in showing)
@@ -183,12 +181,17 @@ class Recorder:
     def write_again(self, plan: Plan, keys: list[str], bodies: dict[str, tuple[str, str]],
                     other_bodies: frozenset[str]) -> None:
         """Save the last plan with some pages keyed again and some bodies changed (touchup.py)."""
-        assert self._store is not None
-        store, self._store = self._store, None
-        store.close()
+        store = self._close_store()
         write_plan(self.folder, dataclasses.replace(plan, clock=self.clock, keys=keys, bodies=bodies,
                                                     contexts=store.contexts, views=store.views,
                                                     other_bodies=other_bodies))
+
+
+    def _close_store(self) -> Store:
+        assert self._store is not None
+        store, self._store = self._store, None
+        store.close()
+        return store
 
 
 def _place(offset: int, length: int) -> int:

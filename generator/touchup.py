@@ -150,7 +150,7 @@ def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str]
 
 def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, content: Path) -> list[Edit] | None:
     """Check the edited files again; None unless each gives the notice it gave, problems and all, but its body."""
-    salt, converter, edits = result_salt(config), Converter(), []
+    salt, converter, edits = record.salt, Converter(), []  # the caller made sure it is this configuration's
     for rel in edited:
         key, pickled, problem, converted = check_and_convert(rel, content / rel, config, salt, converter)
         old_key = record.files[rel][1]

@@ -396,12 +396,14 @@ class PageKeys:
     """
 
     def __init__(self, env: Environment, shared: Any, watch: dict[int, str] | None = None, store: Any = None,
-                 templates: dict[str, str] | None = None):
+                 templates: dict[str, str] | None = None, keep: frozenset[str] = frozenset()):
         """Key pages whose contexts may hold the watched views; `shared` is what every page depends on, or
-        its digest (shared_digest) as a build on the same inputs made it."""
+        its digest (shared_digest) as a build on the same inputs made it. The store also keeps the
+        contexts of the pages named in `keep`, views or not."""
         self.templates = template_digests(env) if templates is None else templates
         self._watch = watch or {}  # id of a watched view -> its name
         self._store = store
+        self._keep = keep
         self.views: dict[str, bytes] = {}  # name -> digest of each watched view pickled so far
         self._seen: list[str] = []
         self._count = 0  # pages keyed so far
@@ -412,19 +414,22 @@ class PageKeys:
         self.shared_digest = shared
         self._start = _framed(hashlib.sha256(), SALT.encode(), shared)
 
-    def key(self, path: str, template: str, context: dict[str, Any]) -> str:
-        """Return the key of one page, noting which watched views its context holds."""
+    def key(self, path: str, template: str, context: dict[str, Any], number: int | None = None) -> str:
+        """Return the key of page `number` (by default the one after the last keyed), noting which
+        watched views its context holds."""
         self._seen = []
         buffer = self._pickle(context)
-        number, self._count = self._count, self._count + 1
+        number = self._count if number is None else number
+        self._count = number + 1
         if buffer is None:  # cannot be pickled: a key no build ever stored, so the page is rendered
             return os.urandom(32).hex()
         for name in self._seen:
             self.uses.setdefault(name, []).append(number)
         # Hashed where it lies: the catalogue's context, 30 MB at 100,000 notices, is not copied.
         with buffer.getbuffer() as pickled:
-            if self._seen and self._store is not None:
-                self._store.context(number, pickled)
+            if self._store is not None and (self._seen or path in self._keep):
+                # A context without views holds its values themselves: a new key means a new pickle.
+                self._store.context(number, pickled, again=path in self._keep)
             return self.key_of(path, template, pickled, [self.views[name] for name in self._seen])
 
     def key_of(self, path: str, template: str, pickled: bytes | memoryview, digests: list[bytes]) -> str:

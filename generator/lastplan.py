@@ -148,7 +148,7 @@ def page_keys(pages: Sequence[Any], views: dict[str, Any],
     changed = [path for path, body in shown.items() if plan.bodies[path] != body]
     for number in sorted({n for path in changed for n in plan.uses.get(path, ())}):
         page = pages[number]
-        keys[number] = keys_of.key(page.path, page.template, page.context)
+        keys[number] = keys_of.key(page.path, page.template, page.context, number)
     return keys, plan.uses
 
 
@@ -179,13 +179,17 @@ class Recorder:
         drop_other_stores(self.folder, store.name)
 
     def write_again(self, plan: Plan, keys: list[str], bodies: dict[str, tuple[str, str]],
-                    other_bodies: frozenset[str]) -> None:
+                    other_bodies: frozenset[str], basis: str) -> None:
         """Save the last plan with some pages keyed again and some bodies changed (touchup.py)."""
         store = self._close_store()
-        write_plan(self.folder, dataclasses.replace(plan, clock=self.clock, keys=keys, bodies=bodies,
+        write_plan(self.folder, dataclasses.replace(plan, basis=basis, clock=self.clock, keys=keys, bodies=bodies,
                                                     contexts=store.contexts, views=store.views,
                                                     other_bodies=other_bodies))
 
+    def discard(self) -> None:
+        """Close the store without saving a plan (a touch-up that gave up); what it appended is never pointed to."""
+        if self._store is not None:
+            self._close_store()
 
     def _close_store(self) -> Store:
         assert self._store is not None
@@ -217,9 +221,10 @@ class Store:
             self._file = open(folder / self.name, "xb")
         self._offset = self._file.tell()
 
-    def context(self, number: int, pickled: bytes | memoryview) -> None:
-        """Keep the pickle of page `number`'s context, unless kept already (a context shows views by name only)."""
-        if self.contexts[number] < 0:
+    def context(self, number: int, pickled: bytes | memoryview, again: bool = False) -> None:
+        """Keep the pickle of page `number`'s context, unless kept already (a context shows views by name
+        only) and not asked to keep it again."""
+        if again or self.contexts[number] < 0:
             self.contexts[number] = self._write(pickled)
 
     def view(self, name: str, pickled: bytes, digest: bytes) -> None:

@@ -27,7 +27,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, template_digests, write_blob
-from .catalogue import catalogue_groups, plan_catalogue, plan_catalogue_data
+from .catalogue import CATALOGUE_PAGE, catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
@@ -317,7 +317,8 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     def key_maker(watch: dict[int, str], previous: Plan | None) -> PageKeys:
         nonlocal keys_of
         keys_of = PageKeys(theme.env, (config, site.common, theme.assets), watch,
-                           recorder.store(len(site.pages), previous) if recorder is not None else None, templates)
+                           recorder.store(len(site.pages), previous) if recorder is not None else None, templates,
+                           frozenset({CATALOGUE_PAGE}))
         return keys_of
 
     keys, uses = page_keys(site.pages, site.views, key_maker, plan)

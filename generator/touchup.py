@@ -1,18 +1,22 @@
-"""Touch-up: the rebuild after edits to notice bodies alone, without loading or planning the site again.
+"""Touch-up: the rebuild after edits to notice bodies and titles alone, without loading or planning the site again.
 
-An editor's usual change is a few lines of one notice's text. When every input
-file but some notice files has the status the last build saw, the clock has
-passed no notice moment, and each edited file still gives the same notice
-apart from its body (the same front matter, problems and suspect numbers),
-then the site has the same pages in the same order and only the pages that
-hold an edited notice's view can change (lastplan.py). Those are rendered
-again from the contexts the last build kept (lastplan.Store), with the new
-views; every other file is the last build's, linked from the cache. Loading,
+An editor's usual change is a few lines of one notice's text, or its title.
+When every input file but some notice files has the status the last build
+saw, the clock has passed no notice moment, and each edited file still gives
+the same notice apart from its body and title (the same other fields,
+problems and suspect numbers), then the site has the same pages in the same
+order: no order, check or URL depends on a title. Only the pages that hold an
+edited notice's view can change (lastplan.py), and, after a new title, the
+catalogue, whose rows copy each notice's title. Those are rendered again from
+the contexts the last build kept (lastplan.Store), with the new views and
+rows; every other file is the last build's, linked from the cache. Loading,
 checking and planning ten thousand notices was most of such a rebuild.
 
-Anything else (an added or deleted file, a changed title, a problem, the
-search index or .gz twins to make) goes the full way, which gives the same
-bytes (test_touchup.py and test_incremental.py check both ways against clean builds).
+Anything else goes the full way, which gives the same bytes (test_touchup.py
+and test_incremental.py check both ways against clean builds): an added or
+deleted file, a problem, the search index or .gz twins to make, and a new
+title that other pages show without the view: in the relation links of the
+notices it supersedes or amends, or on the redirect pages of its old URLs.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, PageKeys
+from .catalogue import CATALOGUE_PAGE, plan_catalogue, plan_catalogue_data, retitle
 from .config import SiteConfig
 from .errors import errors_in
 from .faults import pause_at
@@ -55,7 +60,7 @@ class Before:
 
 @dataclasses.dataclass(frozen=True)
 class Edit:
-    """One edited notice file that still gives the same notice, apart from its body."""
+    """One edited notice file that still gives the same notice, apart from its body and title."""
 
     rel: str
     key: str  # of its result now
@@ -63,6 +68,7 @@ class Edit:
     body: str  # its body's key now
     summary: str  # what its view shows now
     old_body: str
+    title: str | None = None  # the new title, if it changed
 
 
 def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep: Path, before: Before,
@@ -92,9 +98,13 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
         return None
     recorder = Recorder(keep, plan.basis, before.clock)
     try:
-        keys, contexts = _keys(plan, edits, theme, cache, recorder, keep)
-    except (OSError, KeyError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
-        return None  # the plan's store lacks a view or a context, or was cut short
+        keyed = _keys(plan, edits, config, theme, cache, recorder, keep)
+    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
+        keyed = None  # the plan's store lacks a view or a context, or was cut short
+    if keyed is None:
+        recorder.discard()
+        return None
+    keys, contexts = keyed
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
     # From here on the output and the cache change.
     forget(keep)
@@ -109,7 +119,8 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
     bodies = dict(plan.bodies)
     bodies.update((e.path, (e.body, e.summary)) for e in edits if e.path in plan.bodies)
     other = (plan.other_bodies - {e.old_body for e in edits}) | {e.body for e in edits if e.path not in bodies}
-    recorder.write_again(plan, keys, bodies, other)
+    # A new title changes what the plan's basis digests (lastplan.basis_of); the next full build keys every page.
+    recorder.write_again(plan, keys, bodies, other, "" if any(e.title is not None for e in edits) else plan.basis)
     shown = {key for key, _ in bodies.values()} | other
     stale_pages = [old for old, new in zip(plan.keys, keys) if old != new]
     cache.finish_touch_up(results=[record.files[e.rel][1] for e in edits], bodies={e.old_body for e in edits} - shown,
@@ -160,31 +171,49 @@ def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, 
         if problem is not None or pickled is None or converted is None or old is None:
             return None
         checked = pickle.loads(pickled)
-        if (checked.notice is None or errors_in(checked.problems) or (checked.meta, checked.problems,
-                                                                      checked.exposures) != (old.meta, old.problems, old.exposures)):
+        if (checked.notice is None or old.notice is None or errors_in(checked.problems)
+                or (checked.problems, checked.exposures) != (old.problems, old.exposures)):
             return None
+        title = None
+        if checked.meta != old.meta:
+            if old.notice.redirect_from or dataclasses.replace(checked.notice, title=old.notice.title) != old.notice:
+                return None
+            title = checked.notice.title
         cache.store_result(key, pickled)
         cache.store_body(checked.body, *converted)
         summary = converted[1] if checked.notice.summary is None else checked.notice.summary
-        edits.append(Edit(rel, key, checked.notice.path, checked.body, summary, old.body))
+        edits.append(Edit(rel, key, checked.notice.path, checked.body, summary, old.body, title))
     return edits
 
 
-def _keys(plan: Plan, edits: list[Edit], theme: Theme, cache: Cache, recorder: Recorder,
-          keep: Path) -> tuple[list[str], dict[int, dict]]:
-    """Key again the pages that hold an edited view; return every page's key, and the context of each
-    page whose key changed (pages hold views by name, lastplan.py)."""
+def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache: Cache, recorder: Recorder,
+          keep: Path) -> tuple[list[str], dict[int, dict]] | None:
+    """Key again the pages that hold an edited view, and the catalogue after a new title; return every
+    page's key and the context of each page whose key changed (pages hold views by name, lastplan.py),
+    or None when a new title shows where no view stands for it."""
     read = cache.body_reader()
     kept = Kept(keep, plan, read)
     try:
         new: dict[str, NoticeView] = {}
+        titles: dict[str, str] = {}  # URL -> new title
         for edit in edits:
-            if edit.path in plan.bodies and plan.bodies[edit.path] != (edit.body, edit.summary):
+            shown = edit.path in plan.bodies
+            changes = {"summary": edit.summary, "html": StoredHtml(edit.body, read)} \
+                if shown and plan.bodies[edit.path] != (edit.body, edit.summary) else {}
+            if edit.title is not None:
+                changes["title"] = edit.title
+            if changes:
+                # An unpublished notice has no kept view (KeyError): whether its new title shows
+                # (a withdrawn notice's stub does) is the full way's to say.
                 view, _ = kept.view(edit.path)
-                new[edit.path] = dataclasses.replace(view, summary=edit.summary, html=StoredHtml(edit.body, read))
+                if edit.title is not None:
+                    if any(view.relations.values()):
+                        return None  # the notices it names, or that name it, show its title in their views
+                    titles[view.url] = edit.title
+                new[edit.path] = dataclasses.replace(view, **changes)
         # The theme's files are as the last build saw them, so are its templates' digests.
         keys_of = PageKeys(theme.env, plan.shared_digest, store=recorder.store(len(plan.paths), plan),
-                           templates=plan.template_digests)
+                           templates=plan.template_digests, keep=frozenset({CATALOGUE_PAGE}))
         for path, view in new.items():
             keys_of.digest_view(path, view)
         loaded: dict[str, tuple[NoticeView, bytes]] = {}
@@ -203,6 +232,16 @@ def _keys(plan: Plan, edits: list[Edit], theme: Theme, cache: Cache, recorder: R
             keys[number] = keys_of.key_of(plan.paths[number], plan.templates[number], pickled, digests)
             if keys[number] != plan.keys[number]:
                 changed[number] = context
+        if titles:  # the catalogue's rows are copies, not views: its pages are planned again from the kept rows
+            groups = kept.context(plan.paths.index(CATALOGUE_PAGE), view_of)[0]["groups"]
+            retitle(groups, titles)
+            for page in plan_catalogue(groups) + plan_catalogue_data(config, groups):
+                number = plan.paths.index(page.path)
+                if plan.templates[number] != page.template:
+                    return None
+                keys[number] = keys_of.key(page.path, page.template, page.context, number)
+                if keys[number] != plan.keys[number]:
+                    changed[number] = page.context
         return keys, changed
     finally:
         kept.close()

@@ -22,6 +22,7 @@ JSON_KEYS = dict(zip(COLUMNS, ("index_number", "title", "doc_number", "departmen
 
 ROW_KEYS = ("index_number", "title", "doc_number", "department", "date", "status_label", "category_name", "url")
 CATALOGUE_PAGE = "catalogue/index.html"  # its context holds every row; a title touch-up starts from it (touchup.py)
+CATALOGUE_PAGES = (CATALOGUE_PAGE, "catalogue.json", "catalogue.csv")  # every page made from the rows
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,8 @@ def plan_catalogue_data(config: SiteConfig, groups: list[tuple]) -> list[Page]:
             "categories": [{"key": c.key, "name": c.name, "description": c.description, "count": len(items),
                             "newest": newest, "url": config.base_url + c.url} for c, items, newest in groups]}
     return [
-        Page("catalogue.json", "catalogue.json", {"json_text": CatalogueText("json", head, groups, config.base_url)}),
-        Page("catalogue.csv", "catalogue.csv", {"csv_text": CatalogueText("csv", head, groups, config.base_url)}),
+        Page(CATALOGUE_PAGES[1], "catalogue.json", {"json_text": CatalogueText("json", head, groups, config.base_url)}),
+        Page(CATALOGUE_PAGES[2], "catalogue.csv", {"csv_text": CatalogueText("csv", head, groups, config.base_url)}),
     ]
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, PageKeys
-from .catalogue import CATALOGUE_PAGE, plan_catalogue, plan_catalogue_data, retitle
+from .catalogue import CATALOGUE_PAGE, CATALOGUE_PAGES, plan_catalogue, plan_catalogue_data, retitle
 from .config import SiteConfig
 from .errors import errors_in
 from .faults import pause_at
@@ -213,7 +213,7 @@ def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache
                 new[edit.path] = dataclasses.replace(view, **changes)
         # The theme's files are as the last build saw them, so are its templates' digests.
         keys_of = PageKeys(theme.env, plan.shared_digest, store=recorder.store(len(plan.paths), plan),
-                           templates=plan.template_digests, keep=frozenset({CATALOGUE_PAGE}))
+                           templates=plan.template_digests, replanned=frozenset(CATALOGUE_PAGES))
         for path, view in new.items():
             keys_of.digest_view(path, view)
         loaded: dict[str, tuple[NoticeView, bytes]] = {}

@@ -64,11 +64,13 @@ def test_a_body_edit_is_rebuilt_without_loading_a_notice_and_equals_a_clean_buil
     assert not changed & {"guides/b/index.html", "results/c/index.html", "catalogue/index.html", "sitemap.xml"}
 
 
-def test_a_touch_up_leaves_the_cache_as_a_fresh_build_would(site, tmp_path):
+@pytest.mark.parametrize("old, new", [("正文。", "新的正文。"), ("第三篇", "第三篇改名")])
+def test_a_touch_up_leaves_the_cache_as_a_fresh_build_would(site, tmp_path, old, new):
+    """Its pages are kept under the keys a fresh build gives them, so the next full build renders none."""
     from test_incremental import _kept
 
     content, output, loads = site
-    _edit(content / "results/c.md", "正文。", "新的正文。")
+    _edit(content / "results/c.md", old, new)
     assert build(content, output) == 0
     assert loads == []
     assert build(content, tmp_path / "fresh", "--cache", str(tmp_path / "fresh-cache")) == 0

@@ -10,7 +10,6 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
 from types import FunctionType
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -69,7 +68,7 @@ class _Context(Context):
 
     Jinja2 looks at every callable a template calls for a request to be
     passed the context; a notice page calls about thirty, and the looking
-    was a sixth of its rendering. A plain function asks for nothing.
+    was about a quarter of its rendering. A plain function asks for nothing.
     """
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own names, so no argument can clash)

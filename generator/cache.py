@@ -396,20 +396,21 @@ class PageKeys:
     """
 
     def __init__(self, env: Environment, shared: Any, watch: dict[int, str] | None = None, store: Any = None,
-                 templates: dict[str, str] | None = None, replanned: frozenset[str] = frozenset()):
+                 templates: dict[str, str] | None = None, by_value: frozenset[str] = frozenset(),
+                 kept: frozenset[str] = frozenset()):
         """Key pages whose contexts may hold the watched views; `shared` is what every page depends on, or
         its digest (shared_digest) as a build on the same inputs made it.
 
-        The pages named in `replanned` are those a touch-up plans again from kept values (the
-        catalogue's, touchup.py). Their contexts are pickled without pickle's memo, so that their
-        keys rest on the values alone, not on which equal strings happen to be one object (a
-        kept context loads with other sharing than a planned one had), and the store keeps
-        them, views or not.
+        A touch-up plans the catalogue's pages again from values the store keeps (touchup.py).
+        The contexts of the pages named in `by_value` are pickled without pickle's memo, so that
+        their keys rest on the values alone, not on which equal strings happen to be one object
+        (a kept context loads with other sharing than a planned one had); the store keeps the
+        contexts of the pages named in `kept`, views or not.
         """
         self.templates = template_digests(env) if templates is None else templates
         self._watch = watch or {}  # id of a watched view -> its name
         self._store = store
-        self._replanned = replanned
+        self._by_value, self._kept = by_value, kept
         self.views: dict[str, bytes] = {}  # name -> digest of each watched view pickled so far
         self._seen: list[str] = []
         self._count = 0  # pages keyed so far
@@ -424,8 +425,7 @@ class PageKeys:
         """Return the key of page `number` (by default the one after the last keyed), noting which
         watched views its context holds."""
         self._seen = []
-        replanned = path in self._replanned
-        buffer = self._pickle(context, replanned)
+        buffer = self._pickle(context, path in self._by_value)
         number = self._count if number is None else number
         self._count = number + 1
         if buffer is None:  # cannot be pickled: a key no build ever stored, so the page is rendered
@@ -434,9 +434,9 @@ class PageKeys:
             self.uses.setdefault(name, []).append(number)
         # Hashed where it lies: the catalogue's context, 30 MB at 100,000 notices, is not copied.
         with buffer.getbuffer() as pickled:
-            if self._store is not None and (self._seen or replanned):
+            if self._store is not None and (self._seen or path in self._kept):
                 # A context without views holds its values themselves: a new key means a new pickle.
-                self._store.context(number, pickled, again=replanned)
+                self._store.context(number, pickled, again=path in self._kept)
             return self.key_of(path, template, pickled, [self.views[name] for name in self._seen])
 
     def key_of(self, path: str, template: str, pickled: bytes | memoryview, digests: list[bytes]) -> str:

@@ -213,7 +213,8 @@ def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache
                 new[edit.path] = dataclasses.replace(view, **changes)
         # The theme's files are as the last build saw them, so are its templates' digests.
         keys_of = PageKeys(theme.env, plan.shared_digest, store=recorder.store(len(plan.paths), plan),
-                           templates=plan.template_digests, replanned=frozenset(CATALOGUE_PAGES))
+                           templates=plan.template_digests, by_value=frozenset(CATALOGUE_PAGES),
+                           kept=frozenset({CATALOGUE_PAGE}))
         for path, view in new.items():
             keys_of.digest_view(path, view)
         loaded: dict[str, tuple[NoticeView, bytes]] = {}

@@ -13,7 +13,8 @@ Which pages hold a view is noted while they are keyed (cache.PageKeys),
 wherever in a context the view sits.
 
 The plan also points into a store of the pickled views and of the contexts
-that hold one, with each view standing in its contexts by name, so that a
+that hold one, with each view standing in its contexts by name, and of the
+catalogue page's context, whose rows are copies rather than views, so that a
 touch-up can render those pages again without planning the site (touchup.py).
 """
 

@@ -23,6 +23,8 @@ JSON_KEYS = dict(zip(COLUMNS, ("index_number", "title", "doc_number", "departmen
 ROW_KEYS = ("index_number", "title", "doc_number", "department", "date", "status_label", "category_name", "url")
 CATALOGUE_PAGE = "catalogue/index.html"  # its context holds every row; a title touch-up starts from it (touchup.py)
 CATALOGUE_PAGES = (CATALOGUE_PAGE, "catalogue.json", "catalogue.csv")  # every page made from the rows
+# How builds and touch-ups key them (cache.PageKeys): by value, and with the rows kept once.
+CATALOGUE_KEYING = {"by_value": frozenset(CATALOGUE_PAGES), "kept": frozenset({CATALOGUE_PAGE})}
 
 
 @dataclass(frozen=True)

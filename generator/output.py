@@ -164,11 +164,13 @@ class Staging:
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
-        target = self._target(rel)
+        self._write_at(rel, self._target(rel), data)
+        pause_at("write")
+
+    def _write_at(self, rel: str, target: str, data: bytes) -> None:
         with open(target, "wb") as handle:
             handle.write(data)
             self.inodes[rel] = os.fstat(handle.fileno()).st_ino
-        pause_at("write")
 
     def _target(self, rel: str) -> str:
         """Return where `rel` goes below the staging folder, cleared and its folder made.
@@ -211,9 +213,7 @@ class Staging:
         try:
             os.link(source, target)
         except OSError:  # another file system, or one without hard links
-            with open(target, "wb") as handle:
-                handle.write(Path(source).read_bytes())
-                self.inodes[rel] = os.fstat(handle.fileno()).st_ino
+            self._write_at(rel, target, Path(source).read_bytes())
         pause_at("write")
 
     def keep(self, files: dict[str, int], source: Callable[[str], str]) -> None:

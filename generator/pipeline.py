@@ -27,7 +27,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, template_digests, write_blob
-from .catalogue import CATALOGUE_PAGE, CATALOGUE_PAGES, catalogue_groups, plan_catalogue, plan_catalogue_data
+from .catalogue import CATALOGUE_KEYING, catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
@@ -318,7 +318,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
         nonlocal keys_of
         keys_of = PageKeys(theme.env, (config, site.common, theme.assets), watch,
                            recorder.store(len(site.pages), previous) if recorder is not None else None, templates,
-                           frozenset(CATALOGUE_PAGES), frozenset({CATALOGUE_PAGE}))
+                           **CATALOGUE_KEYING)
         return keys_of
 
     keys, uses = page_keys(site.pages, site.views, key_maker, plan)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, PageKeys
-from .catalogue import CATALOGUE_PAGE, CATALOGUE_PAGES, plan_catalogue, plan_catalogue_data, retitle
+from .catalogue import CATALOGUE_KEYING, CATALOGUE_PAGE, plan_catalogue, plan_catalogue_data, retitle
 from .config import SiteConfig
 from .errors import errors_in
 from .faults import pause_at
@@ -160,7 +160,8 @@ def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str]
 
 
 def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, content: Path) -> list[Edit] | None:
-    """Check the edited files again; None unless each gives the notice it gave, problems and all, but its body."""
+    """Check the edited files again; None unless each gives the notice it gave, problems and all, but its body
+    and title."""
     salt, converter, edits = record.salt, Converter(), []  # the caller made sure it is this configuration's
     for rel in edited:
         key, pickled, problem, converted = check_and_convert(rel, content / rel, config, salt, converter)
@@ -213,8 +214,7 @@ def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache
                 new[edit.path] = dataclasses.replace(view, **changes)
         # The theme's files are as the last build saw them, so are its templates' digests.
         keys_of = PageKeys(theme.env, plan.shared_digest, store=recorder.store(len(plan.paths), plan),
-                           templates=plan.template_digests, by_value=frozenset(CATALOGUE_PAGES),
-                           kept=frozenset({CATALOGUE_PAGE}))
+                           templates=plan.template_digests, **CATALOGUE_KEYING)
         for path, view in new.items():
             keys_of.digest_view(path, view)
         loaded: dict[str, tuple[NoticeView, bytes]] = {}

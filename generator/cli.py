@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -141,7 +142,7 @@ def serve(args: argparse.Namespace) -> int:
     from .watch import LiveState, Watcher
 
     try:
-        options = options_from(args)
+        options = dataclasses.replace(options_from(args), serving=True)
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2

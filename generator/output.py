@@ -60,11 +60,14 @@ class Staging:
     thousand new folders and deleting as many old ones on every build.
     """
 
-    def __init__(self, output: Path, spare: Path | None = None):
+    def __init__(self, output: Path, spare: Path | None = None, new_spare: bool = True):
+        """`new_spare`: whether a build into an empty output makes a spare for the next build; one that
+        replaces an output keeps the old tree as the spare in any case (a rename)."""
         self.output = output.resolve()
         self.path = self.output.with_name(self.output.name + STAGING_SUFFIX)
         self.retired = self.output.with_name(self.output.name + RETIRED_SUFFIX)
         self.spare = spare
+        self._new_spare = new_spare
         self._present: dict[str, int] = {}  # file -> inode, of what a reused folder already holds
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
@@ -106,7 +109,7 @@ class Staging:
             return
         folders = _folders_of(files)
         then = None
-        if self.spare is not None and not self.output.exists() and _start_tree(self.spare):
+        if self.spare is not None and self._new_spare and not self.output.exists() and _start_tree(self.spare):
             then = functools.partial(_make_folders, self.spare, folders)
             self._spare_begun, self._spared = True, folders
         if self._reused:

@@ -67,6 +67,7 @@ class Options:
     cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
     use_cache: bool = True
     jobs: int | None = None  # worker processes; None: every core when the site is big enough
+    serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -135,7 +136,11 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     cache = Cache(keep)
     if cache.templates is not None:
         theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
-    stage = None if options.check else Staging(options.output, cache.spare).begin()
+    # A cache no build has finished with is most often CI's, thrown away with its machine: a build
+    # into an empty output then makes no spare, the copy only a next build would start from. The
+    # first rebuild after it makes its own staging folder, once (about a tenth of a clean build).
+    new_spare = options.serving or (keep is not None and record is not None)
+    stage = None if options.check else Staging(options.output, cache.spare, new_spare).begin()
     early = keep is not None and record is not None and cache.spare is not None and not options.check
     try:
         if early:

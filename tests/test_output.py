@@ -77,10 +77,22 @@ def test_folders_a_reused_staging_folder_holds_without_files_do_not_reach_the_ou
     assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "新的正文。")
 
 
-def test_a_build_into_an_empty_output_leaves_a_spare_and_a_rebuild_from_it_is_the_clean_site(content, tmp_path):
-    output = tmp_path / "out"
+def test_a_first_build_makes_no_spare_and_the_rebuild_after_it_is_the_clean_site(content, tmp_path):
+    """A cache no build has finished with is most often CI's, thrown away with its machine: its build
+    does not make the copy only a next build would use. The next build makes its own staging folder."""
+    output, spare = tmp_path / "out", tmp_path / ".gongkai-cache/spare"
     assert build(content, output) == 0
-    spare = tmp_path / ".gongkai-cache/spare"
+    assert not spare.exists()
+    assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "新的正文。")
+    assert (spare / MARKER).is_file()  # the site the edit replaced, kept for the build after it
+
+
+def test_a_build_into_an_empty_output_with_a_used_cache_leaves_a_spare_and_a_rebuild_from_it_is_the_clean_site(
+        content, tmp_path):
+    output, spare = tmp_path / "out", tmp_path / ".gongkai-cache/spare"
+    assert build(content, output) == 0
+    shutil.rmtree(output)  # CI that keeps its cache: every run starts from a fresh clone
+    assert build(content, output) == 0
     assert (spare / MARKER).is_file()  # begun while the site was staged
     # and holding the very files of the new site, so that the next build replaces only what changed
     assert os.stat(spare / "index.html").st_ino == os.stat(output / "index.html").st_ino
@@ -104,7 +116,8 @@ def test_a_rebuild_that_fails_validation_leaves_output_and_spare_as_they_were(co
     """The staging folder is readied from the spare while notices are read; a bad notice puts it back."""
     output, spare = tmp_path / "out", tmp_path / ".gongkai-cache/spare"
     assert build(content, output) == 0
-    assert build(content, output) == 0  # the spare now holds the previous site's files
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "第二版正文。"), encoding="utf-8")
+    assert build(content, output) == 0  # the spare now holds the site this build replaced
     if not output_kept:
         shutil.rmtree(output)
     before = snapshot(output) if output_kept else None

@@ -224,6 +224,10 @@ class Cache:
         self._used_pages[key] = digest
         return self._blob(digest)
 
+    def holds_no_pages(self) -> bool:
+        """Say whether this (enabled) cache is one no build has kept a page in: it can give none."""
+        return self._db is not None and not self._pages
+
     def blob_of(self, key: str) -> str | None:
         """Name the blob the last finished build kept under a key, without looking for it on disk."""
         digest = self._pages.get(key)

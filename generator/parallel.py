@@ -10,6 +10,7 @@ pool costs more than converting a handful of notices.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -38,21 +39,49 @@ def workers_for(count: int, jobs: int | None) -> int:
 
 
 def ordered_map(make: Callable[[Any], Callable[[Any], Any]], shared: Any, items: Sequence[Any],
-                jobs: int | None) -> Iterator[Any]:
-    """Apply `make(shared)` to every item, in several processes when that pays, yielding in order."""
+                jobs: int | None, alone: int = 0) -> Iterator[Any]:
+    """Apply `make(shared)` to every item, in several processes when that pays, yielding in order.
+
+    The workers start at once, so the caller may do other work while they run. The first `alone`
+    items are handed out one by one, ahead of the rest: a long item in a chunk near the end kept
+    one worker busy while the others had nothing left to do.
+    """
     workers = workers_for(len(items), jobs)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        function = make(shared)
-        yield from map(function, items)
-        return
+        return _Results(None, map(make(shared), items))
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(32, len(items) // (workers * 8)))
     gc.freeze()  # workers' collections then skip what they inherit, and leave its memory shared
     try:
-        with context.Pool(workers, initializer=_start, initargs=(make, shared)) as pool:
-            yield from pool.imap(_run, items, chunksize=chunk)
+        pool = context.Pool(workers, initializer=_start, initargs=(make, shared))
     finally:
-        gc.unfreeze()
+        gc.unfreeze()  # the workers are forked: what they inherited stays frozen in them
+    head = pool.imap(_run, items[:alone], chunksize=1)  # queued first, so taken first
+    rest = pool.imap(_run, items[alone:], chunksize=chunk)
+    return _Results(pool, itertools.chain(head, rest))
+
+
+class _Results:
+    """The results of a pool, in order; the pool ends with the last of them, when closed, or when dropped."""
+
+    def __init__(self, pool: Any, results: Iterator[Any]):
+        self._pool, self._results = pool, results
+
+    def __iter__(self) -> "_Results":
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self._results)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+
+    __del__ = close
 
 
 def _start(make: Callable[[Any], Callable[[Any], Any]], shared: Any) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
@@ -326,6 +327,11 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                            **CATALOGUE_KEYING)
         return keys_of
 
+    # A cache that holds no page can give none, so every page is rendered whatever its key: the
+    # workers start now, and this process keys the pages (seconds at 100,000) while they render.
+    ahead = None
+    if cache.holds_no_pages():
+        ahead = render_pages(site.pages, [None] * len(site.pages), site.common, config, theme, cache, options.jobs)
     keys, uses = page_keys(site.pages, site.views, key_maker, plan)
     if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
         recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
@@ -339,20 +345,27 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     steps = _site_steps(config, options)
     made_key = _site_key(expected, steps)
     made = {} if not steps else cache.site_files(made_key) if made_key else None
-    if made is not None and not options.check and is_current(output, {**expected, **made}):
+    if ahead is None and made is not None and not options.check and is_current(output, {**expected, **made}):
         report.cached = len(site.pages)
         stage.put_aside()
         report.output = listing(output)[0]
         return len(expected) + len(made)
     with stage:
-        for rel, data, blob in render_pages(site.pages, keys, blobs, site.common, config, theme, cache,
-                                            options.jobs, progress):
-            report.cached += data is None
-            expected[rel] = blob
+        rendered = ahead or render_pages(site.pages, blobs, site.common, config, theme, cache, options.jobs)
+        for done, (page, key, blob) in enumerate(zip(site.pages, keys, blobs), start=1):
             if blob is not None:
-                stage.link(rel, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+                report.cached += 1
             else:
-                stage.write(rel, data)
+                result = next(rendered)
+                pause_at("render")
+                blob = cache.adopt_page(key, result) if isinstance(result, str) else None
+            expected[page.path] = blob
+            if blob is not None:
+                stage.link(page.path, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+            else:
+                stage.write(page.path, result)
+            if progress is not None:
+                progress(done, len(site.pages))
         for rel, data in site.data.items():
             stage.link(rel, fixed[rel]) if fixed[rel] else stage.write(rel, data)
         for rel, source in site.copies.items():
@@ -403,30 +416,37 @@ def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> l
     return sorted(added)
 
 
-def render_pages(pages: list[Page], page_keys: list[str], blobs: list[str | None], common: dict,
-                 config: SiteConfig, theme: Theme, cache: Cache, jobs: int | None,
-                 progress: Progress | None) -> Iterator[tuple[str, bytes | None, str | None]]:
-    """Yield each page's path with its bytes or its cached blob, in route-table order.
+LIST_ALL = frozenset({"catalogue.html", "catalogue.json", "catalogue.csv", "sitemap.xml"})  # one row per notice
+
+
+def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,
+                 cache: Cache, jobs: int | None) -> Iterator[bytes | str]:
+    """Start rendering the pages that have no blob; return their results in route-table order: a page's
+    bytes, or the name of the blob the worker kept them in.
 
     Pages stream out one by one, so the whole rendered site is never held in memory.
     """
     todo = [i for i, blob in enumerate(blobs) if blob is None]
-    rendered = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), todo, jobs)
-    for done, (page, key, blob) in enumerate(zip(pages, page_keys, blobs), start=1):
-        if blob is None:
-            result = next(rendered)
-            if isinstance(result, list):  # a broken template breaks every page; once is enough
-                rendered.close()
-                raise BuildFailed(result)
-            pause_at("render")
-            if isinstance(result, str):  # the worker kept the page as a blob: only its name came back
-                yield page.path, b"", cache.adopt_page(key, result)
-            else:
-                yield page.path, result, None
-        else:
-            yield page.path, None, blob
-        if progress is not None:
-            progress(done, len(pages))
+    # Pages that list every notice take seconds each at 100,000 notices: started first, they end
+    # while the other workers render notice pages, not with one worker alone at the end. Only when
+    # workers keep pages as blobs: bytes that come early would wait in memory for their turn.
+    long = {i for i in todo if pages[i].template in LIST_ALL} if cache.blobs is not None else set()
+    order = sorted(long) + [i for i in todo if i not in long]
+    results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), order, jobs, alone=len(long))
+    return _in_order(todo, zip(order, results), results)
+
+
+def _in_order(todo: list[int], rendered: Iterator[tuple[int, Any]], results: Any) -> Iterator[bytes | str]:
+    early: dict[int, Any] = {}  # results that came before their page's turn: the long pages' only
+    for number in todo:
+        while number not in early:
+            done, result = next(rendered)
+            early[done] = result
+        result = early.pop(number)
+        if isinstance(result, list):  # a broken template breaks every page; once is enough
+            results.close()
+            raise BuildFailed(result)
+        yield result
 
 
 def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:

@@ -34,6 +34,19 @@ def test_one_worker_two_workers_and_the_cache_give_identical_bytes(tmp_path):
     assert snapshot(tmp_path / "cached") == one
 
 
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_in_the_items_order_whatever_the_workers_and_the_items_handed_out_first(jobs):
+    """The long pages are handed to workers first (pipeline.render_pages), and the pool starts before
+    its results are asked for; neither may change which result belongs to which item."""
+    from generator.parallel import ordered_map
+
+    items = list(range(500))
+    for alone in (0, 1, 7):
+        results = ordered_map(lambda _: lambda x: x * x, None, items, jobs, alone=alone)
+        time.sleep(0.05)  # the workers are busy before the first result is asked for
+        assert list(results) == [x * x for x in items]
+
+
 def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path, capsys):
     content = write_site(tmp_path / "content", {
         "guides/a.md": GOOD_NOTICE,

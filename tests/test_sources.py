@@ -64,3 +64,21 @@ def test_notice_files_are_found_recursively_and_sorted(tmp_path):
         (tmp_path / rel).write_text("x")
     found = [p.relative_to(tmp_path).as_posix() for p in find_notice_files(tmp_path)]
     assert found == ["a.md", "b/a.md", "b/z.md"]
+
+
+def test_a_notice_that_grew_after_its_size_was_taken_is_read_whole_or_refused_as_too_large(tmp_path):
+    """read_notice asks for the size fstat gave plus one byte; a file written to meanwhile must not be cut short."""
+    import os
+
+    from generator.sources import _read_up_to, read_notice
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"x" * 200_000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _read_up_to(fd, 10, 10**6) == b"x" * 200_000  # fstat said 10 bytes; the file has more
+    finally:
+        os.close(fd)
+    assert read_notice(path, "a.md", 1024) == (b"x" * 200_000, None)
+    data, problem = read_notice(path, "a.md", 100)
+    assert data == b"" and "超过了" in problem.message and problem.line == 1

@@ -9,6 +9,7 @@ pool costs more than converting a handful of notices.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import multiprocessing
@@ -81,7 +82,9 @@ class _Results:
         if self._pool is not None:
             self._pool.terminate()
 
-    __del__ = close
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # at exit, multiprocessing may have ended the pool already
+            self.close()
 
 
 def _start(make: Callable[[Any], Callable[[Any], Any]], shared: Any) -> None:

@@ -307,6 +307,22 @@ def test_a_cache_another_gongkai_version_wrote_is_started_afresh(tmp_path):
         assert db.execute("SELECT salt FROM meta").fetchall() == [(cache.SALT,)]
 
 
+def test_a_cache_file_that_is_not_a_database_is_started_afresh_without_a_traceback(tmp_path, capsys):
+    """The cache is only a cache: a file a failing disk or a stray copy left in its place must not stop a build."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    assert build(content, tmp_path / "expected", "--no-cache") == 0
+    kept = tmp_path / "cache"
+    assert build(content, tmp_path / "first", "--cache", str(kept)) == 0
+    (kept / "cache.sqlite").write_bytes(os.urandom(8192))
+    (kept / "cache.sqlite-journal").write_bytes(os.urandom(512))  # a journal must not be played into the new file
+    capsys.readouterr()
+    assert build(content, tmp_path / "output", "--cache", str(kept)) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "expected")
+    with sqlite3.connect(kept / "cache.sqlite") as db:
+        assert db.execute("SELECT salt FROM meta").fetchall() == [(cache.SALT,)]
+
+
 # The property: after any sequence of edits, the incremental output equals a clean build.
 
 SLUGS = ["a", "b", "c", "d"]

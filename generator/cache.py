@@ -75,16 +75,17 @@ class Cache:
             return
         for shard in range(256):  # every shard at once, so that no write needs its own mkdir
             (folder / "blobs" / f"{shard:02x}").mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(folder / "cache.sqlite", timeout=30)
+        path = folder / "cache.sqlite"
+        db = sqlite3.connect(path, timeout=30)
         try:
             salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
         except sqlite3.OperationalError:  # a new cache
             salts = []
         except sqlite3.DatabaseError:  # not a database at all (a failing disk, a stray file): it was only a cache
             db.close()
-            for name in ("cache.sqlite", "cache.sqlite-journal", "cache.sqlite-wal", "cache.sqlite-shm"):
-                (folder / name).unlink(missing_ok=True)
-            db, salts = sqlite3.connect(folder / "cache.sqlite", timeout=30), []
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            db, salts = sqlite3.connect(path, timeout=30), []
         if salts != [SALT]:  # another gongkai version wrote this: start afresh, its tables may have other columns
             db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
                              "DROP TABLE IF EXISTS meta;")

@@ -28,7 +28,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from .archive import plan_archive
 from .cache import Cache, PageKeys, body_key, default_folder, spare_folder, template_digests, write_blob
-from .catalogue import CATALOGUE_KEYING, catalogue_groups, plan_catalogue, plan_catalogue_data
+from .catalogue import CATALOGUE_KEYING, CATALOGUE_PAGES, catalogue_groups, plan_catalogue, plan_catalogue_data
 from .collect import Collection, collect, hidden_reason
 from .config import SiteConfig, load_config
 from .disclosure import Disclosure, check_all, check_published
@@ -416,7 +416,7 @@ def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> l
     return sorted(added)
 
 
-LIST_ALL = frozenset({"catalogue.html", "catalogue.json", "catalogue.csv", "sitemap.xml"})  # one row per notice
+LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per notice
 
 
 def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,
@@ -430,14 +430,15 @@ def render_pages(pages: list[Page], blobs: list[str | None], common: dict, confi
     # Pages that list every notice take seconds each at 100,000 notices: started first, they end
     # while the other workers render notice pages, not with one worker alone at the end. Only when
     # workers keep pages as blobs: bytes that come early would wait in memory for their turn.
-    long = {i for i in todo if pages[i].template in LIST_ALL} if cache.blobs is not None else set()
+    long = {i for i in todo if pages[i].path in LIST_ALL} if cache.blobs is not None else set()
     order = sorted(long) + [i for i in todo if i not in long]
     results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), order, jobs, alone=len(long))
-    return _in_order(todo, zip(order, results), results)
+    return _in_order(todo, order, results)
 
 
-def _in_order(todo: list[int], rendered: Iterator[tuple[int, Any]], results: Any) -> Iterator[bytes | str]:
-    early: dict[int, Any] = {}  # results that came before their page's turn: the long pages' only
+def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes | str]:
+    """Give the results, which come in `order`, in route-table order (`todo`)."""
+    rendered, early = zip(order, results), {}  # early: results before their page's turn, the long pages' only
     for number in todo:
         while number not in early:
             done, result = next(rendered)

@@ -90,6 +90,9 @@ class Cache:
             db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
                              "DROP TABLE IF EXISTS meta;")
             shutil.rmtree(folder / TEMPLATES, ignore_errors=True)  # compiled with other Jinja2 settings, maybe
+        # Pages of 16 KB hold a body's HTML (7 KB at 1,900 characters) in one page, where pages of 4 KB
+        # chained it over three: storing and reading a body cost half as much. Only a new file takes it.
+        db.execute("PRAGMA page_size = 16384")
         # The summary comes before the HTML: SQLite reads a row's columns in order, and every
         # rebuild reads all summaries, which behind 30 KB of HTML meant reading that HTML too.
         db.executescript("""

@@ -142,13 +142,13 @@ def bench_size(n: int, work: Path, rounds: int, search: bool, pelican: str | Non
     theme = work / "theme"
     (theme / "templates").mkdir(parents=True)
     shutil.copy(ROOT / "themes/default/templates/notice.html", theme / "templates/notice.html")
+    site = write_hugo(corpus, work / "hugo") if shutil.which("hugo") else None  # from the untouched corpus
     tools: dict[str, tuple[Callable[[int], list[str]], Path]] = {}
-    if shutil.which("hugo"):
-        site = write_hugo(corpus, work / "hugo")  # from the untouched corpus
+    if site is not None:
         tools["Hugo"] = (lambda turn: hugo_command(site, work, turn), site)
     tools["gongkai"] = (lambda turn: gongkai_command(corpus, work, turn), corpus)
     cold = taking_turns(tools, rounds)
-    hugo = bench_hugo(site, work, cold["Hugo"], rounds) if "Hugo" in cold else {}
+    hugo = bench_hugo(site, work, cold["Hugo"], rounds) if site is not None else {}
     # Pelican took 83 s at 10,000 and grows faster than linearly; the issue compares
     # N = 100,000 with Hugo only.
     peli = bench_pelican(corpus, work, pelican) if n <= 10000 else {}

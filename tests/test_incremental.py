@@ -48,7 +48,10 @@ def test_results_come_in_the_items_order_whatever_the_workers_and_the_items_hand
 
 
 def _blocks(_: None):
-    return lambda x: bytes(2_000 + sum(range(3_000)) % 2)
+    def block(_: int) -> bytes:
+        sum(range(3_000))  # a little work, so that results keep coming for the whole test
+        return bytes(2_000)
+    return block
 
 
 def test_the_pool_keeps_house_without_spinning_while_the_build_process_is_busy():

@@ -19,12 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import write_corpus  # noqa: E402
-from generator.config import load_config  # noqa: E402
-from generator.limits import body_nesting  # noqa: E402
-from generator.markup import Converter  # noqa: E402
-from generator.privacy import find_numbers  # noqa: E402
-from generator.sources import parse_source  # noqa: E402
-from generator.validate import validate_source  # noqa: E402
+
+from generator.core.config import load_config  # noqa: E402
+from generator.core.limits import body_nesting  # noqa: E402
+from generator.disclosure.privacy import find_numbers  # noqa: E402
+from generator.load.sources import parse_source  # noqa: E402
+from generator.load.validate import validate_source  # noqa: E402
+from generator.markdown.markup import Converter  # noqa: E402
 
 ROUNDS = 5
 

@@ -16,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from generator.cli import main  # noqa: E402
 from nginxsite import running_nginx  # noqa: E402
+
+from generator.cli.main import main  # noqa: E402
 
 PATHS = {"公开栏首页": "/mzzj/", "公告页": "/mzzj/guides/religious-activity-venue-registration/"}
 

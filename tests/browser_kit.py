@@ -13,11 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import NOW, ROOT, build
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from conftest import NOW, ROOT, build
-from generator.serve import make_server
+from generator.cli.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

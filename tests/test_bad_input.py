@@ -4,7 +4,6 @@ import resource
 import time
 
 import pytest
-
 from conftest import GOOD_NOTICE, build, snapshot, write_site
 
 BOMB = "---\n" + "\n".join(

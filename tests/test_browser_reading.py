@@ -7,15 +7,15 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
+from browser_kit import copy_into_docs, save_screenshot
+from conftest import GOOD_NOTICE, build, write_site
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-
-from browser_kit import copy_into_docs, save_screenshot
-from conftest import GOOD_NOTICE, build, write_site
-from generator.serve import make_server
 from test_browser_accessibility import PAGE_TYPES
+
+from generator.cli.serve import make_server
 
 NOTICE = "guides/religious-activity-venue-registration/"
 

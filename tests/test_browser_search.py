@@ -9,7 +9,6 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
-
 class NoticeText(HTMLParser):
     """Collect the title and body text of a built notice page."""
 

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
 
 

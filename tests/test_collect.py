@@ -2,8 +2,9 @@
 
 from datetime import datetime, timezone
 
-from generator.collect import collect
 from test_validate import BASE, CONFIG, check
+
+from generator.disclosure.collect import collect
 
 
 def notice(extra="", date="2024-05-15", slug="a"):

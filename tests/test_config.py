@@ -1,10 +1,10 @@
 """Configuration: site.yaml is checked like a notice; unknown keys are errors."""
 
 import pytest
-
-from generator.config import load_config
-from generator.errors import BuildFailed
 from conftest import SITE_YAML
+
+from generator.core.config import load_config
+from generator.core.errors import BuildFailed
 
 
 def load(tmp_path, text):

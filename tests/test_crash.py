@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import GOOD_NOTICE, ROOT, run_cli, snapshot, write_site
 
 OLD = {f"n{i}.md": GOOD_NOTICE.replace("合格的公告", f"旧公告{i}") for i in range(30)}

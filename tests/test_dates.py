@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.dates import DateProblem, Stamp, parse_stamp
+from generator.core.dates import DateProblem, Stamp, parse_stamp
 
 SH = ZoneInfo("Asia/Shanghai")
 

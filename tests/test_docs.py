@@ -1,7 +1,8 @@
 """The editors' guide covers every field of the schema."""
 
 from conftest import ROOT
-from generator.schema import FIELDS
+
+from generator.core.schema import FIELDS
 
 
 def test_the_editors_guide_explains_every_field():

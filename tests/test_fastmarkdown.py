@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor, SetextHeaderProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 
-from generator.fastmarkdown import BLOCK_NEEDS, Markdown, required_chars
-from generator.markup import MARKDOWN_OPTIONS
+from generator.markdown.fastmarkdown import BLOCK_NEEDS, Markdown, required_chars
+from generator.markdown.markup import MARKDOWN_OPTIONS
 
 FAST = Markdown(**MARKDOWN_OPTIONS)
 PLAIN = markdown.Markdown(**MARKDOWN_OPTIONS)

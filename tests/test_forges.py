@@ -7,9 +7,9 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import GOOD_NOTICE, ROOT, run_cli, write_site
-from generator.cli import parser
+
+from generator.cli.main import parser
 
 
 def _run_lines(scripts) -> list[str]:
@@ -25,8 +25,8 @@ def _check_commands(lines: list[str]) -> set[str]:
         if words[:2] == ["python", "build.py"]:
             parser().parse_args(words[2:])  # exits (fails the test) on an unknown option
             seen.add("build.py " + " ".join(w for w in words[2:] if w.startswith("--")))
-        if "generator.manifest" in line:
-            result = subprocess.run([sys.executable, "-m", "generator.manifest", "url", "content"],
+        if "generator.disclosure.manifest" in line:
+            result = subprocess.run([sys.executable, "-m", "generator.disclosure.manifest", "url", "content"],
                                     cwd=ROOT, capture_output=True, text=True)
             assert result.returncode == 0 and result.stdout.startswith("https://"), result.stderr
             seen.add("manifest url")

@@ -14,9 +14,11 @@ from conftest import GOOD_NOTICE, NOW, ROOT, SITE_YAML, build, snapshot, write_s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, intake, pipeline, sources, touchup
-from generator.dates import Stamp
-from generator.theme import DEFAULT_THEME
+from generator.build import intake, pipeline, touchup
+from generator.core.dates import Stamp
+from generator.incremental import cache
+from generator.load import sources
+from generator.site.theme import DEFAULT_THEME
 
 
 def test_one_worker_two_workers_and_the_cache_give_identical_bytes(tmp_path):
@@ -38,7 +40,7 @@ def test_one_worker_two_workers_and_the_cache_give_identical_bytes(tmp_path):
 def test_results_come_in_the_items_order_whatever_the_workers_and_the_items_handed_out_first(jobs):
     """The long pages are handed to workers first (pipeline.render_pages), and the pool starts before
     its results are asked for; neither may change which result belongs to which item."""
-    from generator.parallel import ordered_map
+    from generator.build.parallel import ordered_map
 
     items = list(range(500))
     for alone in (0, 1, 7):
@@ -58,7 +60,7 @@ def test_the_pool_keeps_house_without_spinning_while_the_build_process_is_busy()
     """While the build process is busy (storing earlier results), later ones wait in the pipe. The
     standard pool's housekeeping thread woke on every waiting result and spun: at 100,000 notices
     it took an eighth of a core from the workers."""
-    from generator.parallel import ordered_map
+    from generator.build.parallel import ordered_map
 
     results = ordered_map(_blocks, None, list(range(200_000)), 2)
     next(results)
@@ -457,8 +459,8 @@ def test_the_shortcut_knows_every_time_a_notice_can_name():
     import dataclasses
     import typing
 
-    from generator import model
-    from generator.shortcut import stamps
+    from generator.core import model
+    from generator.incremental.shortcut import stamps
 
     def holds_a_time(kind) -> bool:
         if kind is Stamp:
@@ -502,7 +504,8 @@ def test_a_build_turns_the_garbage_collector_back_on_for_the_serving_process(tmp
     # while building) or objects frozen would let every rebuild's cycles pile up in memory.
     import gc
 
-    from generator.pipeline import Options, build as build_site
+    from generator.build.pipeline import Options
+    from generator.build.pipeline import build as build_site
     assert gc.isenabled()
     build_site(Options(ROOT / "content", tmp_path / "out", jobs=2, use_cache=False), NOW)
     assert gc.isenabled()

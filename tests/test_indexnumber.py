@@ -4,7 +4,8 @@ import re
 from datetime import datetime, timezone
 
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.cli import main
+
+from generator.cli.main import main
 
 CODED = SITE_YAML + "agency_code: 11000000MB0000001X\n"
 

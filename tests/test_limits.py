@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import time
 
+from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.limits import MAX_ATTACHMENTS, attachments_problem, body_nesting, yaml_nesting, MAX_BODY_NESTING, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING
-from generator.markup import Converter
+from generator.core.limits import (
+    MAX_ATTACHMENTS,
+    MAX_BODY_NESTING,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_YAML_NESTING,
+    attachments_problem,
+    body_nesting,
+    yaml_nesting,
+)
+from generator.markdown.markup import Converter
 
 HEAD = "---\ntitle: 公告\ncategory: guides\ndate: 2024-05-15\nresponsible: 张三\n---\n"
 

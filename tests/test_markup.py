@@ -1,6 +1,6 @@
 """Markdown: the features editors use, sanitised, with stable anchors and a summary."""
 
-from generator.markup import Converter, summarise
+from generator.markdown.markup import Converter, summarise
 
 
 def convert(text):

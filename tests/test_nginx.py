@@ -5,10 +5,10 @@ import http.client
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import GOOD_NOTICE, ROOT, SITE_YAML, build, write_site
-from generator.linkcheck import LinkCollector
 from nginxsite import running_nginx
+
+from generator.build.linkcheck import LinkCollector
 
 CSP = "default-src 'none'; script-src 'self'"
 

@@ -6,9 +6,10 @@ import shutil
 import time
 
 import pytest
-
 from conftest import GOOD_NOTICE, ROOT, build, run_cli, snapshot, write_site
-from generator.output import MARKER, Staging
+
+from generator.build.output import Staging
+from generator.core.files import MARKER
 
 
 @pytest.fixture
@@ -162,7 +163,7 @@ def test_the_spare_is_made_while_the_build_runs_not_only_after_it_reads_the_stag
     first result (the listing of ten thousand files) used to go through a pipe, and a result larger than
     the pipe's buffer held it until the build read it, just before the swap: a build into an empty
     output then left a spare of a few hundred folders, and the next rebuild made the rest."""
-    from generator.output import _Helper
+    from generator.build.output import _Helper
 
     second = tmp_path / "second part began"
     listing = {f"guides/n{i:06d}/index.html": i for i in range(20_000)}
@@ -179,7 +180,7 @@ def test_the_spare_is_made_while_the_build_runs_not_only_after_it_reads_the_stag
 def test_a_helper_forked_for_work_that_never_comes_ends_with_the_build():
     """The helper is forked at the start of a build, before its work is known (output.py); a build that
     fails before it hands the work over must not leave the child waiting."""
-    from generator.output import _Helper
+    from generator.build.output import _Helper
 
     helper = _Helper()
     pid = helper.pid

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, snapshot
+
 from generator import __version__
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import Converter
-from generator.plainmarkdown import render
+from generator.markdown.markup import Converter
+from generator.markdown.plainmarkdown import render
 
 FULL = Converter(plain=False)
 SHORT = Converter()

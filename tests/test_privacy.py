@@ -1,12 +1,20 @@
 """Privacy check: ID and bank-card numbers stop the build, masked in every message."""
 
 import pytest
+from conftest import GOOD_NOTICE, build, write_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from conftest import GOOD_NOTICE, build, write_site
-from generator.privacy import CANDIDATE, CARD_NUMBER, ID_NUMBER, MOBILE, find_numbers, is_id_number, passes_luhn
 from pdfs import tiny_pdf
+
+from generator.disclosure.privacy import (
+    CANDIDATE,
+    CARD_NUMBER,
+    ID_NUMBER,
+    MOBILE,
+    find_numbers,
+    is_id_number,
+    passes_luhn,
+)
 
 ID = "11010519491231002X"  # the worked example of GB 11643
 CARD = "4111111111111111"  # a Luhn-valid test card number

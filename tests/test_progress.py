@@ -6,7 +6,7 @@ import io
 
 from conftest import GOOD_NOTICE, run_cli, write_site
 
-from generator.progress import Bar
+from generator.cli.progress import Bar
 
 
 class Terminal(io.StringIO):

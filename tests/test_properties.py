@@ -14,16 +14,16 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from conftest import NOW, build, write_site
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, build, write_site
-from generator.config import load_config
-from generator.errors import Diagnostic
-from generator.markup import Converter
-from generator.schema import FIELDS
-from generator.sources import parse_source
-from generator.validate import validate_source
+from generator.core.config import load_config
+from generator.core.errors import Diagnostic
+from generator.core.schema import FIELDS
+from generator.load.sources import parse_source
+from generator.load.validate import validate_source
+from generator.markdown.markup import Converter
 
 BASE = "https://example.org/xz/"
 ATOM = "{http://www.w3.org/2005/Atom}"

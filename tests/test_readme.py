@@ -1,7 +1,8 @@
 """The README's field table is the schema's: they must not drift apart."""
 
 from conftest import ROOT
-from generator.schema import markdown_table
+
+from generator.core.schema import markdown_table
 
 
 def test_readme_field_table_matches_the_schema():

@@ -4,10 +4,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import NOW, ROOT, build
-from generator.pipeline import Options
-from generator.pipeline import build as run_pipeline
+
+from generator.build.pipeline import Options
+from generator.build.pipeline import build as run_pipeline
 
 A = "{http://www.w3.org/2005/Atom}"
 

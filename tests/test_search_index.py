@@ -5,7 +5,8 @@ import json
 import re
 
 from conftest import build, snapshot
-from generator.pagefind_order import read_data
+
+from generator.build.pagefind_order import read_data
 
 
 def search_site(basic_site):

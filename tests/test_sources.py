@@ -1,9 +1,9 @@
 """Load stage: decoding, front matter splitting and line numbers."""
 
-from generator.sources import find_notice_files, parse_source
-from generator.yamltree import YamlProblem, parse_yaml
-
 import pytest
+
+from generator.core.yamltree import YamlProblem, parse_yaml
+from generator.load.sources import find_notice_files, parse_source
 
 
 def test_bom_and_crlf_are_read_like_plain_utf8():
@@ -70,7 +70,7 @@ def test_a_notice_that_grew_after_its_size_was_taken_is_read_whole_or_refused_as
     """read_notice asks for the size fstat gave plus one byte; a file written to meanwhile must not be cut short."""
     import os
 
-    from generator.sources import _read_up_to, read_notice
+    from generator.load.sources import _read_up_to, read_notice
 
     path = tmp_path / "a.md"
     path.write_bytes(b"x" * 200_000)

@@ -12,7 +12,7 @@ from conftest import GOOD_NOTICE, build, snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator.build import pipeline
 
 B = GOOD_NOTICE.replace("合格的公告", "第二篇").replace("2024-05-15", "2024-05-10")
 C = GOOD_NOTICE.replace("合格的公告", "第三篇").replace("category: guides", "category: results")
@@ -107,7 +107,7 @@ def test_a_full_build_after_a_title_touch_up_does_not_trust_the_plan_the_touch_u
     _edit(content / "guides/a.md", "合格的公告", "临时的标题")
     assert build(content, output) == 0
     assert loads == []
-    monkeypatch.setattr("generator.touchup.MOST_FILES", 1)
+    monkeypatch.setattr("generator.build.touchup.MOST_FILES", 1)
     _edit(content / "guides/a.md", "临时的标题", "合格的公告")
     _edit(content / "guides/b.md", "正文。", "改过的正文。")
     assert build(content, output) == 0

@@ -3,9 +3,9 @@
 
 import pytest
 
-from generator.config import Category, SiteConfig
-from generator.sources import parse_source
-from generator.validate import validate_all
+from generator.core.config import Category, SiteConfig
+from generator.load.sources import parse_source
+from generator.load.validate import validate_all
 
 CONFIG = SiteConfig(
     title="t", agency="本局", base_url="https://e.org/",

@@ -3,7 +3,8 @@
 from datetime import date
 
 from conftest import GOOD_NOTICE, SITE_YAML, build, write_site
-from generator.workdays import Calendar, working_days_between
+
+from generator.disclosure.workdays import Calendar, working_days_between
 
 CALENDAR = "holidays: [2024-10-01, 2024-10-02, 2024-10-03, 2024-10-04, 2024-10-07]\nworkdays: [2024-09-29, 2024-10-12]\n"
 

@@ -1,0 +1,515 @@
+"""The build, stage by stage: load → validate → collect → render → write.
+
+Nothing touches the output folder until every notice has been validated and
+every page rendered without error; then the new site replaces the old in one
+step. Hidden notices are dropped in `collect`, before any page is planned,
+so no later stage can leak them. Work whose inputs did not change
+since the last build is taken from the cache (cache.py says how).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import FileSystemBytecodeCache
+
+from generator.build.intake import load_notices, result_salt
+from generator.build.linkcheck import broken_links
+from generator.build.output import Staging, is_current
+from generator.build.parallel import ordered_map
+from generator.build.precompress import precompress
+from generator.build.search import index_site
+from generator.build.touchup import Before, touch_up
+from generator.core.config import SiteConfig, load_config
+from generator.core.errors import BuildFailed, Diagnostic, errors_in
+from generator.core.faults import pause_at
+from generator.core.files import MARKER, listing, write_atomically
+from generator.disclosure.checks import Disclosure, check_all, check_published
+from generator.disclosure.collect import Collection, collect, hidden_reason
+from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
+from generator.incremental.cache import (
+    Cache,
+    PageKeys,
+    body_key,
+    default_folder,
+    spare_folder,
+    template_digests,
+    write_blob,
+)
+from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
+from generator.incremental.shortcut import (
+    Record,
+    file_clock,
+    file_record,
+    fingerprint,
+    forget,
+    moments_around,
+    others_digest,
+    read_record,
+    still_valid,
+    unchanged_files,
+    write_record,
+)
+from generator.markdown.markup import Body, Converter, StoredHtml
+from generator.site.archive import plan_archive
+from generator.site.catalogue import (
+    CATALOGUE_KEYING,
+    CATALOGUE_PAGES,
+    catalogue_groups,
+    plan_catalogue,
+    plan_catalogue_data,
+)
+from generator.site.feeds import plan_feeds
+from generator.site.redirects import plan_removals, split_withdrawn
+from generator.site.render import Page, page_path, plan_html, render_page
+from generator.site.theme import DEFAULT_THEME, Theme, load_theme
+from generator.site.views import NoticeView, category_views, notice_views
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    content: Path
+    output: Path
+    theme: Path | None = None  # a user theme over the default; None: site.yaml's, or only the default
+    check: bool = False  # validate, build into a throwaway folder and check its links; write nothing
+    drafts: bool = False
+    future: bool = False
+    precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
+    manifest: Path | None = None  # read the last published manifest here and write the new one back
+    cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
+    use_cache: bool = True
+    jobs: int | None = None  # worker processes; None: every core when the site is big enough
+    serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+@dataclass
+class Report:
+    """What a build did, for the summary line."""
+
+    published: int = 0
+    held_back: Counter = field(default_factory=Counter)
+    files: int = 0
+    cached: int = 0  # pages taken from the cache instead of rendered
+    seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
+    reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
+    late: list[str] = field(default_factory=list)  # published more than 20 working days after written
+    unchanged: bool = False  # nothing changed since the last build: the output was left as it was
+    output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made
+
+
+@dataclass
+class Site:
+    """Everything one build puts in the output, before any of it is rendered."""
+
+    pages: list[Page]  # the route table: every rendered file
+    common: dict  # what every page's header, navigation and footer show
+    data: dict[str, bytes]  # files made directly, not from a template (the manifest)
+    copies: dict[str, Path]  # files copied as they are: theme files and attachments
+    views: dict[str, NoticeView] = field(default_factory=dict)  # published notice -> its view
+
+
+def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
+    """Build the site at time `now`; raise BuildFailed with every problem in the input.
+
+    The cyclic garbage collector is off while building. A build makes hundreds of thousands of
+    long-lived, acyclic objects (notices, views, pages); each full collection walked all of them
+    again, which took half of a cold build's time, and in forked workers it also wrote to every
+    inherited object, copying the parent's memory page by page (parallel.py). What little a build
+    leaves in cycles is collected once the collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(options, now, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: Options, now: datetime, progress: Progress | None) -> Report:
+    started = time.perf_counter()
+    # 1. Configuration first: every later stage needs the categories and the timezone.
+    config = load_config(options.content)
+    local_now = now.astimezone(config.tz)
+    themes = theme_dir(options, config)
+    keep = None if options.check or not options.use_cache else options.cache or default_folder(options.output)
+    if keep is not None:  # nothing changed since the last build: its output is the answer (shortcut.py)
+        clock = file_clock(keep)
+        inputs, newest, statuses = fingerprint([options.content, themes, DEFAULT_THEME], options)
+        record = read_record(keep)
+        if still_valid(record, inputs, local_now, options.output) and _same_manifest(options):
+            Staging(options.output, spare_folder(keep)).put_aside()
+            return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
+    theme = load_theme(themes)
+    cache = Cache(keep)
+    if cache.templates is not None:
+        theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
+    # A cache no build has finished with is most often CI's, thrown away with its machine: a build
+    # into an empty output then makes no spare, the copy only a next build would start from. The
+    # first rebuild after it makes its own staging folder, once (about a tenth of a clean build).
+    new_spare = options.serving or (keep is not None and record is not None)
+    stage = None if options.check else Staging(options.output, cache.spare, new_spare).begin()
+    early = keep is not None and record is not None and cache.spare is not None and not options.check
+    try:
+        if early:
+            # The staging folder is readied from the last site's listing while this process reads and
+            # plans, which leaves a core idle (output.py); the first build after one into an empty
+            # output otherwise waits seconds for the spare's folders.
+            stage.prepare(record.output)
+            # Edits to notice bodies alone need neither loading nor planning the site (touchup.py).
+            touched = touch_up(options, config, theme, cache, keep, Before(record, statuses, inputs, newest, clock),
+                               local_now, stage)
+            if touched is not None:
+                touched.seconds = time.perf_counter() - started
+                return touched
+        # 2. Read and validate every notice, reporting all problems of all files together.
+        #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
+        #    Files whose status is as the last build read them are not even read (shortcut.py).
+        salt = result_salt(config)
+        unchanged = unchanged_files(record, statuses, options.content, salt) if keep is not None else {}
+        intake = load_notices(options.content, config, cache, options.jobs, unchanged)
+        notices, problems = intake.notices, list(intake.problems)
+        disclosure, found = check_all(notices, config, options.content,
+                                      lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
+        problems += found
+        if errors_in(problems):
+            raise BuildFailed(errors_in(problems))
+        # 3. Decide who is published; from here on hidden notices no longer exist.
+        #    Withdrawn notices keep only a stub, so they are set aside before collecting.
+        notices, withdrawn = split_withdrawn(notices)
+        withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
+        collection = collect(notices, config, local_now, options.drafts, options.future)
+        if stage is not None and not early:  # a new tree's folders are made while this process plans (output.py)
+            stage.prepare(page_path(n.url) for n in collection.notices)
+        # Only published text can leak an ID number, so the privacy scan comes after the decision.
+        problems += check_published(collection.notices, disclosure, config, options.content,
+                                    intake.exposures)
+        if errors_in(problems):
+            raise BuildFailed(errors_in(problems))
+        report = Report(published=len(collection.notices), held_back=collection.held_back,
+                        warnings=[p for p in problems if p.severity != "error"],
+                        reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
+                        late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
+        # 4. Plan every page (notice bodies were converted with their files' checks, intake.py).
+        site = plan_site(config, collection, withdrawn, disclosure, theme, now, cache, options.jobs, intake.bodies)
+        # 5. A URL published before must still answer (manifest.py says why); checked before any write.
+        published = published_urls(collection, withdrawn, now)
+        gone = vanished(*previous_manifest(options.output, options.manifest), published)
+        if gone:
+            raise BuildFailed(gone)
+        site.data[MANIFEST] = manifest_bytes(published)
+        window = moments_around(intake.notices, local_now)
+        plan = recorder = None
+        if keep is not None and not options.check:  # after body edits, most pages keep their keys (lastplan.py)
+            shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
+            basis = basis_of(shaping, salt, statuses, options.content, intake.files, intake.notices_digest, window,
+                             local_now.date())
+            plan = read_plan(keep, basis)
+            recorder = Recorder(keep, basis.digest, clock)
+        # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
+        if options.check:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "site"
+                report.files = write_site(folder, site, config, theme, cache, options, progress, report)
+                _raise_broken_links(folder, config, collection, options.content)
+        else:
+            if keep is not None:
+                forget(keep)
+            report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage,
+                                      plan, recorder)
+            if options.manifest is not None:  # CI keeps this copy between builds, beside the site
+                write_atomically(options.manifest, site.data[MANIFEST])
+        cache.finish()
+        if keep is not None:
+            write_record(keep, Record(inputs, clock, newest, local_now, *window,
+                                      report.output, dataclasses.replace(report, output={}), salt,
+                                      file_record(intake.files, statuses, options.content),
+                                      others_digest(options, statuses, options.content, intake.files)))
+    except BaseException:
+        if stage is not None:  # a failed build leaves the output, and the spare, as they were
+            stage.put_aside()
+        raise
+    finally:
+        cache.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _same_manifest(options: Options) -> bool:
+    """Say whether CI's copy of the manifest is the one in the output, so the shortcut writes nothing."""
+    if options.manifest is None:
+        return True
+    try:
+        return options.manifest.read_bytes() == (options.output / MANIFEST).read_bytes()
+    except OSError:
+        return False
+
+
+def theme_dir(options: Options, config: SiteConfig) -> Path | None:
+    """Pick the user theme: the command line wins over site.yaml."""
+    if options.theme is not None:
+        return options.theme
+    if config.theme:
+        return options.content / config.theme
+    return None
+
+
+def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, disclosure: Disclosure,
+              theme: Theme, now: datetime, cache: Cache, jobs: int | None, bodies: dict[str, Body]) -> Site:
+    """Build the views from the notices and their converted bodies, and list every file of the site."""
+    views = notice_views(collection.notices, [bodies[n.path] for n in collection.notices],
+                         config, now, disclosure.facts(collection.notices))
+    by_category: dict[str, list] = {c.key: [] for c in config.categories}
+    for view in views:
+        by_category[view.category].append(view)
+    common = {
+        "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
+                 "language": config.language, "domain": urlsplit(config.base_url).netloc,
+                 "id_code": config.site_id_code},
+        "footer_pages": [(p.title, p.url) for p in disclosure.pages],
+        "categories": category_views(config, collection),
+    }
+    categories = common["categories"]
+    html_pages = plan_html(config, views, by_category, categories)
+    catalogue = catalogue_groups(by_category, categories)
+    html_pages += plan_catalogue(catalogue) + plan_archive(config, views)
+    html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
+                   for p, body in zip(disclosure.pages, convert_bodies([p.body for p in disclosure.pages], cache, jobs))]
+    pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)
+    pages += plan_catalogue_data(config, catalogue)
+    # Stubs of withdrawn notices and redirects of moved ones may not take a URL already in use.
+    names = {c.key: c.name for c in config.categories}
+    removals, problems = plan_removals(withdrawn, collection.notices, names, {p.path for p in pages},
+                                       lambda n: n.date.display(config.tz),
+                                       {n.path: n.line_of("redirect_from") for n in (*collection.notices, *withdrawn)})
+    if problems:
+        raise BuildFailed(problems)
+    attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
+    return Site(pages + removals, common, {}, {**theme.static, **attachments},
+                dict(zip((n.path for n in collection.notices), views)))
+
+
+def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Body]:
+    """Make each body's HTML and summary, converting only those not in the cache.
+
+    With the cache on, the HTML is left in it and read back by the worker that renders a page
+    (markup.StoredHtml); without it, it is held in memory.
+    """
+    keys = [body_key(t) for t in texts]
+    summaries = cache.summaries(keys)
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in summaries}.items())
+    for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
+        summaries[key] = summary
+        cache.store_body(key, html, summary)
+    read = cache.body_reader()
+    return [Body(StoredHtml(key, read), summaries[key]) for key in keys]
+
+
+def _converter(_: None) -> Callable[[str], tuple[str, str]]:
+    """Make one Markdown engine for this process."""
+    converter = Converter()
+
+    def convert(text: str) -> tuple[str, str]:
+        body = converter.convert(text)
+        return body.html, body.summary
+
+    return convert
+
+
+def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
+               progress: Progress | None, report: Report, stage: Staging | None = None, plan: Plan | None = None,
+               recorder: Recorder | None = None) -> int:
+    """Render what the cache lacks into a staging folder and swap it in; return the number of files.
+
+    A rebuild with nothing new leaves the output alone: its files already are this site.
+    """
+    stage = stage or Staging(output, cache.spare)
+    stage.prepare([*(p.path for p in site.pages), *site.data, *site.copies])
+    templates, keys_of = template_digests(theme.env), None
+
+    def key_maker(watch: dict[int, str], previous: Plan | None) -> PageKeys:
+        nonlocal keys_of
+        keys_of = PageKeys(theme.env, (config, site.common, theme.assets), watch,
+                           recorder.store(len(site.pages), previous) if recorder is not None else None, templates,
+                           **CATALOGUE_KEYING)
+        return keys_of
+
+    # A cache that holds no page can give none, so every page is rendered whatever its key: the
+    # workers start now, and this process keys the pages (seconds at 100,000) while they render.
+    ahead = None
+    if cache.holds_no_pages():
+        ahead = render_pages(site.pages, [None] * len(site.pages), site.common, config, theme, cache, options.jobs)
+    keys, uses = page_keys(site.pages, site.views, key_maker, plan)
+    if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
+        recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
+                       keys_of.shared_digest)
+    keys_of = None  # its digests of 100,000 views are not needed while pages render
+    del uses  # 100,000 lists at 100,000 notices, not needed while pages render
+    blobs = [cache.page(k) for k in keys]
+    fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
+    fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}
+    expected = {**{p.path: b for p, b in zip(site.pages, blobs)}, **fixed}
+    steps = _site_steps(config, options)
+    made_key = _site_key(expected, steps)
+    made = {} if not steps else cache.site_files(made_key) if made_key else None
+    if ahead is None and made is not None and not options.check and is_current(output, {**expected, **made}):
+        report.cached = len(site.pages)
+        stage.put_aside()
+        report.output = listing(output)[0]
+        return len(expected) + len(made)
+    with stage:
+        rendered = ahead or render_pages(site.pages, blobs, site.common, config, theme, cache, options.jobs)
+        for done, (page, key, blob) in enumerate(zip(site.pages, keys, blobs), start=1):
+            if blob is not None:
+                report.cached += 1
+            else:
+                result = next(rendered)
+                pause_at("render")
+                blob = cache.adopt_page(key, result) if isinstance(result, str) else None
+            expected[page.path] = blob
+            if blob is not None:
+                stage.link(page.path, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+            else:
+                stage.write(page.path, result)
+            if progress is not None:
+                progress(done, len(site.pages))
+        for rel, data in site.data.items():
+            stage.link(rel, fixed[rel]) if fixed[rel] else stage.write(rel, data)
+        for rel, source in site.copies.items():
+            stage.link(rel, fixed[rel]) if fixed[rel] else stage.copy(rel, source)
+        staged = len(expected)
+        # Steps over the complete staged site; they are swapped in with it, or taken from the cache.
+        if made is not None:
+            for rel, blob in made.items():
+                stage.link(rel, blob)
+        else:
+            stage.prune()  # the search indexer and the compressor must see this site only
+            made = _run_site_steps(stage.path, steps, set(expected))
+            made_key = made_key or _site_key(expected, steps)
+            for rel, blob in cache.store_site_files(made_key, stage.path, made).items() if made_key else ():
+                os.unlink(stage.path / rel)
+                stage.link(rel, blob)
+        stage.commit()
+    report.output = stage.inodes
+    return staged + len(made)
+
+
+def _site_steps(config: SiteConfig, options: Options) -> tuple[str, ...]:
+    """Name the steps that run over the whole staged site, in order."""
+    return tuple(name for name, wanted in (("search", config.search), ("precompress", options.precompress))
+                 if wanted)
+
+
+def _site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | None:
+    """Key the steps' output by every staged file's content (blob names are content hashes)."""
+    if not steps or any(blob is None for blob in files.values()):
+        return None
+    listing = json.dumps([steps, sorted((rel, os.path.basename(blob)) for rel, blob in files.items())])
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> list[str]:
+    """Run the search indexer and the compressor over the staged site; list the files they added."""
+    if "search" in steps:
+        index_site(folder)
+    if "precompress" in steps:
+        precompress(folder)  # last, so the search index gets its .gz twins too
+    added = []
+    for root, _, names in os.walk(folder):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
+            if rel not in staged and name != MARKER:
+                added.append(rel)
+    return sorted(added)
+
+
+LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per notice
+
+
+def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,
+                 cache: Cache, jobs: int | None) -> Iterator[bytes | str]:
+    """Start rendering the pages that have no blob; return their results in route-table order: a page's
+    bytes, or the name of the blob the worker kept them in.
+
+    Pages stream out one by one, so the whole rendered site is never held in memory.
+    """
+    todo = [i for i, blob in enumerate(blobs) if blob is None]
+    # Pages that list every notice take seconds each at 100,000 notices: started first, they end
+    # while the other workers render notice pages, not with one worker alone at the end. Only when
+    # workers keep pages as blobs: bytes that come early would wait in memory for their turn.
+    long = {i for i in todo if pages[i].path in LIST_ALL} if cache.blobs is not None else set()
+    order = sorted(long) + [i for i in todo if i not in long]
+    results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), order, jobs, alone=len(long))
+    return _in_order(todo, order, results)
+
+
+def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes | str]:
+    """Give the results, which come in `order`, in route-table order (`todo`)."""
+    rendered, early = zip(order, results), {}  # early: results before their page's turn, the long pages' only
+    for number in todo:
+        while number not in early:
+            done, result = next(rendered)
+            early[done] = result
+        result = early.pop(number)
+        if isinstance(result, list):  # a broken template breaks every page; once is enough
+            results.close()
+            raise BuildFailed(result)
+        yield result
+
+
+def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
+    """Make the function that renders page number i in a worker (or in this process): bytes, or a blob's name."""
+    pages, theme, common, config, blobs = shared
+
+    def render(index: int) -> bytes | str | list[Diagnostic]:
+        try:
+            data = render_page(pages[index], theme, common, config)
+        except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
+            return exc.diagnostics
+        # Hashing and writing in the worker keeps that work on every core and the bytes off the pipe.
+        return data if blobs is None else write_blob(blobs, data)
+
+    return render
+
+
+def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection, content: Path) -> None:
+    """Fail the check with one diagnostic per broken link, placed in the notice that holds it."""
+    sources = {page_path(n.url): n for n in collection.notices}
+    problems = []
+    for page, link in broken_links(site, config.base_path):
+        notice = sources.get(page)
+        path, line = (notice.path, _line_of(content / notice.path, notice.body_line, link)) if notice else (page, 1)
+        problems.append(Diagnostic(path, line, f"页面 {page} 中的链接 {link} 指向的文件不存在，请改正链接或补上该文件"))
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _line_of(file: Path, body_line: int, link: str) -> int:
+    """Find the line of the Markdown body that holds a link, for the editor's convenience.
+
+    The file is read again: the body's text was left behind in the worker that converted it.
+    """
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number in range(body_line, len(lines) + 1):
+        if link in lines[number - 1]:
+            return number
+    return body_line

@@ -1,0 +1,271 @@
+"""Touch-up: the rebuild after edits to notice bodies and titles alone, without loading or planning the site again.
+
+An editor's usual change is a few lines of one notice's text, or its title.
+When every input file but some notice files has the status the last build
+saw, the clock has passed no notice moment, and each edited file still gives
+the same notice apart from its body and title (the same other fields,
+problems and suspect numbers), then the site has the same pages in the same
+order: no order, check or URL depends on a title. Only the pages that hold an
+edited notice's view can change (lastplan.py), and, after a new title, the
+catalogue, whose rows copy each notice's title. Those are rendered again from
+the contexts the last build kept (lastplan.Store), with the new views and
+rows; every other file is the last build's, linked from the cache. Loading,
+checking and planning ten thousand notices was most of such a rebuild.
+
+Anything else goes the full way, which gives the same bytes (test_touchup.py
+and test_incremental.py check both ways against clean builds): an added or
+deleted file, a problem, the search index or .gz twins to make, and a new
+title that other pages show without the view: in the relation links of the
+notices it supersedes or amends, or on the redirect pages of its old URLs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from generator.build.intake import check_and_convert, result_salt
+from generator.build.output import Staging
+from generator.core.config import SiteConfig
+from generator.core.errors import errors_in
+from generator.core.faults import pause_at
+from generator.core.files import MARKER, write_atomically
+from generator.disclosure.manifest import MANIFEST, previous_manifest, vanished
+from generator.incremental.cache import Cache, PageKeys
+from generator.incremental.lastplan import Kept, Plan, Recorder, last_plan
+from generator.incremental.shortcut import (
+    Record,
+    file_record,
+    forget,
+    others_digest,
+    same_clock,
+    unchanged_files,
+    write_record,
+)
+from generator.markdown.markup import Converter, StoredHtml
+from generator.site.catalogue import CATALOGUE_KEYING, CATALOGUE_PAGE, plan_catalogue, plan_catalogue_data, retitle
+from generator.site.render import Page, render_page
+from generator.site.theme import Theme
+from generator.site.views import NoticeView
+
+MOST_FILES = 20  # edited files a touch-up takes on; past that, the full way is about as quick
+
+
+@dataclasses.dataclass(frozen=True)
+class Before:
+    """What the last build left that a touch-up starts from, and this build's look at the input files."""
+
+    record: Record
+    statuses: dict[str, tuple[int, ...]]  # every input file and folder -> its status now
+    inputs: str  # shortcut.fingerprint's hash now
+    newest: int  # the newest ctime now
+    clock: int  # the file system's clock when this build began
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """One edited notice file that still gives the same notice, apart from its body and title."""
+
+    rel: str
+    key: str  # of its result now
+    path: str  # the notice's
+    body: str  # its body's key now
+    summary: str  # what its view shows now
+    old_body: str
+    title: str | None = None  # the new title, if it changed
+
+
+def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep: Path, before: Before,
+             now: datetime, stage: Staging) -> Any | None:
+    """Rebuild after body edits alone and return the report; None when this build must go the full way.
+
+    Neither the output nor the cache's tables change before the answer is known, so the full
+    way starts from where this one did.
+    """
+    record, content = before.record, options.content
+    if (config.search or options.precompress or cache.unfinished or record.newest_ctime_ns >= record.started_ns
+            or record.salt != result_salt(config) or not same_clock(record, now)):
+        return None
+    plan = last_plan(keep)
+    if plan is None or plan.clock != record.started_ns or not plan.store or not plan.shared_digest:
+        return None
+    unchanged = unchanged_files(record, before.statuses, content, record.salt)  # links are read again
+    edited = [rel for rel in record.files if rel not in unchanged]
+    if not edited or len(edited) > MOST_FILES:
+        return None
+    if others_digest(options, before.statuses, content, record.files) != record.others:
+        return None
+    manifest = _manifest(cache, options)
+    source = _sources(record.output, plan, cache)
+    edits = _edits(edited, record, config, cache, content) if manifest and source else None
+    if edits is None:
+        return None
+    recorder = Recorder(keep, plan.basis, before.clock)
+    try:
+        keyed = _keys(plan, edits, config, theme, cache, recorder, keep)
+    except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
+        keyed = None  # the plan's store lacks a view or a context, or was cut short
+    if keyed is None:
+        recorder.discard()
+        return None
+    keys, contexts = keyed
+    replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
+    # From here on the output and the cache change.
+    forget(keep)
+    with stage:
+        stage.keep({rel: inode for rel, inode in record.output.items() if rel not in replaced}, source)
+        for rel, blob in replaced.items():
+            stage.link(rel, blob)
+        pause_at("touch-up")
+        stage.commit()
+    if options.manifest is not None:
+        write_atomically(options.manifest, manifest)
+    bodies = dict(plan.bodies)
+    bodies.update((e.path, (e.body, e.summary)) for e in edits if e.path in plan.bodies)
+    other = (plan.other_bodies - {e.old_body for e in edits}) | {e.body for e in edits if e.path not in bodies}
+    # A new title changes what the plan's basis digests (lastplan.basis_of); the next full build keys every page.
+    recorder.write_again(plan, keys, bodies, other, "" if any(e.title is not None for e in edits) else plan.basis)
+    shown = {key for key, _ in bodies.values()} | other
+    stale_pages = [old for old, new in zip(plan.keys, keys) if old != new]
+    cache.finish_touch_up(results=[record.files[e.rel][1] for e in edits], bodies={e.old_body for e in edits} - shown,
+                          pages=stale_pages)
+    now_keys = {rel: record.files[rel][1] for rel in edited} | {e.rel: e.key for e in edits}
+    files = {**record.files, **file_record(now_keys, before.statuses, content)}
+    report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, unchanged=False, output={})
+    write_record(keep, dataclasses.replace(record, inputs=before.inputs, started_ns=before.clock,
+                                           newest_ctime_ns=before.newest, now=now, output=stage.inodes,
+                                           files=files, report=report))
+    return dataclasses.replace(report, output=stage.inodes)
+
+
+def _manifest(cache: Cache, options: Any) -> bytes | None:
+    """Return the last build's manifest, which this build repeats, unless CI's copy names a URL it lacks."""
+    blob = cache.blob_of(f"data:{MANIFEST}")
+    try:
+        with open(blob or "", "rb") as file:
+            data = file.read()
+        current = set(json.loads(data)["urls"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None if vanished(*previous_manifest(options.output, options.manifest), current) else data
+
+
+def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str], str] | None:
+    """Find the blob behind each file of the last site: a page's by its key, any other file's by its name.
+
+    Only files the spare lacks are linked, so a blob's path is made only when asked for.
+    """
+    keys = dict(zip(plan.paths, plan.keys))
+    for rel in output.keys() - keys.keys() - {MARKER}:
+        keys[rel] = f"data:{rel}" if cache.blob_of(f"data:{rel}") else f"copy:{rel}"
+    if not cache.has_pages(keys.values()):
+        return None
+    return lambda rel: cache.blob_of(keys[rel])
+
+
+def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, content: Path) -> list[Edit] | None:
+    """Check the edited files again; None unless each gives the notice it gave, problems and all, but its body
+    and title."""
+    salt, converter, edits = record.salt, Converter(), []  # the caller made sure it is this configuration's
+    for rel in edited:
+        key, pickled, problem, converted = check_and_convert(rel, content / rel, config, salt, converter)
+        old_key = record.files[rel][1]
+        if key == old_key:
+            continue  # saved without a change
+        old = cache.results([old_key], use=False).get(old_key)
+        if problem is not None or pickled is None or converted is None or old is None:
+            return None
+        checked = pickle.loads(pickled)
+        if (checked.notice is None or old.notice is None or errors_in(checked.problems)
+                or (checked.problems, checked.exposures) != (old.problems, old.exposures)):
+            return None
+        title = None
+        if checked.meta != old.meta:
+            if old.notice.redirect_from or dataclasses.replace(checked.notice, title=old.notice.title) != old.notice:
+                return None
+            title = checked.notice.title
+        cache.store_result(key, pickled)
+        cache.store_body(checked.body, *converted)
+        summary = converted[1] if checked.notice.summary is None else checked.notice.summary
+        edits.append(Edit(rel, key, checked.notice.path, checked.body, summary, old.body, title))
+    return edits
+
+
+def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache: Cache, recorder: Recorder,
+          keep: Path) -> tuple[list[str], dict[int, dict]] | None:
+    """Key again the pages that hold an edited view, and the catalogue after a new title; return every
+    page's key and the context of each page whose key changed (pages hold views by name, lastplan.py),
+    or None when a new title shows where no view stands for it."""
+    read = cache.body_reader()
+    kept = Kept(keep, plan, read)
+    try:
+        new: dict[str, NoticeView] = {}
+        titles: dict[str, str] = {}  # URL -> new title
+        for edit in edits:
+            shown = edit.path in plan.bodies
+            changes = {"summary": edit.summary, "html": StoredHtml(edit.body, read)} \
+                if shown and plan.bodies[edit.path] != (edit.body, edit.summary) else {}
+            if edit.title is not None:
+                changes["title"] = edit.title
+            if changes:
+                # An unpublished notice has no kept view (KeyError): whether its new title shows
+                # (a withdrawn notice's stub does) is the full way's to say.
+                view, _ = kept.view(edit.path)
+                if edit.title is not None:
+                    if any(view.relations.values()):
+                        return None  # the notices it names, or that name it, show its title in their views
+                    titles[view.url] = edit.title
+                new[edit.path] = dataclasses.replace(view, **changes)
+        # The theme's files are as the last build saw them, so are its templates' digests.
+        keys_of = PageKeys(theme.env, plan.shared_digest, store=recorder.store(len(plan.paths), plan),
+                           templates=plan.template_digests, **CATALOGUE_KEYING)
+        for path, view in new.items():
+            keys_of.digest_view(path, view)
+        loaded: dict[str, tuple[NoticeView, bytes]] = {}
+
+        def view_of(name: str) -> NoticeView:
+            if name in new:
+                return new[name]
+            if name not in loaded:
+                loaded[name] = kept.view(name)
+            return loaded[name][0]
+
+        keys, changed = list(plan.keys), {}
+        for number in sorted({n for path in new for n in plan.uses.get(path, ())}):
+            context, pickled, named = kept.context(number, view_of)
+            digests = [keys_of.views[name] if name in new else loaded[name][1] for name in named]
+            keys[number] = keys_of.key_of(plan.paths[number], plan.templates[number], pickled, digests)
+            if keys[number] != plan.keys[number]:
+                changed[number] = context
+        if titles:  # the catalogue's rows are copies, not views: its pages are planned again from the kept rows
+            groups = kept.context(plan.paths.index(CATALOGUE_PAGE), view_of)[0]["groups"]
+            retitle(groups, titles)
+            for page in plan_catalogue(groups) + plan_catalogue_data(config, groups):
+                number = plan.paths.index(page.path)
+                if plan.templates[number] != page.template:
+                    return None
+                keys[number] = keys_of.key(page.path, page.template, page.context, number)
+                if keys[number] != plan.keys[number]:
+                    changed[number] = page.context
+        return keys, changed
+    finally:
+        kept.close()
+
+
+def _pages(plan: Plan, keys: list[str], contexts: dict[int, dict], config: SiteConfig, theme: Theme,
+           cache: Cache) -> tuple[dict[str, str], int]:
+    """Find or render each page keyed anew; return the blob of each by its path, and how many were rendered."""
+    blobs, rendered = {}, 0
+    for number, context in contexts.items():
+        path, template = plan.paths[number], plan.templates[number]
+        blobs[path] = cache.page(keys[number])
+        if blobs[path] is None:
+            rendered += 1
+            blobs[path] = cache.store_page(keys[number], render_page(Page(path, template, context), theme,
+                                                                     plan.common, config))
+    return blobs, rendered

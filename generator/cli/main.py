@@ -1,0 +1,176 @@
+"""Command line: arguments in, exit code out (0 built, 1 invalid content, 2 bad usage)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator import __version__
+from generator.build.output import STAGING_SUFFIX, check_output_dir
+from generator.build.pipeline import Options, Report, build
+from generator.cli.annotations import github_annotation, on_github
+from generator.cli.progress import bar_for
+from generator.core.errors import BuildFailed, UsageError
+from generator.disclosure.collect import HELD_BACK_LABELS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def parser() -> argparse.ArgumentParser:
+    """Describe the build command line."""
+    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
+                                epilog="预览：python build.py serve [--port 8000]")
+    _common(p)
+    p.add_argument("--check", action="store_true",
+                   help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
+    p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
+    p.add_argument("--manifest", type=Path, default=None,
+                   help="已发布网址清单的位置：构建前读取、成功后写回（默认只用输出目录中的 .gongkai-manifest.json）")
+    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    return p
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    """Describe `build.py serve`."""
+    p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
+    _common(p)
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.set_defaults(check=False, precompress=False, manifest=None)
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    """Add the options every command shares."""
+    p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    p.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
+    p.add_argument("--theme", type=Path, default=None, help="自定义主题目录，覆盖默认主题的同名文件")
+    p.add_argument("--drafts", action="store_true", help="本地预览：包含草稿，并在页面上标明")
+    p.add_argument("--future", action="store_true", help="本地预览：包含未到发布时间的公告，并在页面上标明")
+    p.add_argument("--cache", type=Path, default=None, help="构建缓存目录（默认为输出目录旁的 .gongkai-cache/，可随时删除）")
+    p.add_argument("--no-cache", dest="use_cache", action="store_false", help="不读也不写构建缓存，全部重新生成")
+    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：网站较大时使用全部 CPU 核心）")
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    """Check the folders named on the command line and turn them into build options."""
+    if not args.content.is_dir():
+        raise UsageError(f"内容目录 {args.content} 不存在")
+    if args.theme is not None and not (args.theme / "templates").is_dir() and not (args.theme / "static").is_dir():
+        raise UsageError(f"主题目录 {args.theme} 中没有 templates/ 或 static/")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 必须是正整数")
+    if not args.check:
+        check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
+    return Options(content=args.content, output=args.output, theme=args.theme,
+                   check=args.check, drafts=args.drafts, future=args.future,
+                   precompress=args.precompress, manifest=args.manifest,
+                   cache=args.cache, use_cache=args.use_cache, jobs=args.jobs)
+
+
+def summary(report: Report, check: bool) -> str:
+    """Say in one line what the build did."""
+    held = sum(report.held_back.values())
+    reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
+    held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
+    files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
+    if report.unchanged:
+        files = f"内容、主题和配置自上次构建以来均未改变，输出目录的 {report.files} 个文件保持原样"
+    cached = f"（{report.cached} 个页面取自缓存）" if report.cached and not report.unchanged else ""
+    return f"发布 {report.published} 篇公告，{held_text}，{files}{cached}，用时 {report.seconds:.2f} 秒"
+
+
+def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
+    """Run one build (or the preview server) and map its outcome to an exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve(serve_parser().parse_args(argv[1:]))
+    if argv[:1] in (["new"], ["assign-index"]):
+        from generator.cli.editing import edit
+
+        return edit(argv, now or datetime.now(timezone.utc))
+    args = parser().parse_args(argv)
+    try:
+        options = options_from(args)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    return run_build(options, now)
+
+
+def run_build(options: Options, now: datetime | None = None) -> int:
+    """Build once, print the problems or the summary, and return the exit code."""
+    return 0 if build_and_tell(options, now) is None else 1
+
+
+def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
+    """Build once and print the outcome; return None on success, or the problems as text."""
+    bar = bar_for(sys.stderr)
+    try:
+        report = build(options, now or datetime.now(timezone.utc), progress=bar)
+    except BuildFailed as exc:
+        if bar is not None:
+            bar.close()
+        lines = [diagnostic.format() for diagnostic in exc.diagnostics]
+        lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        if on_github():  # the same problems again, as annotations on the pull request's lines
+            for diagnostic in exc.diagnostics:
+                print(github_annotation(diagnostic, options.content), flush=True)
+        return "\n".join(lines)
+    if bar is not None:
+        bar.close()
+    for warning in report.warnings:
+        print(warning.format(), file=sys.stderr)
+        if on_github():
+            print(github_annotation(warning, options.content), flush=True)
+    print(summary(report, options.check), flush=True)
+    if report.late:
+        print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
+    if report.reviewed:
+        print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
+    return None
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted."""
+    from generator.build.pipeline import theme_dir
+    from generator.cli.serve import make_server
+    from generator.cli.watch import LiveState, Watcher
+    from generator.core.config import load_config
+    from generator.incremental.cache import default_folder
+    from generator.site.theme import DEFAULT_THEME
+
+    try:
+        options = dataclasses.replace(options_from(args), serving=True)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    live = LiveState()
+    error = build_and_tell(options)
+    if error is not None:
+        live.failed(error)  # keep serving: the editor fixes the file and the page recovers
+    try:
+        config = load_config(options.content)
+        base_path = config.base_path
+        folders = [options.content, theme_dir(options, config) or options.content]
+    except BuildFailed:
+        base_path, folders = "/", [options.content, options.theme or options.content]
+    folders.append(DEFAULT_THEME)
+    watcher = Watcher(folders, lambda: build_and_tell(options), live,
+                      ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
+                               options.cache or default_folder(options.output)))
+    server = make_server(options.output, base_path, args.port, live)
+    watcher.start()
+    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        server.server_close()
+    return 0

@@ -1,0 +1,74 @@
+"""Model stage: the plain data every later stage works from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.core.dates import Stamp
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a notice's 修订记录."""
+
+    date: Stamp
+    note: str
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment as the editor wrote it, before the file is checked."""
+
+    file: str  # relative to the notice file
+    title: str | None
+    line: int  # file line of the entry, for messages
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One validated notice, whether or not it will be published."""
+
+    path: str  # relative to the content folder
+    title: str
+    category: str  # a category key
+    date: Stamp  # publish time
+    responsible: str
+    department: str
+    doc_number: str | None
+    slug: str
+    summary: str | None  # None: derive from the body
+    draft: bool
+    disclosure: str  # public | on-request | withheld
+    updated: Stamp | None
+    tags: tuple[str, ...]
+    body: str
+    body_line: int
+    index_number: str | None = None  # None: a provisional number is composed
+    status: str = "valid"  # a key of schema.STATUS_LABELS
+    valid_until: Stamp | None = None
+    superseded_by: str | None = None  # slug or category/slug
+    amends: str | None = None
+    notice_period: tuple[Stamp, Stamp] | None = None
+    changes: tuple[Change, ...] = ()  # newest first
+    attachments: tuple[AttachmentRef, ...] = ()
+    written: Stamp | None = None
+    pinned: bool = False
+    privacy_reviewed: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)  # field -> file line
+
+    def line_of(self, name: str) -> int:
+        """Return the file line of a front-matter field, or 1 when it is absent."""
+        return self.lines.get(name, 1)
+    withdrawal_reason: str | None = None
+    redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
+
+    @property
+    def url(self) -> str:
+        """Return the notice's path below the site root, e.g. `guides/venue-registration/`."""
+        return f"{self.category}/{self.slug}/"
+
+    @property
+    def last_modified(self) -> Stamp:
+        """Return the time of the last substantive change, for feeds and sitemaps."""
+        return max((s for s in (self.updated, *(c.date for c in self.changes)) if s), default=self.date,
+                   key=lambda s: s.moment)

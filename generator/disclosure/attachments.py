@@ -1,0 +1,75 @@
+"""Validate stage, 附件: check that every attachment is a file inside the content folder.
+
+Paths come from editors, so they are checked like untrusted input: no absolute
+paths, no `..` that climbs out, no symbolic link that leads outside. Messages
+name the path as written and never show anything read from a file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.core.errors import Diagnostic
+from generator.core.model import Notice
+
+FORMATS = {".pdf": "PDF", ".doc": "DOC", ".docx": "DOCX", ".xls": "XLS", ".xlsx": "XLSX", ".csv": "CSV",
+           ".txt": "TXT", ".md": "TXT", ".zip": "ZIP", ".ofd": "OFD", ".wps": "WPS", ".et": "ET",
+           ".jpg": "JPG", ".jpeg": "JPG", ".png": "PNG"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A checked attachment: where it is, what it is called beside the notice page, how it is shown."""
+
+    source: Path
+    rel: str  # relative to the content folder, for messages
+    name: str  # file name beside the notice page
+    title: str
+    format: str  # PDF, DOCX …
+    size: int  # bytes
+
+    @property
+    def size_text(self) -> str:
+        """Format the size the way readers expect (`1.2 MB`)."""
+        if self.size >= 1024 * 1024:
+            return f"{self.size / 1024 / 1024:.1f} MB"
+        if self.size >= 1024:
+            return f"{self.size / 1024:.1f} KB"
+        return f"{self.size} B"
+
+
+def check_attachments(notices: list[Notice], content_dir: Path) -> tuple[dict[str, list[Attachment]], list[Diagnostic]]:
+    """Resolve every notice's attachments; report each that escapes, is missing or clashes."""
+    root = Path(os.path.realpath(content_dir))
+    found: dict[str, list[Attachment]] = {}
+    problems = []
+    for notice in notices:
+        items, names = [], set()
+        for ref in notice.attachments:
+            def report(message: str) -> None:
+                problems.append(Diagnostic(notice.path, ref.line, f"附件「{ref.file}」{message}"))
+
+            written = PurePosixPath(ref.file.replace("\\", "/"))
+            if written.is_absolute() or ref.file[1:2] == ":":
+                report("是绝对路径：请写相对于本公告文件的路径，例如 附件1.pdf")
+                continue
+            rel = os.path.normpath(PurePosixPath(notice.path).parent / written).replace(os.sep, "/")
+            real = Path(os.path.realpath(root / rel))
+            if rel.startswith("../") or rel == ".." or not real.is_relative_to(root):
+                report("在内容目录之外（.. 或符号链接）：附件必须放在内容目录中")
+                continue
+            if not real.is_file():
+                report("不存在：请检查文件名，或把文件放到本公告旁边")
+                continue
+            name = written.name
+            if name in names or name == "index.html":
+                report("与另一个附件同名：同一公告的附件文件名不能重复")
+                continue
+            names.add(name)
+            suffix = written.suffix.lower()
+            items.append(Attachment(real, rel, name, ref.title or written.stem,
+                                    FORMATS.get(suffix, suffix[1:].upper() or "文件"), real.stat().st_size))
+        found[notice.path] = items
+    return found, problems

@@ -1,0 +1,126 @@
+"""Render stage, views: plain, display-ready values for templates.
+
+Templates never see internals: dates come formatted, names resolved, URLs as
+paths below the site root. Changing a model class cannot break a user theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from generator.core.config import SiteConfig
+from generator.core.model import Notice
+from generator.disclosure.checks import Facts
+from generator.disclosure.collect import Collection
+from generator.disclosure.status import RELATION_KINDS, effective_status, period_state, status_label
+from generator.markdown.markup import Body
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """What a template may show of a notice."""
+
+    title: str
+    url: str  # below the site root, e.g. guides/venue-registration/
+    category: str
+    category_name: str
+    date: str  # 2024-05-15 or 2024-05-15 09:30
+    date_iso: str  # for <time datetime> and feeds
+    date_rfc822: str
+    updated: str | None
+    updated_iso: str  # last change, or the publish time
+    department: str
+    doc_number: str | None
+    responsible: str
+    summary: str
+    html: Any  # str or markup.StoredHtml: print it, never compare it
+    tags: tuple[str, ...]
+    preview: str | None  # banner text when shown only by --drafts/--future
+    index_number: str = ""
+    status: str = "valid"  # valid | amended | repealed | expired, at build time
+    status_label: str = "有效"
+    valid_until: str | None = None
+    period: str | None = None  # 2024-05-15 至 2024-05-22
+    period_state: str | None = None  # 公示中 | 公示期满 | 即将公示, at build time
+    changes: tuple[tuple[str, str], ...] = ()  # (date, note), newest first
+    attachments: tuple[dict, ...] = ()  # name, title, format, size
+    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]
+    pinned: bool = False
+    pub_datetime: str = ""  # YYYY-MM-DD HH:MM, for the PubDate meta tag
+    written: str | None = None
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    """What a template may show of a category."""
+
+    key: str
+    name: str
+    description: str
+    url: str
+    count: int
+
+
+def notice_views(notices: tuple[Notice, ...], bodies: list[Body], config: SiteConfig, now: datetime,
+                 facts: dict[str, Facts]) -> list[NoticeView]:
+    """Format every published notice for templates and feeds, in the order given.
+
+    All at once, because a rebuild after any edit makes all 10,000 of them again:
+    what they share (the zone, the category names) is looked up once.
+    """
+    tz, names, none = config.tz, {c.key: c.name for c in config.categories}, Facts()
+    return [notice_view(n, b, tz, names[n.category], now, facts.get(n.path, none)) for n, b in zip(notices, bodies)]
+
+
+def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now: datetime,
+                facts: Facts = Facts()) -> NoticeView:
+    """Format one notice for templates and feeds."""
+    status = effective_status(notice, now, tz)
+    date, date_iso, date_rfc822, pub_datetime = notice.date.texts(tz)
+    preview = None
+    if notice.draft:
+        preview = "草稿预览：本公告尚未发布，不会出现在正式网站上"
+    elif notice.date.moment > now:
+        preview = f"定时预览：本公告将于 {date} 发布，目前不会出现在正式网站上"
+    last_modified = notice.last_modified
+    return NoticeView(
+        title=notice.title,
+        url=notice.url,
+        category=notice.category,
+        category_name=category_name,
+        date=date,
+        date_iso=date_iso,
+        date_rfc822=date_rfc822,
+        updated=last_modified.display(tz) if last_modified is not notice.date else None,
+        updated_iso=last_modified.rfc3339(tz) if last_modified is not notice.date else date_iso,
+        department=notice.department,
+        doc_number=notice.doc_number,
+        responsible=notice.responsible,
+        summary=body.summary,
+        html=body.html,
+        tags=notice.tags,
+        preview=preview,
+        index_number=facts.index_number,
+        status=status,
+        status_label=status_label(status),
+        valid_until=notice.valid_until.display(tz) if notice.valid_until else None,
+        period=" 至 ".join(s.display(tz) for s in notice.notice_period) if notice.notice_period else None,
+        period_state=period_state(notice, now, tz),
+        changes=tuple((c.date.display(tz), c.note) for c in notice.changes),
+        attachments=tuple({"name": a.name, "title": a.title, "format": a.format, "size": a.size_text}
+                          for a in facts.attachments),
+        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS},
+        pinned=notice.pinned,
+        pub_datetime=pub_datetime,
+        written=notice.written.display(tz) if notice.written else None,
+    )
+
+
+def category_views(config: SiteConfig, collection: Collection) -> tuple[CategoryView, ...]:
+    """List the categories in navigation order with their published counts."""
+    return tuple(
+        CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]))
+        for c in config.categories
+    )

@@ -16,8 +16,8 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 from memory import make_content, measure  # noqa: E402
 
-# Measured: about 8 KB per notice at 2,000, 5,000 and 100,000 (peak RSS, see
-# bench/README.md); 20 KB leaves room for allocator noise, not for a leak.
+# Measured: a clean build grows about 9 KB per notice from 10,000 to 100,000
+# (peak RSS, see bench/README.md); 20 KB leaves room for allocator noise, not for a leak.
 BUDGET_PER_NOTICE_MB = 20 / 1024
 
 

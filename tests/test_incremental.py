@@ -504,8 +504,8 @@ def test_a_build_turns_the_garbage_collector_back_on_for_the_serving_process(tmp
     # while building) or objects frozen would let every rebuild's cycles pile up in memory.
     import gc
 
-    from generator.build.pipeline import Options
     from generator.build.pipeline import build as build_site
+    from generator.core.options import Options
     assert gc.isenabled()
     build_site(Options(ROOT / "content", tmp_path / "out", jobs=2, use_cache=False), NOW)
     assert gc.isenabled()

@@ -32,3 +32,10 @@ def test_pip_install_gives_a_working_gongkai_command(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(ROOT / "content"),
                     "--output", str(reference)], check=True, capture_output=True)
     assert snapshot(tmp_path / "site") == snapshot(reference)
+    # Every sub-package is installed, and so is the preview's live-reload script.
+    modules = subprocess.run([str(venv / "bin/python"), "-c", "import pkgutil, generator, generator.cli.serve; "
+                              "print(sorted(m.name for m in pkgutil.iter_modules(generator.__path__)))"],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert modules.returncode == 0, modules.stderr
+    packages = sorted(p.name for p in (ROOT / "generator").iterdir() if (p / "__init__.py").is_file())
+    assert modules.stdout.strip() == str(packages)

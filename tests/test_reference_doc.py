@@ -1,6 +1,7 @@
 """The reference's field table is the schema's: they must not drift apart."""
 
 from conftest import ROOT
+
 from generator.core.schema import markdown_table
 
 

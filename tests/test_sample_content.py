@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import NOW, ROOT, build
 
-from generator.build.pipeline import Options
 from generator.build.pipeline import build as run_pipeline
+from generator.core.options import Options
 
 A = "{http://www.w3.org/2005/Atom}"
 

@@ -1,10 +1,11 @@
 """The build, stage by stage: load → validate → collect → render → write.
 
-Nothing touches the output folder until every notice has been validated and
-every page rendered without error; then the new site replaces the old in one
-step. Hidden notices are dropped in `collect`, before any page is planned,
-so no later stage can leak them. Work whose inputs did not change
-since the last build is taken from the cache (cache.py says how).
+`build` reads like the table of contents of a build: each stage is a function below it.
+Nothing touches the output folder until every notice has been validated and every page
+rendered without error; then the new site replaces the old in one step. Hidden notices are
+dropped in `collect`, before any page is planned, so no later stage can leak them. Work whose
+inputs did not change since the last build is taken from the cache (incremental/), and
+ways.py decides beforehand whether the build needs to do any at all.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import json
 import os
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,40 +26,31 @@ from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 
-from generator.build.intake import load_notices, result_salt
+from generator.build.intake import Intake, load_notices, result_salt
 from generator.build.linkcheck import broken_links
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
 from generator.build.precompress import precompress
 from generator.build.search import index_site
-from generator.build.touchup import Before, touch_up
+from generator.build.touchup import touch_up
+from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildFailed, Diagnostic, errors_in
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, listing, write_atomically
+from generator.core.model import Notice
+from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
-from generator.incremental.cache import (
-    Cache,
-    PageKeys,
-    body_key,
-    default_folder,
-    spare_folder,
-    template_digests,
-    write_blob,
-)
+from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (
     Record,
-    file_clock,
     file_record,
-    fingerprint,
     forget,
     moments_around,
     others_digest,
-    read_record,
-    still_valid,
     unchanged_files,
     write_record,
 )
@@ -78,44 +69,6 @@ from generator.site.render import Page, page_path, plan_html, render_page
 from generator.site.theme import DEFAULT_THEME, Theme, load_theme
 from generator.site.views import NoticeView, category_views, notice_views
 
-
-@dataclass(frozen=True)
-class Options:
-    """What the command line asked for."""
-
-    content: Path
-    output: Path
-    theme: Path | None = None  # a user theme over the default; None: site.yaml's, or only the default
-    check: bool = False  # validate, build into a throwaway folder and check its links; write nothing
-    drafts: bool = False
-    future: bool = False
-    precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
-    manifest: Path | None = None  # read the last published manifest here and write the new one back
-    cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
-    use_cache: bool = True
-    jobs: int | None = None  # worker processes; None: every core when the site is big enough
-    serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
-
-
-Progress = Callable[[int, int], None]  # (pages done, pages in all)
-
-
-@dataclass
-class Report:
-    """What a build did, for the summary line."""
-
-    published: int = 0
-    held_back: Counter = field(default_factory=Counter)
-    files: int = 0
-    cached: int = 0  # pages taken from the cache instead of rendered
-    seconds: float = 0.0
-    warnings: list[Diagnostic] = field(default_factory=list)
-    reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
-    late: list[str] = field(default_factory=list)  # published more than 20 working days after written
-    unchanged: bool = False  # nothing changed since the last build: the output was left as it was
-    output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made
-
-
 @dataclass
 class Site:
     """Everything one build puts in the output, before any of it is rendered."""
@@ -125,6 +78,25 @@ class Site:
     data: dict[str, bytes]  # files made directly, not from a template (the manifest)
     copies: dict[str, Path]  # files copied as they are: theme files and attachments
     views: dict[str, NoticeView] = field(default_factory=dict)  # published notice -> its view
+
+
+@dataclass
+class Run:
+    """One build as it goes through the stages: what it was asked, what it looked at, where it writes."""
+
+    options: Options
+    now: datetime  # the build time as given
+    local_now: datetime  # the same moment in the site's timezone
+    config: SiteConfig
+    theme: Theme
+    cache: Cache
+    inputs: Inputs | None  # None when this build keeps no cache
+    way: Way
+    stage: Staging | None  # None for --check, which writes a throwaway folder
+
+    def shown(self, notice: Notice) -> bool:
+        """Say whether a notice may appear in this build (drafts and future ones only in previews)."""
+        return not hidden_reason(notice, self.local_now, self.options.drafts, self.options.future)
 
 
 def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
@@ -151,117 +123,161 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     config = load_config(options.content)
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
-    keep = None if options.check or not options.use_cache else options.cache or default_folder(options.output)
-    if keep is not None:  # nothing changed since the last build: its output is the answer (shortcut.py)
-        clock = file_clock(keep)
-        inputs, newest, statuses = fingerprint([options.content, themes, DEFAULT_THEME], options)
-        record = read_record(keep)
-        if still_valid(record, inputs, local_now, options.output) and _same_manifest(options):
-            Staging(options.output, spare_folder(keep)).put_aside()
-            return dataclasses.replace(record.report, seconds=time.perf_counter() - started, unchanged=True)
-    theme = load_theme(themes)
-    cache = Cache(keep)
-    if cache.templates is not None:
-        theme.env.bytecode_cache = FileSystemBytecodeCache(str(cache.templates))
-    # A cache no build has finished with is most often CI's, thrown away with its machine: a build
-    # into an empty output then makes no spare, the copy only a next build would start from. The
-    # first rebuild after it makes its own staging folder, once (about a tenth of a clean build).
-    new_spare = options.serving or (keep is not None and record is not None)
-    stage = None if options.check else Staging(options.output, cache.spare, new_spare).begin()
-    early = keep is not None and record is not None and cache.spare is not None and not options.check
+    # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
+    inputs = look(options, themes)
+    way = choose_way(options, config, inputs, local_now)
+    if way.kind == UNCHANGED:  # the last build's output is the answer (shortcut.py)
+        Staging(options.output, spare_folder(inputs.folder)).put_aside()
+        return dataclasses.replace(inputs.record.report, seconds=time.perf_counter() - started, way=UNCHANGED,
+                                   why=way.why)
+    run = Run(options, now, local_now, config, load_theme(themes), Cache(inputs and inputs.folder), inputs, way,
+              None)
+    if run.cache.templates is not None:
+        run.theme.env.bytecode_cache = FileSystemBytecodeCache(str(run.cache.templates))
     try:
-        if early:
-            # The staging folder is readied from the last site's listing while this process reads and
-            # plans, which leaves a core idle (output.py); the first build after one into an empty
-            # output otherwise waits seconds for the spare's folders.
-            stage.prepare(record.output)
-            # Edits to notice bodies alone need neither loading nor planning the site (touchup.py).
-            touched = touch_up(options, config, theme, cache, keep, Before(record, statuses, inputs, newest, clock),
-                               local_now, stage)
-            if touched is not None:
-                touched.seconds = time.perf_counter() - started
-                return touched
-        # 2. Read and validate every notice, reporting all problems of all files together.
-        #    Always all of them; a file whose bytes did not change gives the result kept for it (intake.py).
-        #    Files whose status is as the last build read them are not even read (shortcut.py).
-        salt = result_salt(config)
-        unchanged = unchanged_files(record, statuses, options.content, salt) if keep is not None else {}
-        intake = load_notices(options.content, config, cache, options.jobs, unchanged)
-        notices, problems = intake.notices, list(intake.problems)
-        disclosure, found = check_all(notices, config, options.content,
-                                      lambda n: not hidden_reason(n, local_now, options.drafts, options.future))
-        problems += found
-        if errors_in(problems):
-            raise BuildFailed(errors_in(problems))
-        # 3. Decide who is published; from here on hidden notices no longer exist.
-        #    Withdrawn notices keep only a stub, so they are set aside before collecting.
-        notices, withdrawn = split_withdrawn(notices)
-        withdrawn = [n for n in withdrawn if not hidden_reason(n, local_now, options.drafts, options.future)]
-        collection = collect(notices, config, local_now, options.drafts, options.future)
-        if stage is not None and not early:  # a new tree's folders are made while this process plans (output.py)
-            stage.prepare(page_path(n.url) for n in collection.notices)
-        # Only published text can leak an ID number, so the privacy scan comes after the decision.
-        problems += check_published(collection.notices, disclosure, config, options.content,
-                                    intake.exposures)
-        if errors_in(problems):
-            raise BuildFailed(errors_in(problems))
-        report = Report(published=len(collection.notices), held_back=collection.held_back,
-                        warnings=[p for p in problems if p.severity != "error"],
-                        reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
-                        late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
-        # 4. Plan every page (notice bodies were converted with their files' checks, intake.py).
-        site = plan_site(config, collection, withdrawn, disclosure, theme, now, cache, options.jobs, intake.bodies)
-        # 5. A URL published before must still answer (manifest.py says why); checked before any write.
-        published = published_urls(collection, withdrawn, now)
-        gone = vanished(*previous_manifest(options.output, options.manifest), published)
-        if gone:
-            raise BuildFailed(gone)
-        site.data[MANIFEST] = manifest_bytes(published)
-        window = moments_around(intake.notices, local_now)
-        plan = recorder = None
-        if keep is not None and not options.check:  # after body edits, most pages keep their keys (lastplan.py)
-            shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
-            basis = basis_of(shaping, salt, statuses, options.content, intake.files, intake.notices_digest, window,
-                             local_now.date())
-            plan = read_plan(keep, basis)
-            recorder = Recorder(keep, basis.digest, clock)
-        # 6. Render into a staging folder and swap it in; a check builds into a throwaway folder instead.
-        if options.check:
-            with tempfile.TemporaryDirectory() as scratch:
-                folder = Path(scratch) / "site"
-                report.files = write_site(folder, site, config, theme, cache, options, progress, report)
-                _raise_broken_links(folder, config, collection, options.content)
-        else:
-            if keep is not None:
-                forget(keep)
-            report.files = write_site(options.output, site, config, theme, cache, options, progress, report, stage,
-                                      plan, recorder)
-            if options.manifest is not None:  # CI keeps this copy between builds, beside the site
-                write_atomically(options.manifest, site.data[MANIFEST])
-        cache.finish()
-        if keep is not None:
-            write_record(keep, Record(inputs, clock, newest, local_now, *window,
-                                      report.output, dataclasses.replace(report, output={}), salt,
-                                      file_record(intake.files, statuses, options.content),
-                                      others_digest(options, statuses, options.content, intake.files)))
+        run.stage = _begin_staging(run)
+        report = _touch_up(run) if way.kind == TOUCH_UP else None
+        if report is None:
+            report = _full_build(run, progress)
     except BaseException:
-        if stage is not None:  # a failed build leaves the output, and the spare, as they were
-            stage.put_aside()
+        if run.stage is not None:  # a failed build leaves the output, and the spare, as they were
+            run.stage.put_aside()
         raise
     finally:
-        cache.close()
+        run.cache.close()
+    report.way, report.why = run.way.kind, run.way.why
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _same_manifest(options: Options) -> bool:
-    """Say whether CI's copy of the manifest is the one in the output, so the shortcut writes nothing."""
-    if options.manifest is None:
-        return True
-    try:
-        return options.manifest.read_bytes() == (options.output / MANIFEST).read_bytes()
-    except OSError:
-        return False
+def _begin_staging(run: Run) -> Staging | None:
+    """Start the staging folder; after a recorded build, ready it from the last site's listing at once.
+
+    A cache no build has finished with is most often CI's, thrown away with its machine: a build
+    into an empty output then makes no spare, the copy only a next build would start from. The
+    first rebuild after it makes its own staging folder, once (about a tenth of a clean build).
+    The staging folder is readied while this process reads and plans, which leaves a core idle
+    (output.py); the first build after one into an empty output otherwise waits for the spare's folders.
+    """
+    if run.options.check:
+        return None
+    record = run.inputs.record if run.inputs is not None else None
+    stage = Staging(run.options.output, run.cache.spare, run.options.serving or record is not None).begin()
+    if record is not None:
+        stage.prepare(record.output)
+    return stage
+
+
+def _touch_up(run: Run) -> Report | None:
+    """Render only the pages that show edited bodies and titles (touchup.py); None to go the full way."""
+    touched = touch_up(run.options, run.config, run.theme, run.cache, run.inputs, run.local_now, run.stage)
+    if isinstance(touched, Report):
+        run.way = Way(TOUCH_UP, "只有公告的正文或标题改变，只重新生成了显示它们的页面")
+        return touched
+    run.way = Way(FULL, touched)
+    return None
+
+
+def _full_build(run: Run, progress: Progress | None) -> Report:
+    """Read, check, collect, plan, render and write the whole site."""
+    options = run.options
+    intake, disclosure, problems = _read_and_check(run)
+    collection, withdrawn, problems = _collect(run, intake, disclosure, problems)
+    report = _report(collection, problems)
+    # Plan every page (notice bodies were converted with their files' checks, intake.py).
+    site = plan_site(run.config, collection, withdrawn, disclosure, run.theme, run.now, run.cache, options.jobs,
+                     intake.bodies)
+    # A URL published before must still answer (manifest.py says why); checked before any write.
+    published = published_urls(collection, withdrawn, run.now)
+    gone = vanished(*previous_manifest(options.output, options.manifest), published)
+    if gone:
+        raise BuildFailed(gone)
+    site.data[MANIFEST] = manifest_bytes(published)
+    window = moments_around(intake.notices, run.local_now)
+    if options.check:  # into a throwaway folder, whose links are then checked
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch) / "site"
+            report.files = write_site(folder, site, run.config, run.theme, run.cache, options, progress, report)
+            _raise_broken_links(folder, run.config, collection, options.content)
+        run.cache.finish()
+        return report
+    plan, recorder = _last_plan(run, intake, window)
+    if run.inputs is not None:
+        forget(run.inputs.folder)  # a build killed from here on leaves no record that lies
+    report.files = write_site(options.output, site, run.config, run.theme, run.cache, options, progress, report,
+                              run.stage, plan, recorder)
+    if options.manifest is not None:  # CI keeps this copy between builds, beside the site
+        write_atomically(options.manifest, site.data[MANIFEST])
+    run.cache.finish()
+    if run.inputs is not None:
+        _record(run, intake, report, window)
+    return report
+
+
+def _read_and_check(run: Run) -> tuple[Intake, Disclosure, list[Diagnostic]]:
+    """Read and validate every notice, and check what spans files; stop on any error of any file.
+
+    Always all of them: a file whose bytes did not change gives the result kept for it
+    (intake.py), and files whose status is as the last build read them are not even read.
+    """
+    options, record = run.options, run.inputs.record if run.inputs is not None else None
+    salt = result_salt(run.config)
+    unchanged = unchanged_files(record, run.inputs.statuses, options.content, salt) if run.inputs else {}
+    intake = load_notices(options.content, run.config, run.cache, options.jobs, unchanged)
+    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown)
+    problems = [*intake.problems, *found]
+    if errors_in(problems):
+        raise BuildFailed(errors_in(problems))
+    return intake, disclosure, problems
+
+
+def _collect(run: Run, intake: Intake, disclosure: Disclosure,
+             problems: list[Diagnostic]) -> tuple[Collection, list, list[Diagnostic]]:
+    """Decide who is published; from here on hidden notices no longer exist.
+
+    Withdrawn notices keep only a stub, so they are set aside before collecting. Only published
+    text can leak an ID number, so the privacy scan comes after the decision.
+    """
+    options = run.options
+    notices, withdrawn = split_withdrawn(intake.notices)
+    withdrawn = [n for n in withdrawn if run.shown(n)]
+    collection = collect(notices, run.config, run.local_now, options.drafts, options.future)
+    if run.stage is not None and (run.inputs is None or run.inputs.record is None):
+        run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
+    problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
+                                          intake.exposures)
+    if errors_in(problems):
+        raise BuildFailed(errors_in(problems))
+    return collection, withdrawn, problems
+
+
+def _report(collection: Collection, problems: list[Diagnostic]) -> Report:
+    """Start the report with what collecting decided and the warnings found on the way."""
+    return Report(published=len(collection.notices), held_back=collection.held_back,
+                  warnings=[p for p in problems if p.severity != "error"],
+                  reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
+                  late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
+
+
+def _last_plan(run: Run, intake: Intake, window: tuple) -> tuple[Plan | None, Recorder | None]:
+    """Find the last build's page plan: after body edits, most pages keep their keys (lastplan.py)."""
+    if run.inputs is None:
+        return None, None
+    options = run.options
+    shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
+    basis = basis_of(shaping, result_salt(run.config), run.inputs.statuses, options.content, intake.files,
+                     intake.notices_digest, window, run.local_now.date())
+    return read_plan(run.inputs.folder, basis), Recorder(run.inputs.folder, basis.digest, run.inputs.clock)
+
+
+def _record(run: Run, intake: Intake, report: Report, window: tuple) -> None:
+    """Write what this build saw and left, for the next build's choice of way (ways.py)."""
+    inputs, options = run.inputs, run.options
+    write_record(inputs.folder, Record(
+        inputs.digest, inputs.clock, inputs.newest, run.local_now, *window, report.output,
+        dataclasses.replace(report, output={}), result_salt(run.config),
+        file_record(intake.files, inputs.statuses, options.content),
+        others_digest(options, inputs.statuses, options.content, intake.files)))
 
 
 def theme_dir(options: Options, config: SiteConfig) -> Path | None:

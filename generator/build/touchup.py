@@ -27,14 +27,15 @@ import pickle
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from generator.build.intake import check_and_convert, result_salt
+from generator.build.intake import check_and_convert
 from generator.build.output import Staging
+from generator.build.ways import Inputs
 from generator.core.config import SiteConfig
 from generator.core.errors import errors_in
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, write_atomically
+from generator.core.options import TOUCH_UP, Options, Report
 from generator.disclosure.manifest import MANIFEST, previous_manifest, vanished
 from generator.incremental.cache import Cache, PageKeys
 from generator.incremental.lastplan import Kept, Plan, Recorder, last_plan
@@ -43,7 +44,6 @@ from generator.incremental.shortcut import (
     file_record,
     forget,
     others_digest,
-    same_clock,
     unchanged_files,
     write_record,
 )
@@ -54,17 +54,6 @@ from generator.site.theme import Theme
 from generator.site.views import NoticeView
 
 MOST_FILES = 20  # edited files a touch-up takes on; past that, the full way is about as quick
-
-
-@dataclasses.dataclass(frozen=True)
-class Before:
-    """What the last build left that a touch-up starts from, and this build's look at the input files."""
-
-    record: Record
-    statuses: dict[str, tuple[int, ...]]  # every input file and folder -> its status now
-    inputs: str  # shortcut.fingerprint's hash now
-    newest: int  # the newest ctime now
-    clock: int  # the file system's clock when this build began
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,39 +69,42 @@ class Edit:
     title: str | None = None  # the new title, if it changed
 
 
-def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep: Path, before: Before,
-             now: datetime, stage: Staging) -> Any | None:
-    """Rebuild after body edits alone and return the report; None when this build must go the full way.
+def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, inputs: Inputs, now: datetime,
+             stage: Staging) -> Report | str:
+    """Rebuild after body edits alone and return the report; or say why this build must go the full way.
 
-    Neither the output nor the cache's tables change before the answer is known, so the full
-    way starts from where this one did.
+    ways.choose_way has checked what can be known without the last plan. Neither the output nor
+    the cache's tables change before the answer is known, so the full way starts from where this one did.
     """
-    record, content = before.record, options.content
-    if (config.search or options.precompress or cache.unfinished or record.newest_ctime_ns >= record.started_ns
-            or record.salt != result_salt(config) or not same_clock(record, now)):
-        return None
+    record, content, keep = inputs.record, options.content, inputs.folder
     plan = last_plan(keep)
     if plan is None or plan.clock != record.started_ns or not plan.store or not plan.shared_digest:
-        return None
-    unchanged = unchanged_files(record, before.statuses, content, record.salt)  # links are read again
+        return "上次构建没有留下可用的页面计划"
+    unchanged = unchanged_files(record, inputs.statuses, content, record.salt)  # links are read again
     edited = [rel for rel in record.files if rel not in unchanged]
-    if not edited or len(edited) > MOST_FILES:
-        return None
-    if others_digest(options, before.statuses, content, record.files) != record.others:
-        return None
+    if not edited:
+        return "公告文件没有改变，改变的是输出目录或其他文件"
+    if len(edited) > MOST_FILES:
+        return f"改动了 {len(edited)} 个公告文件，超过 {MOST_FILES} 个时完整构建同样快"
+    if others_digest(options, inputs.statuses, content, record.files) != record.others:
+        return "公告以外的文件（主题、附件、独立页面等）有改变，或增删了文件"
     manifest = _manifest(cache, options)
+    if manifest is None:
+        return "已发布网址清单与上次构建时的不一致"
     source = _sources(record.output, plan, cache)
-    edits = _edits(edited, record, config, cache, content) if manifest and source else None
+    if source is None:
+        return "缓存中缺少上次输出的文件"
+    edits = _edits(edited, record, config, cache, content)
     if edits is None:
-        return None
-    recorder = Recorder(keep, plan.basis, before.clock)
+        return "改动的不只是正文和标题（其他字段、检查出的问题或隐私扫描结果有变化）"
+    recorder = Recorder(keep, plan.basis, inputs.clock)
     try:
         keyed = _keys(plan, edits, config, theme, cache, recorder, keep)
     except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
         keyed = None  # the plan's store lacks a view or a context, or was cut short
     if keyed is None:
         recorder.discard()
-        return None
+        return "新标题还显示在其他页面上（关联公告、重定向页），或上次的页面计划不完整"
     keys, contexts = keyed
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
     # From here on the output and the cache change.
@@ -135,15 +127,15 @@ def touch_up(options: Any, config: SiteConfig, theme: Theme, cache: Cache, keep:
     cache.finish_touch_up(results=[record.files[e.rel][1] for e in edits], bodies={e.old_body for e in edits} - shown,
                           pages=stale_pages)
     now_keys = {rel: record.files[rel][1] for rel in edited} | {e.rel: e.key for e in edits}
-    files = {**record.files, **file_record(now_keys, before.statuses, content)}
-    report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, unchanged=False, output={})
-    write_record(keep, dataclasses.replace(record, inputs=before.inputs, started_ns=before.clock,
-                                           newest_ctime_ns=before.newest, now=now, output=stage.inodes,
+    files = {**record.files, **file_record(now_keys, inputs.statuses, content)}
+    report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, way=TOUCH_UP, why="", output={})
+    write_record(keep, dataclasses.replace(record, inputs=inputs.digest, started_ns=inputs.clock,
+                                           newest_ctime_ns=inputs.newest, now=now, output=stage.inodes,
                                            files=files, report=report))
     return dataclasses.replace(report, output=stage.inodes)
 
 
-def _manifest(cache: Cache, options: Any) -> bytes | None:
+def _manifest(cache: Cache, options: Options) -> bytes | None:
     """Return the last build's manifest, which this build repeats, unless CI's copy names a URL it lacks."""
     blob = cache.blob_of(f"data:{MANIFEST}")
     try:

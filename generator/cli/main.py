@@ -10,10 +10,11 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build.output import STAGING_SUFFIX, check_output_dir
-from generator.build.pipeline import Options, Report, build
+from generator.build.pipeline import build
 from generator.cli.annotations import github_annotation, on_github
 from generator.cli.progress import bar_for
 from generator.core.errors import BuildFailed, UsageError
+from generator.core.options import UNCHANGED, WAY_LABELS, Options, Report
 from generator.disclosure.collect import HELD_BACK_LABELS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache", type=Path, default=None, help="构建缓存目录（默认为输出目录旁的 .gongkai-cache/，可随时删除）")
     p.add_argument("--no-cache", dest="use_cache", action="store_false", help="不读也不写构建缓存，全部重新生成")
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：网站较大时使用全部 CPU 核心）")
+    p.add_argument("-v", "--verbose", action="store_true", help="另外说明本次构建的方式（未改变、局部更新或完整构建）及原因")
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -76,9 +78,9 @@ def summary(report: Report, check: bool) -> str:
     reasons = "，".join(f"{HELD_BACK_LABELS[k]} {v}" for k, v in sorted(report.held_back.items()))
     held_text = f"未发布 {held} 篇（{reasons}）" if held else "未发布 0 篇"
     files = f"检查了 {report.files} 个文件，未写入" if check else f"写入 {report.files} 个文件"
-    if report.unchanged:
+    if report.way == UNCHANGED:
         files = f"内容、主题和配置自上次构建以来均未改变，输出目录的 {report.files} 个文件保持原样"
-    cached = f"（{report.cached} 个页面取自缓存）" if report.cached and not report.unchanged else ""
+    cached = f"（{report.cached} 个页面取自缓存）" if report.cached and report.way != UNCHANGED else ""
     return f"发布 {report.published} 篇公告，{held_text}，{files}{cached}，用时 {report.seconds:.2f} 秒"
 
 
@@ -97,15 +99,15 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     except UsageError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
-    return run_build(options, now)
+    return run_build(options, now, args.verbose)
 
 
-def run_build(options: Options, now: datetime | None = None) -> int:
+def run_build(options: Options, now: datetime | None = None, verbose: bool = False) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
-    return 0 if build_and_tell(options, now) is None else 1
+    return 0 if build_and_tell(options, now, verbose) is None else 1
 
 
-def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
+def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False) -> str | None:
     """Build once and print the outcome; return None on success, or the problems as text."""
     bar = bar_for(sys.stderr)
     try:
@@ -127,6 +129,8 @@ def build_and_tell(options: Options, now: datetime | None = None) -> str | None:
         if on_github():
             print(github_annotation(warning, options.content), flush=True)
     print(summary(report, options.check), flush=True)
+    if verbose:
+        print(f"构建方式：{WAY_LABELS[report.way]}。原因：{report.why}", flush=True)
     if report.late:
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
     if report.reviewed:
@@ -149,7 +153,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
     live = LiveState()
-    error = build_and_tell(options)
+    error = build_and_tell(options, verbose=args.verbose)
     if error is not None:
         live.failed(error)  # keep serving: the editor fixes the file and the page recovers
     try:
@@ -159,7 +163,7 @@ def serve(args: argparse.Namespace) -> int:
     except BuildFailed:
         base_path, folders = "/", [options.content, options.theme or options.content]
     folders.append(DEFAULT_THEME)
-    watcher = Watcher(folders, lambda: build_and_tell(options), live,
+    watcher = Watcher(folders, lambda: build_and_tell(options, verbose=args.verbose), live,
                       ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
                                options.cache or default_folder(options.output)))
     server = make_server(options.output, base_path, args.port, live)

@@ -1,6 +1,6 @@
 """Validate stage, the table: every front-matter field a notice may carry.
 
-This one table drives validation, the alias lookup and the README's field
+This one table drives validation, the alias lookup and docs/reference.md's field
 table, so that the three can never disagree.
 """
 
@@ -17,7 +17,7 @@ class Field:
     kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls
     required: bool
     label: str  # what readers and editors call it
-    help: str  # one line for the README and the editors' guide
+    help: str  # one line for docs/reference.md and the editors' guide
     example: str
     aliases: tuple[str, ...] = ()
 
@@ -75,7 +75,7 @@ WITHDRAWN = "withdrawn"
 
 
 def markdown_table() -> str:
-    """Render the field table for the README (a test keeps the README in step with it)."""
+    """Render the field table for docs/reference.md (a test keeps the two in step)."""
     rows = ["| 字段 | 中文别名 | 必填 | 含义 | 示例 |", "| --- | --- | --- | --- | --- |"]
     for f in FIELDS:
         aliases = "、".join(f.aliases) or "—"

@@ -109,9 +109,8 @@ class Cache:
         # Blobs are listed in the page table when a build finishes. One that did not (killed, failed)
         # may have left blobs no table lists, and another version's table was just dropped: the
         # next finish then looks at every blob, not only at those the last table listed.
-        unfinished = folder / UNFINISHED
-        self._sweep = unfinished.exists() or salts != [SALT]
-        unfinished.touch()
+        self._sweep = was_cut_short(folder) or salts != [SALT]
+        (folder / UNFINISHED).touch()
 
     @property
     def unfinished(self) -> bool:
@@ -330,6 +329,11 @@ class Cache:
 
 
 UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
+
+
+def was_cut_short(folder: Path) -> bool:
+    """Say whether a build began with this cache and did not finish (killed, or failed)."""
+    return (folder / UNFINISHED).exists()
 
 
 def write_blob(blobs: str, data: bytes) -> str:

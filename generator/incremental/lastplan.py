@@ -21,12 +21,10 @@ touch-up can render those pages again without planning the site (touchup.py).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import os
 import pickle
 import secrets
-import stat
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from typing import Any, BinaryIO
 
 from generator.core.files import write_atomically
 from generator.incremental.cache import PageKeys, view_reference
+from generator.incremental.shortcut import changed_since, status_digest
 from generator.markdown.markup import StoredHtml
 from generator.site.views import NoticeView
 
@@ -79,24 +78,15 @@ def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], 
     """Hash the options that shape pages, the code and configuration (salt), every input file but the
     notice files by its status, the notice files by their notices without bodies (intake.Checked.meta),
     and the clock's place between the notice moments around it."""
-    h = hashlib.sha256(salt)
-    h.update(f"{options!r}\0{window!r}\0{today}\0".encode())
-    notice_files = {os.path.join(content, rel) for rel in notice_files}
-    newest = 0
-    for path, status in statuses.items():
-        # Folders are left out: saving a file by renaming a new one over it changes its folder.
-        if stat.S_ISDIR(status[0]) or path in notice_files:
-            continue
-        h.update(f"{path}\0{status}\0".encode())
-        newest = max(newest, status[3])
-    h.update(notices_digest.encode())
-    return Basis(h.hexdigest(), newest)
+    seed = salt + f"{options!r}\0{window!r}\0{today}\0{notices_digest}".encode()
+    leave_out = (os.path.join(content, rel) for rel in notice_files)
+    return Basis(*status_digest(seed, statuses, leave_out, folders=False))
 
 
 def read_plan(folder: Path, basis: Basis) -> Plan | None:
     """Load the last build's plan when it rests on this very basis."""
     plan = last_plan(folder)
-    if plan is None or plan.basis != basis.digest or basis.newest_ctime_ns >= plan.clock:
+    if plan is None or plan.basis != basis.digest or changed_since(basis.newest_ctime_ns, plan.clock):
         return None
     if not os.path.isfile(folder / plan.store):  # a build keying some pages grows its store
         return None

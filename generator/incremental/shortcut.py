@@ -31,11 +31,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from generator.core.dates import Stamp
 from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
+from generator.core.options import Options, Report
 from generator.incremental.cache import SALT
 
 RECORD = "last-build.pickle"
@@ -53,35 +53,58 @@ class Record:
     earlier: datetime | None  # the latest notice moment at or before `now`
     later: datetime | None  # the earliest notice moment after `now`
     output: dict[str, int]  # file -> inode, of the output it left
-    report: Any  # the build's report, told again by the shortcut
+    report: Report  # the build's report, told again by the shortcut
     salt: bytes = b""  # what the checks of one notice file depended on besides its bytes (intake.py)
     files: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict)  # notice file -> status, result key
     others: str = ""  # hash of the options and of every input file but folders and notice files (others_digest)
 
 
-def fingerprint(folders: list[Path | None], options: Any) -> tuple[str, int, dict[str, tuple[int, ...]]]:
+def fingerprint(folders: list[Path | None], options: Options) -> tuple[str, int, dict[str, tuple[int, ...]]]:
     """Hash the options, the code and the status of every file below the folders.
 
     Return the hash, the newest ctime and each file's status by its path.
     """
-    h = hashlib.sha256(SALT.encode() + repr(options).encode())
-    newest = 0
-    statuses = {}
+    statuses: dict[str, tuple[int, ...]] = {}
     for folder in folders:
-        h.update(f"\0folder {folder}\0".encode())
         if folder is None or not folder.is_dir():
             continue
         todo = [str(folder)]
         while todo:
             for entry in sorted(os.scandir(todo.pop()), key=lambda e: e.name):
                 info = entry.stat(follow_symlinks=False)
-                status = statuses[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                                                 info.st_ino)
-                h.update(f"{entry.path}\0{status}\0".encode())
-                newest = max(newest, info.st_ctime_ns)
+                statuses[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(entry.path)
-    return h.hexdigest(), newest, statuses
+    digest, newest = status_digest(f"{SALT}\0{options!r}\0{folders!r}".encode(), statuses)
+    return digest, newest, statuses
+
+
+def status_digest(seed: bytes, statuses: dict[str, tuple[int, ...]], leave_out: Iterable[str] = (),
+                  folders: bool = True) -> tuple[str, int]:
+    """Hash a seed and the status of input files, in the walk's order; return it and the newest ctime.
+
+    The one digest of file statuses: the whole input (the shortcut), and the input but the
+    notice files (the touch-up's and the last plan's). Folders can be left out: saving a file by
+    renaming a new one over it changes its folder.
+    """
+    h = hashlib.sha256(seed)
+    leave_out = set(leave_out)
+    newest = 0
+    for path, status in statuses.items():  # in the walk's order, the same for the same files
+        if path in leave_out or (not folders and stat.S_ISDIR(status[0])):
+            continue
+        h.update(f"{path}\0{status}\0".encode())
+        newest = max(newest, status[3])
+    return h.hexdigest(), newest
+
+
+def changed_since(ctime_ns: int, started_ns: int) -> bool:
+    """Say whether a file changed at or after the tick a build began: it may have changed again unseen.
+
+    A change of content changes ctime, which no editor can set back, but two changes within one
+    tick of the file system's clock share a ctime; so a build trusts only what was older than its start.
+    """
+    return ctime_ns >= started_ns
 
 
 def moments_around(notices: list[Notice], now: datetime) -> tuple[datetime | None, datetime | None]:
@@ -105,19 +128,15 @@ def stamps(notice: Notice) -> list[Stamp]:
     return [stamp for stamp in found if stamp is not None]
 
 
-def others_digest(options: Any, statuses: dict[str, tuple[int, ...]], content: Path, notice_files: Iterable[str]) -> str:
+def others_digest(options: Options, statuses: dict[str, tuple[int, ...]], content: Path,
+                  notice_files: Iterable[str]) -> str:
     """Hash the options and the status of every input file but the notice files, folders left out.
 
     Equal digests mean that no file but a notice file changed, was added or went (touchup.py).
-    Folders are left out: saving a file by renaming a new one over it changes its folder.
     """
     prefix = os.path.join(content, "")
-    notices = {prefix + rel for rel in notice_files}
-    h = hashlib.sha256(SALT.encode() + repr(options).encode())
-    for path, status in statuses.items():  # in the walk's order, the same for the same files
-        if not stat.S_ISDIR(status[0]) and path not in notices:
-            h.update(f"{path}\0{status}\0".encode())
-    return h.hexdigest()
+    seed = f"{SALT}\0{options!r}".encode()
+    return status_digest(seed, statuses, (prefix + rel for rel in notice_files), folders=False)[0]
 
 
 def same_clock(record: Record, now: datetime) -> bool:
@@ -135,7 +154,7 @@ def still_valid(record: Record | None, inputs: str, now: datetime, output: Path)
     """Say whether the last build's output is what a build now would make."""
     if record is None or record.inputs != inputs:
         return False
-    if record.newest_ctime_ns >= record.started_ns:
+    if changed_since(record.newest_ctime_ns, record.started_ns):
         return False  # an input changed in the tick that build began, or later: its record proves nothing
     if not same_clock(record, now):
         return False
@@ -157,7 +176,8 @@ def unchanged_files(record: Record | None, statuses: dict[str, tuple[int, ...]],
     prefix = os.path.join(content, "")
     unchanged = {}
     for rel, (status, key) in record.files.items():
-        if status[3] < record.started_ns and statuses.get(prefix + rel) == status and stat.S_ISREG(status[0]):
+        if (not changed_since(status[3], record.started_ns) and statuses.get(prefix + rel) == status
+                and stat.S_ISREG(status[0])):
             unchanged[rel] = key
     return unchanged
 

@@ -1,0 +1,52 @@
+"""What a build is asked to do and what it did: defined at the bottom so that every stage can type them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.core.errors import Diagnostic
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    content: Path
+    output: Path
+    theme: Path | None = None  # a user theme over the default; None: site.yaml's, or only the default
+    check: bool = False  # validate, build into a throwaway folder and check its links; write nothing
+    drafts: bool = False
+    future: bool = False
+    precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
+    manifest: Path | None = None  # read the last published manifest here and write the new one back
+    cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
+    use_cache: bool = True
+    jobs: int | None = None  # worker processes; None: every core when the site is big enough
+    serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+# The three ways a build can go (build/ways.py chooses), as `build.py -v` names them.
+UNCHANGED, TOUCH_UP, FULL = "unchanged", "touch-up", "full"
+WAY_LABELS = {UNCHANGED: "未改变（沿用上次构建的输出）", TOUCH_UP: "局部更新", FULL: "完整构建"}
+
+
+@dataclass
+class Report:
+    """What a build did, for the summary line."""
+
+    published: int = 0
+    held_back: Counter = field(default_factory=Counter)
+    files: int = 0
+    cached: int = 0  # pages taken from the cache instead of rendered
+    seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
+    reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
+    late: list[str] = field(default_factory=list)  # published more than 20 working days after written
+    way: str = FULL  # UNCHANGED, TOUCH_UP or FULL
+    why: str = ""  # why the build went that way, in Chinese
+    output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # axe-core and the Nu HTML checker, for the browser tests
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test serve check bench bench-serve clean
+.PHONY: build test test-fast serve check bench bench-serve clean
 
 build: $(INSTALLED)
 	$(BIN)/python build.py
@@ -16,6 +16,10 @@ check: $(INSTALLED)
 
 test: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the browser, nginx, packaging, memory and long property tests.
+test-fast: $(INSTALLED)
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2
 
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve

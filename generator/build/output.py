@@ -219,7 +219,7 @@ class Staging:
             self._write_at(rel, target, Path(source).read_bytes())
         pause_at("write")
 
-    def keep(self, files: dict[str, int], source: Callable[[str], str]) -> None:
+    def reuse(self, files: dict[str, int], source: Callable[[str], str]) -> None:
         """Stage files of the last site (path -> inode), linking each from source(path) unless it is there already."""
         present, wanted, inodes = self._present, self._wanted, self.inodes
         for rel, inode in files.items():

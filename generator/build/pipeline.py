@@ -66,8 +66,9 @@ from generator.site.catalogue import (
 from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
-from generator.site.theme import DEFAULT_THEME, Theme, load_theme
+from generator.site.theme import Theme, load_theme
 from generator.site.views import NoticeView, category_views, notice_views
+
 
 @dataclass
 class Site:

@@ -248,7 +248,7 @@ def drop_other_stores(folder: Path, keep: str) -> None:
             os.unlink(entry.path)
 
 
-class Kept:
+class StoreReader:
     """The views and contexts a plan's store holds, loaded one by one as a touch-up needs them."""
 
     def __init__(self, folder: Path, plan: Plan, read_html: Callable[[str], str]):

@@ -28,6 +28,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from generator.build.intake import Intake, load_notices, result_salt
 from generator.build.linkcheck import broken_links
+from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
 from generator.build.precompress import precompress
@@ -100,8 +101,12 @@ class Run:
         return not hidden_reason(notice, self.local_now, self.options.drafts, self.options.future)
 
 
-def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
+def build(options: Options, now: datetime, progress: Progress | None = None,
+          waiting: Callable[[Path], None] | None = None) -> Report:
     """Build the site at time `now`; raise BuildFailed with every problem in the input.
+
+    One build at a time writes an output folder or a cache (locks.py); `waiting` is told the
+    folder another build holds, before this one waits for it.
 
     The cyclic garbage collector is off while building. A build makes hundreds of thousands of
     long-lived, acyclic objects (notices, views, pages); each full collection walked all of them
@@ -112,7 +117,8 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, now, progress)
+        with holding(lock_files(options), options.wait, waiting):
+            return _build(options, now, progress)
     finally:
         if enabled:
             gc.enable()

@@ -26,8 +26,7 @@ def test_output_is_replaced_whole_and_stale_files_go(content, tmp_path):
     assert (output / "guides/ok/index.html").is_file()
     assert not (output / "guides/stale").exists()
     assert (output / MARKER).is_file()
-    # Beside the output: the cache and the lock that keeps a second build out while this one runs (locks.py).
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".gongkai-cache", "content", "out", "out.gongkai-lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gongkai-cache", "content", "out"]
 
 
 @pytest.mark.parametrize("where", ["content", "parent", "root", "foreign"])
@@ -127,8 +126,7 @@ def test_a_rebuild_that_fails_validation_leaves_output_and_spare_as_they_were(co
     (content / "guides/bad.md").write_text("---\ntitle: [未闭合\n---\n", encoding="utf-8")
     assert build(content, output) == 1
     assert (snapshot(output) if output_kept else None) == before and output.exists() == output_kept
-    left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == [".gongkai-cache", "content", *(["out"] if output_kept else []), "out.gongkai-lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gongkai-cache", "content", "out"][:2 + output_kept]
     assert sorted(p.relative_to(spare) for p in spare.rglob("*")) == files_in_spare
     (content / "guides/bad.md").unlink()
     assert_an_edit_gives_the_clean_site(content, output, tmp_path / "clean", "修好后的正文。")

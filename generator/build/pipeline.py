@@ -44,7 +44,17 @@ from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress,
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
-from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
+from generator.incremental.cache import (
+    Cache,
+    CacheDamaged,
+    PageKeys,
+    body_key,
+    default_folder,
+    discard_database,
+    spare_folder,
+    template_digests,
+    write_blob,
+)
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (
     Record,
@@ -118,7 +128,15 @@ def build(options: Options, now: datetime, progress: Progress | None = None,
     gc.disable()
     try:
         with holding(lock_files(options), options.wait, waiting):
-            return _build(options, now, progress)
+            try:
+                return _build(options, now, progress)
+            except CacheDamaged as exc:  # a page's HTML failed its check while rendering: start again
+                folder = options.cache or default_folder(options.output)
+                discard_database(folder)
+                forget(folder)
+                report = _build(options, now, progress)
+                report.warnings.append(_damage_warning(folder, [str(exc)]))
+                return report
     finally:
         if enabled:
             gc.enable()
@@ -153,8 +171,16 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     finally:
         run.cache.close()
     report.way, report.why = run.way.kind, run.way.why
+    if run.cache.damage:
+        report.warnings.append(_damage_warning(run.inputs.folder, run.cache.damage))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _damage_warning(folder: Path, what: list[str]) -> Diagnostic:
+    """Tell once that the cache was damaged and what was made again; the output is a clean build's."""
+    return Diagnostic(str(folder / "cache.sqlite"), 1, f"构建缓存有损坏（{'、'.join(what)}），受损部分已丢弃并重新生成，"
+                      "输出与不用缓存时相同；若反复出现，请检查磁盘", severity="warning")
 
 
 def _begin_staging(run: Run) -> Staging | None:

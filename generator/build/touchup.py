@@ -93,7 +93,7 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         return "已发布网址清单与上次构建时的不一致"
     source = _sources(record.output, plan, cache)
     if source is None:
-        return "缓存中缺少上次输出的文件"
+        return "缓存中缺少上次输出的文件，或输出目录中的文件被直接修改过"
     edits = _edits(edited, record, config, cache, content)
     if edits is None:
         return "改动的不只是正文和标题（其他字段、检查出的问题或隐私扫描结果有变化）"
@@ -155,8 +155,8 @@ def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str]
     keys = dict(zip(plan.paths, plan.keys))
     for rel in output.keys() - keys.keys() - {MARKER}:
         keys[rel] = f"data:{rel}" if cache.blob_of(f"data:{rel}") else f"copy:{rel}"
-    if not cache.has_pages(keys.values()):
-        return None
+    if not cache.has_pages(keys.values()) or not cache.intact(keys.values()):
+        return None  # a blob is gone, or was edited through the output: the full way renders it again
     return lambda rel: cache.blob_of(keys[rel])
 
 

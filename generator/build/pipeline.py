@@ -127,9 +127,12 @@ def build(options: Options, now: datetime, progress: Progress | None = None,
     enabled = gc.isenabled()
     gc.disable()
     try:
+        options, unusable = _usable_cache(options)
         with holding(lock_files(options), options.wait, waiting):
             try:
-                return _build(options, now, progress)
+                report = _build(options, now, progress)
+                report.warnings += [unusable] if unusable else []
+                return report
             except CacheDamaged as exc:  # a page's HTML failed its check while rendering: start again
                 folder = options.cache or default_folder(options.output)
                 discard_database(folder)
@@ -175,6 +178,31 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         report.warnings.append(_damage_warning(run.inputs.folder, run.cache.damage))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:
+    """Build without the cache, and say why, when its folder cannot be written or is not this user's alone.
+
+    The cache holds pickles and the blobs the site is published from: one that others may write
+    could run code in the build or change the site (docs/security.md).
+    """
+    if options.check or not options.use_cache:
+        return options, None
+    folder = options.cache or default_folder(options.output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "clock").write_bytes(b"")
+        info = os.stat(folder)
+    except OSError as exc:
+        why = f"无法写入构建缓存目录（{exc.strerror}）"
+    else:
+        if info.st_uid != os.geteuid() or info.st_mode & 0o002:  # a group of one's own (umask 002) is fine
+            why = "构建缓存目录不属于当前用户，或任何用户都能写入，其中的内容不可信"
+        else:
+            return options, None
+    return dataclasses.replace(options, use_cache=False), Diagnostic(
+        str(folder), 1, f"{why}：本次不使用缓存，完整构建；请检查该目录的权限，或用 --cache 指定另一个目录",
+        severity="warning")
 
 
 def _damage_warning(folder: Path, what: list[str]) -> Diagnostic:

@@ -70,7 +70,11 @@ def fingerprint(folders: list[Path | None], options: Options) -> tuple[str, int,
             continue
         todo = [str(folder)]
         while todo:
-            for entry in sorted(os.scandir(todo.pop()), key=lambda e: e.name):
+            try:
+                entries = sorted(os.scandir(todo.pop()), key=lambda e: e.name)
+            except OSError:  # unreadable: its own status is in the hash, and loading reports it
+                continue
+            for entry in entries:
                 info = entry.stat(follow_symlinks=False)
                 statuses[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 if entry.is_dir(follow_symlinks=False):

@@ -9,7 +9,9 @@ import sqlite3
 import time
 
 import pytest
-from conftest import GOOD_NOTICE, build, snapshot, write_site
+from conftest import GOOD_NOTICE, build, run_cli, snapshot, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def _site(tmp_path):
@@ -121,3 +123,32 @@ def test_html_that_fails_its_check_while_rendering_restarts_the_build_without_th
     assert build(content, output, "--cache", str(cache)) == 0
     assert "构建缓存有损坏（正文 HTML 校验不符）" in capsys.readouterr().err
     assert snapshot(output) == _clean(content, tmp_path)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), pick=st.integers(0, 10**6), flips=st.integers(1, 16))
+def test_random_bytes_flipped_in_any_cache_file_between_builds_give_the_clean_build(tmp_path_factory, seed,
+                                                                                     pick, flips):
+    """Whatever file of the cache a failing disk damages, the next build is the clean one, or stops in one line."""
+    root = tmp_path_factory.mktemp("flip")
+    notices = {f"guides/n{i}.md": GOOD_NOTICE.replace("合格的公告", f"公告{i}").replace("正文。", f"第{i}篇正文。" * 30)
+               for i in range(6)}
+    content = write_site(root / "content", notices)
+    output, cache = root / "output", root / "cache"
+    time.sleep(0.02)
+    assert build(content, output, "--cache", str(cache)) == 0
+    (content / "guides/n0.md").write_text(notices["guides/n0.md"] + "\n一改。\n", encoding="utf-8")
+    time.sleep(0.02)
+    assert build(content, output, "--cache", str(cache)) == 0  # leaves a plan and a store too
+    files = sorted(p for p in cache.rglob("*") if p.is_file() and p.stat().st_size and p.name != "lock")
+    victim = files[pick % len(files)]
+    os.chmod(victim, 0o644)
+    _flip(victim, seed, flips)
+    (content / "guides/n1.md").write_text(notices["guides/n1.md"] + "\n二改。\n", encoding="utf-8")
+    time.sleep(0.02)
+    shutil.rmtree(root / "clean", ignore_errors=True)
+    assert build(content, root / "clean", "--no-cache") == 0
+    result = run_cli("--content", str(content), "--output", str(output), "--cache", str(cache))
+    assert "Traceback" not in result.stderr, victim
+    assert result.returncode == 0, (victim, result.stderr)
+    assert snapshot(output) == snapshot(root / "clean"), victim

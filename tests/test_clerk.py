@@ -1,0 +1,168 @@
+"""A clerk's day: the guide's commands typed as written, and the mistakes a Chinese keyboard makes.
+
+Every command here runs `python3 build.py` as the editors' guide shows it, with
+the Python found on PATH rather than the test's own, since that Python usually
+lacks the dependencies that `make build` put into .venv.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import GOOD_NOTICE, ROOT, write_site
+
+PYTHON = shutil.which("python3") or shutil.which("python")
+
+
+def clerk(*args: str, cwd: Path = ROOT, python: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python3 build.py …` in a plain shell environment, as a clerk types it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "GONGKAI_REEXEC")}
+    return subprocess.run([*(python or [PYTHON]), str(ROOT / "build.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def notice(front: str, body: str = "正文。\n") -> str:
+    """Return a notice file with the given front-matter lines."""
+    return f"---\n{front}---\n{body}"
+
+
+GOOD_FRONT = "title: 合格的公告\ncategory: guides\ndate: 2024-05-15\nresponsible: 张三\n"
+
+
+def check(tmp_path: Path, files: dict[str, str]) -> subprocess.CompletedProcess:
+    """Write a small site and run `python3 build.py --check` on it."""
+    content = write_site(tmp_path / "content", files)
+    return clerk("--check", "--content", str(content), "--output", str(tmp_path / "output"))
+
+
+# 1. Commands that work as written
+
+
+def test_the_guides_build_command_works_with_the_python_on_path(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    result = clerk("--content", str(content), "--output", str(tmp_path / "output"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("发布 1 篇公告")
+
+
+def test_build_py_new_works_even_when_the_shells_python_lacks_the_dependencies(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    # -S: no site-packages at all, the clerk's bare system Python; build.py runs again with .venv's
+    result = clerk("new", "--content", str(content), "--category", "guides", "--title", "关于x的通知",
+                   python=[PYTHON, "-S"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("已新建 guides/notice-")
+    assert "Traceback" not in result.stderr
+
+
+def test_without_dependencies_or_venv_it_says_to_run_make_build_in_chinese(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "build.py", project / "build.py")
+    shutil.copytree(ROOT / "generator", project / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run([PYTHON, "-S", "build.py", "new", "--category", "guides", "--title", "x"],
+                            cwd=project, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("build.py: 缺少运行所需的程序包 ")
+    assert "请先在项目目录运行一次 make build" in result.stderr
+
+
+# 3. YAML mistakes at their own line, in Chinese
+
+
+def test_a_full_width_colon_is_named_at_its_own_line(tmp_path):
+    result = check(tmp_path, {"guides/a.md": notice(GOOD_FRONT.replace("title: 合格的公告", "标题：关于调整办公时间的通知"))})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "guides/a.md:2: 「标题」后面是全角冒号「：」：请改成半角冒号加一个空格，写成 标题: 关于调整办公时间的通知"
+        "（切换到英文输入法输入冒号）")
+
+
+def test_four_full_width_colons_give_four_errors_on_their_lines(tmp_path):
+    front = "标题：关于通知\n分类：guides\n发布日期：2024-05-15\n责任人：张三\n"
+    result = check(tmp_path, {"guides/a.md": notice(front)})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:4]] == [f"guides/a.md:{n}" for n in (2, 3, 4, 5)]
+    assert all("全角冒号" in line for line in lines[:4])
+    assert lines[4] == "构建失败：发现 4 个问题，输出目录未作任何改动。"
+
+
+@pytest.mark.parametrize(("front", "line", "message"), [
+    (GOOD_FRONT.replace("responsible", "\u3000responsible"), 5,
+     "这一行开头有全角空格「　」：请删掉它，字段名顶格写（下一级缩进用两个半角空格）"),
+    (GOOD_FRONT.replace("date", "\tdate"), 4,
+     "这一行用制表符（TAB）缩进，YAML 只认半角空格：请删掉行首的 TAB，字段名顶格写，下一级用两个空格缩进"),
+    (GOOD_FRONT.replace("responsible: ", "responsible:\u3000"), 5, "冒号后面是全角空格「　」：请改成一个半角空格"),
+    (GOOD_FRONT.replace("title: ", "title:"), 2, "「title:」后面少了空格：半角冒号后面要加一个空格，写成 title: 合格的公告"),
+    (GOOD_FRONT.replace("title: 合格的公告", 'title: "关于办公时间的通知'), 2,
+     "YAML 语法错误：值开头的引号 \" 没有配对的结束引号：请在值的末尾补上 \"，例如 title: \"通知：关于……\""),
+    (GOOD_FRONT + "tags: [婚姻登记, 办公时间\n", 6,
+     "YAML 语法错误：这一行的 [ 没有配对的 ]：请在列表末尾补上 ]，例如 tags: [婚姻登记, 办公时间]"),
+    (GOOD_FRONT.replace("title: 合格的公告", "title: 通知: 关于办公时间"), 2,
+     "YAML 语法错误：这一行的冒号用法不对：值里有冒号时请给整个值加引号，例如 title: \"通知：关于……\"；"
+     "下一级字段要比上一级多缩进两个空格"),
+], ids=["full-width-space", "tab", "full-width-space-after-colon", "no-space", "quote", "bracket", "colon-in-value"])
+def test_each_typing_mistake_is_named_once_at_its_line_in_chinese(tmp_path, front, line, message):
+    result = check(tmp_path, {"guides/a.md": notice(front)})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"guides/a.md:{line}: {message}",
+                                          "构建失败：发现 1 个问题，输出目录未作任何改动。"]
+
+
+@pytest.mark.parametrize(("text", "line", "fence"), [
+    ("—-\n" + GOOD_FRONT + "---\n正文\n", 1, "—-"),
+    ("---\n" + GOOD_FRONT + "___\n正文\n", 6, "___"),
+    ("---\n" + GOOD_FRONT + "－－－\n正文\n", 6, "－－－"),
+])
+def test_a_fence_that_only_looks_like_three_dashes_is_named(tmp_path, text, line, fence):
+    result = check(tmp_path, {"guides/a.md": text})
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"guides/a.md:{line}: 「{fence}」") or first.startswith(f"guides/a.md:{line}: 第一行「{fence}」")
+    assert "不是三个半角减号" in first and "---" in first
+
+
+def test_no_english_parser_text_reaches_the_clerk(tmp_path):
+    result = check(tmp_path, {"guides/a.md": notice(GOOD_FRONT + "tags: [a, {b: c]\n"),
+                              "guides/b.md": notice(GOOD_FRONT + "tags:\n  - x\n - y\n"),
+                              "guides/c.md": notice(GOOD_FRONT + "summary: @x\n")})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:3]] == ["guides/a.md:6", "guides/b.md:8", "guides/c.md:6"]
+    for line in lines:
+        assert not any(word in line for word in ("expected", "mapping", "scanning", "found", "while", "parsing")), line
+        assert line.startswith("构建失败") or "YAML 语法错误：" in line
+
+
+# 4. `#` in a value
+
+
+def test_a_hash_in_a_title_is_an_error_that_says_to_quote(tmp_path):
+    result = check(tmp_path, {"guides/a.md": notice(GOOD_FRONT.replace("合格的公告", "关于办公时间的通知 #2"))})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "guides/a.md:2: title（标题）中「#2」会被当作注释丢掉，只剩下「关于办公时间的通知」：请给整个值加引号，"
+        "例如 title: \"关于办公时间的通知 #2\"")
+
+
+def test_a_title_that_starts_with_a_hash_is_explained_not_called_missing(tmp_path):
+    result = check(tmp_path, {"guides/a.md": notice(GOOD_FRONT.replace("合格的公告", "#重要# 关于办公时间的通知"))})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "guides/a.md:2: title（标题）的值以 # 开头，YAML 把 # 之后的整行当作注释，值就成了空的：请给整个值加引号，"
+        "例如 title: \"#重要# 关于办公时间的通知\"",
+        "构建失败：发现 1 个问题，输出目录未作任何改动。"]
+
+
+def test_comments_after_non_text_fields_and_quoted_hashes_stay_allowed(tmp_path):
+    front = ('title: "关于办公时间的通知 #2"\ncategory: guides   # 分类\ndate: 2024-05-15 # 发布日期\n'
+             "responsible: 张三\nindex_number: 2024-00001  # 自动写入\n")
+    result = check(tmp_path, {"guides/a.md": notice(front)})
+    assert result.returncode == 0, result.stderr

@@ -166,3 +166,22 @@ def test_comments_after_non_text_fields_and_quoted_hashes_stay_allowed(tmp_path)
              "responsible: 张三\nindex_number: 2024-00001  # 自动写入\n")
     result = check(tmp_path, {"guides/a.md": notice(front)})
     assert result.returncode == 0, result.stderr
+
+
+# 2. A local preview never blocks the clerk
+
+
+def test_new_build_rename_build_works_for_a_notice_never_published(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    output = str(tmp_path / "output")
+    made = clerk("new", "--content", str(content), "--category", "guides", "--title", "关于调整办公时间的通知")
+    assert made.returncode == 0, made.stderr
+    created = content / made.stdout.split()[1].split("，")[0]
+    created.write_text(created.read_text(encoding="utf-8").replace("responsible: ", "responsible: 张三"),
+                       encoding="utf-8")
+    assert clerk("--content", str(content), "--output", output).returncode == 0
+    created.rename(created.with_name("office-hours.md"))
+    for extra in (["--check"], []):
+        result = clerk(*extra, "--content", str(content), "--output", output)
+        assert result.returncode == 0, result.stderr
+        assert "曾经发布过" not in result.stderr

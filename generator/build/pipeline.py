@@ -189,7 +189,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
                      intake.bodies)
     # A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, run.now)
-    gone = vanished(*previous_manifest(options.output, options.manifest), published)
+    gone = vanished(*previous_manifest(options.manifest), published)
     if gone:
         raise BuildFailed(gone)
     site.data[MANIFEST] = manifest_bytes(published)

@@ -185,3 +185,59 @@ def test_new_build_rename_build_works_for_a_notice_never_published(tmp_path):
         result = clerk(*extra, "--content", str(content), "--output", output)
         assert result.returncode == 0, result.stderr
         assert "曾经发布过" not in result.stderr
+
+
+# 5. Nothing skipped in silence
+
+
+def test_files_meant_as_notices_but_not_read_get_a_warning_each(tmp_path):
+    content = write_site(tmp_path / "content", {
+        "guides/ok.md": GOOD_NOTICE, "guides/big.MD": GOOD_NOTICE, "guides/notepad.md.txt": GOOD_NOTICE,
+        "guides/long.markdown": GOOD_NOTICE, "guides/plain.txt": GOOD_NOTICE, "guides/readme.txt": "附件说明\n"})
+    result = clerk("--content", str(content), "--output", str(tmp_path / "output"))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "不会被当作公告读取" in line]
+    assert lines == [
+        "guides/big.MD:1: 警告：文件名以 .MD 结尾，不会被当作公告读取，也不会发布：如果它是公告，请改名为 big.md"
+        "（扩展名只认小写的 .md）",
+        "guides/long.markdown:1: 警告：文件名以 .markdown 结尾，不会被当作公告读取，也不会发布："
+        "如果它是公告，请改名为 long.md（扩展名只认小写的 .md）",
+        "guides/notepad.md.txt:1: 警告：文件名以 .md.txt 结尾，不会被当作公告读取，也不会发布："
+        "如果它是公告，请改名为 notepad.md（记事本保存时会加上 .txt，另存为时把保存类型选为“所有文件”）",
+        "guides/plain.txt:1: 警告：文件名以 .txt 结尾，不会被当作公告读取，也不会发布："
+        "如果它是公告，请改名为 plain.md（记事本保存时会加上 .txt，另存为时把保存类型选为“所有文件”）",
+    ]
+    assert result.stdout.startswith("发布 1 篇公告")
+
+
+def test_an_image_beside_the_notice_is_published_beside_its_page(tmp_path):
+    body = "正文。\n\n![办公时间表](时间表.png)\n\n下载：[申请表](forms/申请表.xlsx)\n"
+    content = write_site(tmp_path / "content", {"guides/ok.md": notice(GOOD_FRONT, body),
+                                                "guides/时间表.png": "png", "guides/forms/申请表.xlsx": "xlsx"})
+    output = tmp_path / "output"
+    result = clerk("--content", str(content), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert (output / "guides/ok/时间表.png").read_text() == "png"
+    assert (output / "guides/ok/forms/申请表.xlsx").read_text() == "xlsx"
+    assert clerk("--check", "--content", str(content), "--output", str(output)).returncode == 0
+
+
+def test_a_missing_image_fails_the_build_at_the_line_of_the_reference(tmp_path):
+    body = "正文。\n\n见下图。\n![办公时间表](时间表.PNG)\n"
+    content = write_site(tmp_path / "content", {"guides/ok.md": notice(GOOD_FRONT, body), "guides/时间表.png": "png"})
+    result = clerk("--content", str(content), "--output", str(tmp_path / "output"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "guides/ok.md:10: 正文引用的文件「时间表.PNG」不存在：在 guides/ 中没有找到它（路径从 ok.md 所在的文件夹算起），"
+        "请检查文件名（包括扩展名和大小写），或把文件放进去",
+        "构建失败：发现 1 个问题，输出目录未作任何改动。"]
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_broken_link_is_named_at_the_line_of_the_link_not_of_the_same_words_before_it(tmp_path):
+    body = "办理地点见 ../hall/ 页面。\n\n第二段。\n\n详见[大厅](../hall/)。\n"
+    content = write_site(tmp_path / "content", {"guides/ok.md": notice(GOOD_FRONT, body)})
+    result = clerk("--check", "--content", str(content))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "guides/ok.md:11: 页面 guides/ok/index.html 中的链接 ../hall/ 指向的文件不存在，请改正链接或补上该文件")

@@ -14,6 +14,7 @@ import dataclasses
 import gc
 import hashlib
 import json
+import html
 import os
 import tempfile
 import time
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 
@@ -319,7 +320,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
                                        {n.path: n.line_of("redirect_from") for n in (*collection.notices, *withdrawn)})
     if problems:
         raise BuildFailed(problems)
-    attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
+    attachments = {n.url + a.name: a.source for n in collection.notices
+                   for a in (*disclosure.body_files.get(n.path, ()), *disclosure.attachments.get(n.path, ()))}
     return Site(pages + removals, common, {}, {**theme.static, **attachments},
                 dict(zip((n.path for n in collection.notices), views)))
 
@@ -522,10 +524,14 @@ def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection, 
 def _line_of(file: Path, body_line: int, link: str) -> int:
     """Find the line of the Markdown body that holds a link, for the editor's convenience.
 
-    The file is read again: the body's text was left behind in the worker that converted it.
+    The link itself is looked for (`](link`, `]: link`, `="link"`), not the same words in the
+    prose before it; the file is read again, as the body's text stayed in the worker that converted it.
     """
-    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number in range(body_line, len(lines) + 1):
-        if link in lines[number - 1]:
-            return number
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()[body_line - 1:]
+    written = {link, unquote(link), html.unescape(link)}
+    marks = [f"{before}{w}" for w in written for before in ("](", "](<", "]: ", "]:", '="', "='")]
+    for wanted in (marks, written):
+        for number, line in enumerate(lines, start=body_line):
+            if any(mark in line for mark in wanted):
+                return number
     return body_line

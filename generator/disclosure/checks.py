@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.core.config import SiteConfig
 from generator.core.errors import Diagnostic
 from generator.core.model import Notice
-from generator.disclosure.attachments import Attachment, check_attachments
+from generator.disclosure.attachments import Attachment, check_attachments, check_body_files
 from generator.disclosure.indexnumber import IndexNumbers, number_notices
 from generator.disclosure.privacy import scan_notice, scan_text
 from generator.disclosure.status import check_references, relations
@@ -39,6 +39,7 @@ class Disclosure:
     numbers: IndexNumbers
     attachments: dict[str, list[Attachment]]
     pages: list[StandalonePage]
+    body_files: dict[str, list[Attachment]] = field(default_factory=dict)  # images a body shows, copied too
 
     def facts(self, published: tuple[Notice, ...]) -> dict[str, Facts]:
         """Give each published notice its 索引号, attachments and links to other published notices."""
@@ -54,9 +55,11 @@ def check_all(notices: list[Notice], config: SiteConfig, content: Path,
     problems += check_references(notices)
     attachments, found = check_attachments(notices, content)
     problems += found
+    body_files, found = check_body_files(notices, content)
+    problems += found
     pages, found = read_pages(content, config)
     problems += found
-    return Disclosure(numbers, attachments, pages), problems
+    return Disclosure(numbers, attachments, pages, body_files), problems
 
 
 def check_published(published: tuple[Notice, ...], disclosure: Disclosure, config: SiteConfig,

@@ -63,8 +63,12 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
         for entry in entries:
             name, rel = entry.name, prefix + entry.name
             is_dir = entry.is_dir()
-            if name.startswith(".") or (not is_dir and not name.endswith(".md")) or (
-                    is_dir and not prefix and name in SKIPPED_DIRS):
+            if name.startswith(".") or (is_dir and not prefix and name in SKIPPED_DIRS):
+                continue
+            if not is_dir and not name.endswith(".md"):
+                unread = _unread_notice(entry, rel)
+                if unread:
+                    problems.append(unread)
                 continue
             if entry.is_symlink():
                 if not _inside(Path(entry.path).resolve(), root_real):
@@ -77,6 +81,40 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
             else:
                 found.append(rel)
     return sorted(found), sorted(problems)
+
+
+NOTICE_LOOKALIKES = (".md.txt", ".markdown", ".mdown", ".mkd")
+
+
+def _unread_notice(entry: os.DirEntry, rel: str) -> Diagnostic | None:
+    """Warn about a file that was meant as a notice but is not read: `x.MD`, Notepad's `x.md.txt`.
+
+    An editor who sees 50 notices published instead of 51 should not have to guess why.
+    """
+    name = entry.name
+    lower = name.lower()
+    suffix = next((s for s in NOTICE_LOOKALIKES if lower.endswith(s)), None)
+    if suffix is None and lower.endswith(".md"):
+        suffix = name[-3:]
+    if suffix is None and lower.endswith(".txt") and _starts_like_a_notice(entry.path):
+        suffix = name[-4:]
+    if suffix is None:
+        return None
+    fixed = name[: len(name) - len(suffix)] + ".md"
+    why = ("记事本保存时会加上 .txt，另存为时把保存类型选为“所有文件”" if lower.endswith(".txt")
+           else "扩展名只认小写的 .md")
+    return Diagnostic(rel, 1, f"文件名以 {suffix} 结尾，不会被当作公告读取，也不会发布："
+                              f"如果它是公告，请改名为 {fixed}（{why}）", "warning")
+
+
+def _starts_like_a_notice(path: str) -> bool:
+    """Say whether a file begins with a `---` line, as a notice does."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
 
 
 def _inside(path: Path, folder: Path) -> bool:

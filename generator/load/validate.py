@@ -16,6 +16,7 @@ from generator.core.errors import Diagnostic
 from generator.core.limits import MAX_BODY_NESTING, body_nesting
 from generator.core.model import Notice
 from generator.core.schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS, WITHDRAWN
+from generator.load.bodyrefs import body_file_refs
 from generator.load.sources import Source
 from generator.load.structured import STRUCTURED
 
@@ -151,6 +152,7 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         lines={name: source.line_of(key) for name, key in spelled.items()},
         withdrawal_reason=values["withdrawal_reason"],
         redirect_from=values["redirect_from"] or (),
+        body_files=body_file_refs(source.body, source.body_line),
     ), []
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import subprocess
 from pathlib import Path
 
@@ -241,3 +242,97 @@ def test_a_broken_link_is_named_at_the_line_of_the_link_not_of_the_same_words_be
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
         "guides/ok.md:11: 页面 guides/ok/index.html 中的链接 ../hall/ 指向的文件不存在，请改正链接或补上该文件")
+
+
+# 6. The preview's smaller traps
+
+
+def _serve(tmp_path: Path, content: Path, port: int, log: Path) -> subprocess.Popen:
+    """Start `python3 build.py serve` on a port, its terminal written to `log`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "GONGKAI_REEXEC")}
+    handle = log.open("w", encoding="utf-8")
+    return subprocess.Popen([PYTHON, str(ROOT / "build.py"), "serve", "--port", str(port), "--content", str(content),
+                             "--output", str(tmp_path / "output")], cwd=tmp_path, env=env,
+                            stdout=handle, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for(check, timeout: float = 30.0):
+    """Poll until `check` gives something true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.1)
+    pytest.fail("the preview did not get there in time")
+
+
+def test_a_busy_port_moves_the_preview_to_the_next_and_says_so_in_chinese(tmp_path):
+    import socket
+    import urllib.request
+
+    from nginxsite import free_port
+
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    port = free_port()
+    with socket.socket() as busy:  # another program, or an earlier preview, holds the port
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        log = tmp_path / "serve.log"
+        process = _serve(tmp_path, content, port, log)
+        try:
+            _wait_for(lambda: "预览地址" in log.read_text(encoding="utf-8"))
+            text = log.read_text(encoding="utf-8")
+            assert "Traceback" not in text and "Errno" not in text
+            moved = [line for line in text.splitlines() if line.startswith(f"端口 {port} 已被占用")]
+            assert moved and moved[0].endswith("本次预览改用端口 %d" % (port + 1)), text
+            # /xz without its final slash leads to the site, as the real server's folder does
+            with urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/xz") as response:
+                assert response.status == 200 and response.url.endswith("/xz/")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_preview_prints_each_problem_once(tmp_path):
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    from nginxsite import free_port
+
+    log = tmp_path / "serve.log"
+    process = _serve(tmp_path, content, free_port(), log)
+    try:
+        _wait_for(lambda: "预览地址" in log.read_text(encoding="utf-8"))
+        (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("title: 合格的公告", "标题：合格的公告"),
+                                              encoding="utf-8")
+        _wait_for(lambda: "构建失败" in log.read_text(encoding="utf-8"))
+        time.sleep(2.0)  # a retry, if any, has run by now
+        text = log.read_text(encoding="utf-8")
+        assert text.count("guides/ok.md:2: 「标题」后面是全角冒号") == 1, text
+        assert text.count("构建失败") == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_date_far_in_the_future_is_a_warning_naming_the_file(tmp_path):
+    content = write_site(tmp_path / "content", {
+        "guides/ok.md": GOOD_NOTICE, "guides/typo.md": GOOD_NOTICE.replace("2024-05-15", "2062-05-15")})
+    result = clerk("--content", str(content), "--output", str(tmp_path / "output"))
+    assert result.returncode == 0, result.stderr
+    assert ("guides/typo.md:4: 警告：发布日期 2062-05-15 在一年以后，这篇公告要到那时才会发布：如果年份写错了，请改正；"
+            "确实要定时发布的，可以不管这条提醒") in result.stderr.splitlines()
+
+
+def test_a_copied_index_number_is_blamed_on_the_copy_with_the_fix(tmp_path):
+    original = GOOD_NOTICE.replace("---\n正文", "index_number: 2024-00001\n---\n正文")
+    copy = original.replace("2024-05-15", "2024-06-01").replace("合格的公告", "复制的公告")
+    # the copy sorts first by name, yet the published original keeps its number
+    content = write_site(tmp_path / "content", {"guides/z-original.md": original, "guides/a-copy.md": copy})
+    result = clerk("--check", "--content", str(content))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "guides/a-copy.md:6: 索引号 2024-00001 与 guides/z-original.md 重复，索引号必须唯一：这一篇发布在后（可能是复制来的），"
+        "请删掉这一行索引号，再运行 python build.py assign-index 写入新的索引号")

@@ -42,7 +42,7 @@ from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
-from generator.disclosure.collect import Collection, collect, hidden_reason
+from generator.disclosure.collect import Collection, collect, far_future, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
@@ -246,7 +246,7 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
     if run.stage is not None and (run.inputs is None or run.inputs.record is None):
         run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
     problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
-                                          intake.exposures)
+                                          intake.exposures) + far_future(notices, run.now)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems

@@ -104,11 +104,16 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
 
 def run_build(options: Options, now: datetime | None = None, verbose: bool = False) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
-    return 0 if build_and_tell(options, now, verbose) is None else 1
+    return 0 if build_and_tell(options, now, verbose)[0] is None else 1
 
 
-def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False) -> str | None:
-    """Build once and print the outcome; return None on success, or the problems as text."""
+def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False,
+                   tell_failure: bool = True) -> tuple[str | None, str]:
+    """Build once and print the outcome; return the problems as text (None on success) and the warnings.
+
+    The preview retries a build that failed right after a save without telling, so that a
+    problem reaches the terminal once (`tell_failure`).
+    """
     bar = bar_for(sys.stderr)
     try:
         report = build(options, now or datetime.now(timezone.utc), progress=bar)
@@ -117,11 +122,12 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
             bar.close()
         lines = [diagnostic.format() for diagnostic in exc.diagnostics]
         lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
-        print("\n".join(lines), file=sys.stderr, flush=True)
-        if on_github():  # the same problems again, as annotations on the pull request's lines
-            for diagnostic in exc.diagnostics:
-                print(github_annotation(diagnostic, options.content), flush=True)
-        return "\n".join(lines)
+        if tell_failure:
+            print("\n".join(lines), file=sys.stderr, flush=True)
+            if on_github():  # the same problems again, as annotations on the pull request's lines
+                for diagnostic in exc.diagnostics:
+                    print(github_annotation(diagnostic, options.content), flush=True)
+        return "\n".join(lines), ""
     if bar is not None:
         bar.close()
     for warning in report.warnings:
@@ -135,13 +141,13 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
-    return None
+    return None, "\n".join(warning.format() for warning in report.warnings)
 
 
 def serve(args: argparse.Namespace) -> int:
     """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted."""
     from generator.build.pipeline import theme_dir
-    from generator.cli.serve import make_server
+    from generator.cli.serve import bind_server
     from generator.cli.watch import LiveState, Watcher
     from generator.core.config import load_config
     from generator.incremental.cache import default_folder
@@ -153,9 +159,11 @@ def serve(args: argparse.Namespace) -> int:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
     live = LiveState()
-    error = build_and_tell(options, verbose=args.verbose)
+    error, warnings = build_and_tell(options, verbose=args.verbose)
     if error is not None:
         live.failed(error)  # keep serving: the editor fixes the file and the page recovers
+    else:
+        live.warnings = warnings or None
     try:
         config = load_config(options.content)
         base_path = config.base_path
@@ -163,12 +171,16 @@ def serve(args: argparse.Namespace) -> int:
     except BuildFailed:
         base_path, folders = "/", [options.content, options.theme or options.content]
     folders.append(DEFAULT_THEME)
-    watcher = Watcher(folders, lambda: build_and_tell(options, verbose=args.verbose), live,
+    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell), live,
                       ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
                                options.cache or default_folder(options.output)))
-    server = make_server(options.output, base_path, args.port, live)
+    try:
+        server, port = bind_server(options.output, base_path, args.port, live)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
     watcher.start()
-    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
+    print(f"预览地址：http://127.0.0.1:{port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
           flush=True)
     try:
         server.serve_forever()

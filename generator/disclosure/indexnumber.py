@@ -58,7 +58,8 @@ def number_notices(notices: list[Notice], config: SiteConfig,
     problems: list[Diagnostic] = []
     numbers: dict[str, str] = {}
     owner: dict[str, Notice] = {}
-    for notice in sorted(notices, key=lambda n: n.path):
+    # The earliest published notice owns a number; a copy that kept it is the one blamed.
+    for notice in sorted(notices, key=lambda n: (not published(n), n.date.moment, n.path)):
         number = notice.index_number
         if number is None:
             continue
@@ -68,7 +69,8 @@ def number_notices(notices: list[Notice], config: SiteConfig,
                                        f"例如 {compose(config, year_of(notice, config), 1)}"))
         elif number in owner:
             problems.append(Diagnostic(notice.path, line, f"索引号 {number} 与 {owner[number].path} 重复，"
-                                       "索引号必须唯一，请改正后发布的那一篇"))
+                                       "索引号必须唯一：这一篇发布在后（可能是复制来的），请删掉这一行索引号，"
+                                       "再运行 python build.py assign-index 写入新的索引号"))
         else:
             owner[number] = notice
             numbers[notice.path] = number

@@ -336,3 +336,41 @@ def test_a_copied_index_number_is_blamed_on_the_copy_with_the_fix(tmp_path):
     assert result.stderr.splitlines()[0] == (
         "guides/a-copy.md:6: 索引号 2024-00001 与 guides/z-original.md 重复，索引号必须唯一：这一篇发布在后（可能是复制来的），"
         "请删掉这一行索引号，再运行 python build.py assign-index 写入新的索引号")
+
+
+# 7. The guide's commonest mistakes are the messages the build really gives
+
+GUIDE_NOTICE = ("---\ntitle: 关于调整办公时间的通知\ncategory: guides\ndate: 2024-05-15\nresponsible: 王丽\n"
+                "index_number: 2024-00001\n---\n正文。\n")
+# One site per row of the guide's table, in its order; the row's mistake is made here as it is described there.
+COMMONEST = [
+    ({"guides/a.md": GUIDE_NOTICE.replace("title: ", "标题：")}, "guides/a.md:2"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("responsible", "\u3000responsible")}, "guides/a.md:5"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("responsible", "\tresponsible")}, "guides/a.md:5"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("的通知", "的通知 #2")}, "guides/a.md:2"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("title: ", "title: #重要# ")}, "guides/a.md:2"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("title: ", 'title: "')}, "guides/a.md:2"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("---\n正文", "—-\n正文")}, "guides/a.md:7"),
+    ({"guides/a.md": GUIDE_NOTICE, "guides/b.md.txt": GUIDE_NOTICE.replace("00001", "00002")}, "guides/b.md.txt:1"),
+    ({"guides/a.md": GUIDE_NOTICE.replace("正文。", "正文。\n\n![办公时间表](时间表.png)")}, "guides/a.md:10"),
+    ({"guides/a.md": GUIDE_NOTICE, "guides/b.md": GUIDE_NOTICE.replace("2024-05-15", "2024-06-01")}, "guides/b.md:6"),
+]
+
+
+def _guide_rows() -> list[str]:
+    """Return the message column of the guide's table of the commonest mistakes."""
+    guide = (ROOT / "docs/editing.md").read_text(encoding="utf-8")
+    section = guide.split("### 最常见的十个错误", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith(("| 写错", "| ---"))]
+    return [row.split(" | ")[1].strip("`") for row in rows]
+
+
+def test_the_guide_lists_ten_mistakes_with_the_messages_the_build_gives(tmp_path):
+    rows = _guide_rows()
+    assert len(rows) == len(COMMONEST) == 10
+    for number, ((files, where), documented) in enumerate(zip(COMMONEST, rows)):
+        content = write_site(tmp_path / f"site{number}", files)
+        result = clerk("--check", "--content", str(content), "--output", str(tmp_path / f"out{number}"))
+        warning = documented.startswith("警告：")
+        assert result.returncode == (0 if warning else 1), result.stderr
+        assert f"{where}: {documented}" in result.stderr.splitlines(), (documented, result.stderr)

@@ -16,20 +16,23 @@ from generator.core.schema import ALIASES, BY_NAME
 
 FULL_COLON = "："
 FULL_SPACE = "\u3000"
-# A line that begins like a key, up to a full-width colon: `标题：…`, `  start：…`, `- date：…`.
-FULL_COLON_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([^\s:：#'\"\[\]{},]{1,30})[ \u3000]*：")
+# A line that begins like a key, up to a full-width colon: `标题：…`, `  start：…` (a list item such
+# as `- 通知：关于` is text, and may hold one).
+FULL_COLON_KEY = re.compile(r"^[ ]*([^\s:：#'\"\[\]{},-][^\s:：#'\"\[\]{},]{0,29})[ \u3000]*：")
 # A known key glued to its value: `title:关于…` (YAML reads the whole line as one word).
 GLUED_VALUE = re.compile(r"^[ ]*([^\s:#'\"\[\]{},]+):(?=[^\s])")
 AFTER_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[^\s:#'\"\[\]{},]+:([\t\u3000])")
 BLOCK_SCALAR = re.compile(r":[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
 # What a `---` line turns into on a Chinese keyboard or in a word processor.
+# A key (or list item) with a plain value on its line: more-indented lines after it continue that value.
+PLAIN_VALUE = re.compile(r"^([ ]*)(?:([^\s:#'\"\[\]{},-][^:#]*:[ ]+)|-[ ]+)(?![|>\[{\"'&*#])\S")
 DASH_LIKE = re.compile(r"^[ \u3000]*[-—－_＿﹣‐‑–―─━ー~～=]{2,}[ \u3000]*$")
 
 
 def lint_lines(text: str) -> list[tuple[int, str]]:
     """Return (0-based line, message) for every line of front matter typed in a way YAML misreads."""
     found = []
-    block_indent = None  # inside a `|` or `>` block, lines are text, not keys
+    block_indent = None  # inside a `|` or `>` block, or a plain value that goes on, lines are text, not keys
     for number, line in enumerate(text.split("\n")):
         indent = len(line) - len(line.lstrip(" "))
         if block_indent is not None:
@@ -42,8 +45,13 @@ def lint_lines(text: str) -> list[tuple[int, str]]:
         message = _line_problem(line)
         if message:
             found.append((number, message))
-        elif BLOCK_SCALAR.search(line):
+            continue
+        plain = PLAIN_VALUE.match(line)
+        if BLOCK_SCALAR.search(line):
             block_indent = indent
+        elif plain:  # `summary: 本局决定` may go on over more-indented lines, which YAML joins to it
+            keyed = plain.group(2) or ": " in line  # `- date: x`: its value goes on below the key, not the dash
+            block_indent = len(line) - len(line.lstrip(" -")) if keyed else indent
     return found
 
 

@@ -374,3 +374,15 @@ def test_the_guide_lists_ten_mistakes_with_the_messages_the_build_gives(tmp_path
         warning = documented.startswith("警告：")
         assert result.returncode == (0 if warning else 1), result.stderr
         assert f"{where}: {documented}" in result.stderr.splitlines(), (documented, result.stderr)
+
+
+def test_a_copied_index_number_is_blamed_on_the_notice_the_public_site_has_not_published(tmp_path):
+    original = GOOD_NOTICE.replace("2024-05-15", "2024-06-01").replace("---\n正文", "index_number: 2024-00001\n---\n正文")
+    copy = original.replace("2024-06-01", "2024-05-01").replace("合格的公告", "复制的公告")  # back-dated copy
+    content = write_site(tmp_path / "content", {"guides/original.md": original, "guides/copy.md": copy})
+    live = tmp_path / "live-manifest.json"
+    live.write_text('{"urls": ["guides/original/"]}', encoding="utf-8")
+    result = clerk("--check", "--manifest", str(live), "--content", str(content))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "guides/copy.md:6: 索引号 2024-00001 与 guides/original.md 重复，索引号必须唯一：这一篇发布在后")

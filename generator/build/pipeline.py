@@ -225,7 +225,8 @@ def _read_and_check(run: Run) -> tuple[Intake, Disclosure, list[Diagnostic]]:
     salt = result_salt(run.config)
     unchanged = unchanged_files(record, run.inputs.statuses, options.content, salt) if run.inputs else {}
     intake = load_notices(options.content, run.config, run.cache, options.jobs, unchanged)
-    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown)
+    live = frozenset(previous_manifest(options.manifest)[0])  # who owns a 索引号 that two notices carry
+    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown, live)
     problems = [*intake.problems, *found]
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))

@@ -48,10 +48,13 @@ class Disclosure:
                               tuple(self.attachments.get(n.path, ())), links[n.path]) for n in published}
 
 
-def check_all(notices: list[Notice], config: SiteConfig, content: Path,
-              published: Callable[[Notice], bool]) -> tuple[Disclosure, list[Diagnostic]]:
-    """Check what spans notices and files: 索引号, superseded_by/amends, attachments, standalone pages."""
-    numbers, problems = number_notices(notices, config, published)
+def check_all(notices: list[Notice], config: SiteConfig, content: Path, published: Callable[[Notice], bool],
+              live: frozenset[str] = frozenset()) -> tuple[Disclosure, list[Diagnostic]]:
+    """Check what spans notices and files: 索引号, superseded_by/amends, attachments, standalone pages.
+
+    `live` holds the URLs of the public site's manifest, when the build was given it.
+    """
+    numbers, problems = number_notices(notices, config, published, live)
     problems += check_references(notices)
     attachments, found = check_attachments(notices, content)
     problems += found

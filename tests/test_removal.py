@@ -74,7 +74,8 @@ def test_a_withdrawn_notice_leaves_a_stub_with_its_reason_and_nothing_else(tmp_p
         assert "guides/ok/" not in (output / listing).read_text(encoding="utf-8"), listing
     assert "guides/ok/" in (output / ".gongkai-manifest.json").read_text(encoding="utf-8")
     live = output / ".gongkai-manifest.json"
-    assert run_cli("--check", "--manifest", str(live), "--content", str(content), "--output", str(output)).returncode == 0
+    result = run_cli("--check", "--manifest", str(live), "--content", str(content), "--output", str(output))
+    assert result.returncode == 0
 
 
 def test_withdrawal_needs_a_reason_and_status_a_known_value(tmp_path):

@@ -182,7 +182,8 @@ def _trailing_comment(key: yaml.Node, value: yaml.Node, lines: list[str]) -> str
     """Return the `# …` that follows an unquoted scalar value on its line, or None."""
     if not isinstance(value, yaml.ScalarNode) or value.style:
         return None
-    if value.value in ("", None) or value.end_mark.line == key.end_mark.line and value.end_mark.column <= key.end_mark.column:
+    end, after_key = value.end_mark, key.end_mark
+    if value.value in ("", None) or (end.line, end.column) <= (after_key.line, after_key.column):
         mark = key.end_mark  # an empty value: whatever follows the key and its colon
         rest = lines[mark.line][mark.column:].lstrip(" \t").removeprefix(":")
     else:

@@ -15,7 +15,8 @@ from generator.core.dates import DateProblem, parse_stamp
 from generator.core.errors import Diagnostic
 from generator.core.limits import MAX_BODY_NESTING, body_nesting
 from generator.core.model import Notice
-from generator.core.schema import ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS, WITHDRAWN
+from generator.core.schema import (ALIASES, BY_NAME, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS,
+                                   WITHDRAWN)
 from generator.load.bodyrefs import body_file_refs
 from generator.load.sources import Source
 from generator.load.structured import STRUCTURED

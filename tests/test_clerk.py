@@ -386,3 +386,13 @@ def test_a_copied_index_number_is_blamed_on_the_notice_the_public_site_has_not_p
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith(
         "guides/copy.md:6: 索引号 2024-00001 与 guides/original.md 重复，索引号必须唯一：这一篇发布在后")
+
+
+def test_a_command_typed_incompletely_is_answered_in_chinese(tmp_path):
+    result = clerk("new", "--title", "关于办公时间的通知")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        'build.py new: 缺少参数 --category，例如 python build.py new --category guides --title "关于……的通知"')
+    result = clerk("serve", "--port", "八千")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "build.py serve: 参数 --port 的值「八千」无效"

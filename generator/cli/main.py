@@ -12,6 +12,7 @@ from generator import __version__
 from generator.build.output import STAGING_SUFFIX, check_output_dir
 from generator.build.pipeline import build
 from generator.cli.annotations import github_annotation, on_github
+from generator.cli.args import Parser
 from generator.cli.progress import bar_for
 from generator.core.errors import BuildFailed, UsageError
 from generator.core.options import UNCHANGED, WAY_LABELS, Options, Report
@@ -22,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def parser() -> argparse.ArgumentParser:
     """Describe the build command line."""
-    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
+    p = Parser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
                                 epilog="预览：python build.py serve [--port 8000]")
     _common(p)
     p.add_argument("--check", action="store_true",
@@ -36,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
 
 def serve_parser() -> argparse.ArgumentParser:
     """Describe `build.py serve`."""
-    p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
+    p = Parser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.set_defaults(check=False, precompress=False, manifest=None)

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # axe-core and the Nu HTML checker, for the browser tests
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test test-fast serve check bench bench-serve clean
+.PHONY: build test test-fast serve check new assign-index bench bench-serve clean
 
 build: $(INSTALLED)
 	$(BIN)/python build.py
@@ -23,6 +23,13 @@ test-fast: $(INSTALLED)
 
 serve: $(INSTALLED)
 	$(BIN)/python build.py serve
+
+# The editors' shortcuts: make new category=guides title="关于……的通知"
+new: $(INSTALLED)
+	$(BIN)/python build.py new --category "$(category)" --title "$(title)"
+
+assign-index: $(INSTALLED)
+	$(BIN)/python build.py assign-index
 
 # Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
 bench-serve: $(INSTALLED)

@@ -32,18 +32,32 @@ def test_moving_a_notice_with_redirect_from_keeps_the_old_url_answering(tmp_path
 
 def test_a_published_url_that_would_vanish_fails_check_and_build_and_names_it(tmp_path):
     content = _site(tmp_path, {"guides/ok.md": GOOD_NOTICE, "guides/other.md": GOOD_NOTICE})
-    output = tmp_path / "output"
-    assert build(content, output) == 0
+    output, live = tmp_path / "output", tmp_path / "live-manifest.json"
+    assert build(content, output, "--manifest", str(live)) == 0
     before = snapshot(output)
     (content / "guides/ok.md").rename(content / "guides/renamed.md")
     for extra in (["--check"], []):
-        result = run_cli(*extra, "--content", str(content), "--output", str(output))
+        result = run_cli(*extra, "--manifest", str(live), "--content", str(content), "--output", str(output))
         assert result.returncode == 1
         assert result.stderr.splitlines()[0] == (
-            ".gongkai-manifest.json:1: 网址 /guides/ok/ 曾经发布过，本次构建后将不复存在：若公告已移动或改名，"
+            "live-manifest.json:1: 网址 /guides/ok/ 曾经发布过，本次构建后将不复存在：若公告已移动或改名，"
             "请在新公告中加上 redirect_from: [guides/ok/]；若要撤下，请保留文件并写上 status: 已撤回 和 "
             "withdrawal_reason（撤回原因）")
         assert snapshot(output) == before
+
+
+def test_renaming_a_notice_only_built_locally_is_free(tmp_path):
+    # The output folder's manifest records a local build, not what the public site published.
+    content = _site(tmp_path, {"guides/notice-20241115.md": GOOD_NOTICE})
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    (content / "guides/notice-20241115.md").rename(content / "guides/office-hours.md")
+    for extra in (["--check"], []):
+        result = run_cli(*extra, "--content", str(content), "--output", str(output))
+        assert result.returncode == 0, result.stderr
+        assert "曾经发布过" not in result.stderr
+    assert (output / "guides/office-hours/index.html").is_file()
+    assert not (output / "guides/notice-20241115").exists()
 
 
 def test_a_withdrawn_notice_leaves_a_stub_with_its_reason_and_nothing_else(tmp_path):
@@ -59,7 +73,9 @@ def test_a_withdrawn_notice_leaves_a_stub_with_its_reason_and_nothing_else(tmp_p
     for listing in ("index.html", "guides/index.html", "feed.xml", "rss.xml", "sitemap.xml", "guides/feed.xml"):
         assert "guides/ok/" not in (output / listing).read_text(encoding="utf-8"), listing
     assert "guides/ok/" in (output / ".gongkai-manifest.json").read_text(encoding="utf-8")
-    assert run_cli("--check", "--content", str(content), "--output", str(output)).returncode == 0
+    live = output / ".gongkai-manifest.json"
+    result = run_cli("--check", "--manifest", str(live), "--content", str(content), "--output", str(output))
+    assert result.returncode == 0
 
 
 def test_withdrawal_needs_a_reason_and_status_a_known_value(tmp_path):

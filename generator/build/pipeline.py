@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import html
 import json
 import os
 import tempfile
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 
@@ -42,7 +43,7 @@ from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
-from generator.disclosure.collect import Collection, collect, hidden_reason
+from generator.disclosure.collect import Collection, collect, far_future, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.incremental.cache import (
     Cache,
@@ -250,7 +251,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
                      intake.bodies)
     # A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, run.now)
-    gone = vanished(*previous_manifest(options.output, options.manifest), published)
+    gone = vanished(*previous_manifest(options.manifest), published)
     if gone:
         raise BuildFailed(gone)
     site.data[MANIFEST] = manifest_bytes(published)
@@ -285,7 +286,8 @@ def _read_and_check(run: Run) -> tuple[Intake, Disclosure, list[Diagnostic]]:
     salt = result_salt(run.config)
     unchanged = unchanged_files(record, run.inputs.statuses, options.content, salt) if run.inputs else {}
     intake = load_notices(options.content, run.config, run.cache, options.jobs, unchanged)
-    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown)
+    live = frozenset(previous_manifest(options.manifest)[0])  # who owns a 索引号 that two notices carry
+    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown, live)
     problems = [*intake.problems, *found]
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
@@ -306,7 +308,7 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
     if run.stage is not None and (run.inputs is None or run.inputs.record is None):
         run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
     problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
-                                          intake.exposures)
+                                          intake.exposures) + far_future(notices, run.now)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems
@@ -380,7 +382,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
                                        {n.path: n.line_of("redirect_from") for n in (*collection.notices, *withdrawn)})
     if problems:
         raise BuildFailed(problems)
-    attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
+    attachments = {n.url + a.name: a.source for n in collection.notices
+                   for a in (*disclosure.body_files.get(n.path, ()), *disclosure.attachments.get(n.path, ()))}
     return Site(pages + removals, common, {}, {**theme.static, **attachments},
                 dict(zip((n.path for n in collection.notices), views)))
 
@@ -394,9 +397,9 @@ def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Bod
     keys = [body_key(t) for t in texts]
     summaries = cache.summaries(keys)
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in summaries}.items())
-    for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
+    for (key, _), (converted, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
         summaries[key] = summary
-        cache.store_body(key, html, summary)
+        cache.store_body(key, converted, summary)
     read = cache.body_reader()
     return [Body(StoredHtml(key, read), summaries[key]) for key in keys]
 
@@ -583,10 +586,14 @@ def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection, 
 def _line_of(file: Path, body_line: int, link: str) -> int:
     """Find the line of the Markdown body that holds a link, for the editor's convenience.
 
-    The file is read again: the body's text was left behind in the worker that converted it.
+    The link itself is looked for (`](link`, `]: link`, `="link"`), not the same words in the
+    prose before it; the file is read again, as the body's text stayed in the worker that converted it.
     """
-    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number in range(body_line, len(lines) + 1):
-        if link in lines[number - 1]:
-            return number
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()[body_line - 1:]
+    written = {link, unquote(link), html.unescape(link)}
+    marks = [f"{before}{w}" for w in written for before in ("](", "](<", "]: ", "]:", '="', "='")]
+    for wanted in (marks, written):
+        for number, line in enumerate(lines, start=body_line):
+            if any(mark in line for mark in wanted):
+                return number
     return body_line

@@ -7,13 +7,15 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from generator.cli.args import Parser
 from generator.cli.scaffold import assign_index, new_notice
 from generator.core.errors import BuildFailed, UsageError
 
 
 def new_parser() -> argparse.ArgumentParser:
     """Describe `build.py new`."""
-    p = argparse.ArgumentParser(prog="build.py new", description="新建一篇公告：写好今天的日期和下一个索引号。")
+    p = Parser(prog="build.py new", example='python build.py new --category guides --title "关于……的通知"',
+               description="新建一篇公告：写好今天的日期和下一个索引号。")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     p.add_argument("--category", required=True, help="分类的 key 或中文名称")
     p.add_argument("--title", required=True, help="标题")
@@ -24,7 +26,7 @@ def new_parser() -> argparse.ArgumentParser:
 
 def assign_parser() -> argparse.ArgumentParser:
     """Describe `build.py assign-index`."""
-    p = argparse.ArgumentParser(prog="build.py assign-index",
+    p = Parser(prog="build.py assign-index",
                                 description="把临时索引号写入缺少索引号的公告文件，从此固定不变。")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     return p

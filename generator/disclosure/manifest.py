@@ -1,7 +1,7 @@
 """Write stage, guard: the manifest of published URLs, so that no published notice silently vanishes.
 
 People cite and bookmark notice URLs. Every build records the URLs it
-published; the next build compares against that record and refuses to drop
+published; a build given the live site's record (--manifest) compares against it and refuses to drop
 one, unless the notice is withdrawn (a stub stays) or another notice carries
 the old URL in `redirect_from`.
 """
@@ -45,13 +45,18 @@ def read_manifest(path: Path) -> set[str] | None:
         return None
 
 
-def previous_manifest(output: Path, given: Path | None) -> tuple[set[str], str]:
-    """Find the last published manifest: the one given on the command line, else the output's own."""
-    for path in (given, output / MANIFEST):
-        if path is not None:
-            urls = read_manifest(path)
-            if urls is not None:
-                return urls, path.name
+def previous_manifest(given: Path | None) -> tuple[set[str], str]:
+    """Read the public site's manifest, given on the command line; nothing to guard without one.
+
+    Only the live site knows what was published. The output folder's own copy
+    is whatever the last local build made, often a preview of notices nobody
+    has published yet, so renaming one of those must stay free. CI fetches the
+    live manifest and passes it with --manifest (deployment.md).
+    """
+    if given is not None:
+        urls = read_manifest(given)
+        if urls is not None:
+            return urls, given.name
     return set(), MANIFEST
 
 

@@ -148,8 +148,10 @@ def build(options: Options, now: datetime, progress: Progress | None = None,
 
 def _build(options: Options, now: datetime, progress: Progress | None) -> Report:
     started = time.perf_counter()
-    # 1. Configuration first: every later stage needs the categories and the timezone.
+    # 1. Configuration first: every later stage needs the categories and the timezone; and the live
+    #    site's manifest, which a failed download must never turn into "nothing was published".
     config = load_config(options.content)
+    previous_manifest(options.manifest, options.first_publication)
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
     # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
@@ -251,7 +253,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
                      intake.bodies)
     # A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, run.now)
-    gone = vanished(*previous_manifest(options.manifest), published)
+    gone = vanished(*previous_manifest(options.manifest, options.first_publication), published)
     if gone:
         raise BuildFailed(gone)
     site.data[MANIFEST] = manifest_bytes(published)
@@ -286,7 +288,7 @@ def _read_and_check(run: Run) -> tuple[Intake, Disclosure, list[Diagnostic]]:
     salt = result_salt(run.config)
     unchanged = unchanged_files(record, run.inputs.statuses, options.content, salt) if run.inputs else {}
     intake = load_notices(options.content, run.config, run.cache, options.jobs, unchanged)
-    live = frozenset(previous_manifest(options.manifest)[0])  # who owns a 索引号 that two notices carry
+    live = frozenset(previous_manifest(options.manifest, options.first_publication)[0])  # who owns a 索引号 that two notices carry
     disclosure, found = check_all(intake.notices, run.config, options.content, run.shown, live)
     problems = [*intake.problems, *found]
     if errors_in(problems):

@@ -30,7 +30,9 @@ def parser() -> argparse.ArgumentParser:
                    help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
     p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
     p.add_argument("--manifest", type=Path, default=None,
-                   help="已发布网址清单的位置：构建前读取、成功后写回（默认只用输出目录中的 .gongkai-manifest.json）")
+                   help="线上网站的已发布网址清单：构建前读取（文件必须存在且有效）、成功后写回；不给则不检查网址是否消失")
+    p.add_argument("--first-publication", action="store_true",
+                   help="网站首次发布：--manifest 指定的文件可以不存在")
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
     return p
 
@@ -40,7 +42,7 @@ def serve_parser() -> argparse.ArgumentParser:
     p = Parser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.set_defaults(check=False, precompress=False, manifest=None)
+    p.set_defaults(check=False, precompress=False, manifest=None, first_publication=False)
     return p
 
 
@@ -74,6 +76,7 @@ def options_from(args: argparse.Namespace) -> Options:
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
                    precompress=args.precompress, manifest=args.manifest,
+                   first_publication=args.first_publication,
                    cache=args.cache, use_cache=args.use_cache, jobs=args.jobs, wait=args.wait)
 
 

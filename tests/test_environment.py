@@ -74,3 +74,70 @@ def test_an_unusable_cache_folder_is_left_aside_with_a_warning_and_the_build_is_
     assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
     if kind == "writable by others":
         assert not (cache / "cache.sqlite").exists()
+
+
+def test_a_leftover_beside_the_output_that_gongkai_did_not_make_is_named_with_the_command_to_clear_it(tmp_path,
+                                                                                                     capsys):
+    from conftest import build
+
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    before = snapshot(output)
+    stray = tmp_path / "output.gongkai-staging"
+    stray.mkdir()
+    (stray / "notes.txt").write_text("someone's file")
+    (content / "guides/b.md").write_text(GOOD_NOTICE.replace("合格的公告", "新公告"), encoding="utf-8")
+    capsys.readouterr()
+    assert build(content, output) == 3
+    assert capsys.readouterr().err.strip() == (
+        f"build.py: {stray} 已存在，但不是 gongkai 生成的（缺少 .gongkai-output），构建不会覆盖它："
+        f"确认其中没有需要的文件后，运行 rm -rf '{stray}' 再构建")
+    assert snapshot(output) == before and (stray / "notes.txt").is_file()
+    shutil.rmtree(stray)
+    assert build(content, output) == 0
+    assert (output / "guides/b/index.html").is_file()
+
+
+def test_a_swap_cut_between_its_two_renames_finds_the_previous_site_again(tmp_path):
+    """Without renameat2 the swap is two renames; killed between them, the output is missing for a moment."""
+    from conftest import build
+
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    before = snapshot(output)
+    os.rename(output, tmp_path / "output.gongkai-retired")  # where the first rename left it
+    assert build(content, output, "--no-cache") == 0
+    assert snapshot(output) == before
+    assert not (tmp_path / "output.gongkai-retired").exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real file system of 3 MB (tmpfs), to fill."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root, which CI has; skipped on this machine (not root)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], check=True)
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_is_named_the_output_is_untouched_and_the_staging_folder_removed(tmp_path, small_disk):
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    output = small_disk / "output"
+    first = run_unprivileged("--content", str(content), "--output", str(output))
+    assert first.returncode == 0, first.stderr
+    before = snapshot(output)
+    big = "".join(f"第{i}段。" + "政务公开" * 400 + "\n\n" for i in range(40))
+    for i in range(12):
+        (content / f"guides/big{i}.md").write_text(GOOD_NOTICE.replace("正文。", big + str(i)), encoding="utf-8")
+    result = run_unprivileged("--content", str(content), "--output", str(output))
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"build.py: 磁盘空间不足：{small_disk}") and "所在的磁盘已满，构建已停止，输出目录未作任何改动" in line
+    assert snapshot(output) == before
+    assert not (small_disk / "output.gongkai-staging").exists()

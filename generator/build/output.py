@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.core.errors import UsageError
+from generator.core.errors import EnvironmentProblem, UsageError
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, listing
 
@@ -135,6 +135,12 @@ class Staging:
 
     def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        # Killed between the two renames of the swap without renameat2: the previous site waits
+        # in the retired folder, and goes back before anything else happens.
+        if not self.output.exists() and _is_ours(self.retired):
+            os.rename(self.retired, self.output)
+        for leftover in (self.path, self.retired):
+            _refuse_foreign(leftover)
         _remove_ours(self.retired)
         # A killed build's staging folder, or else the spare, is reused; its state is read, not trusted.
         if not _is_ours(self.path) and self.spare is not None and _is_ours(self.spare):
@@ -145,8 +151,7 @@ class Staging:
         self._reused = self.spare is not None and _is_ours(self.path)
         if not self._reused:
             _remove_ours(self.path)
-            self.path.mkdir()
-            (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
+            _make_marked(self.path)
         if self.spare is not None:
             _remove_ours(self.spare)
 
@@ -178,6 +183,14 @@ class Staging:
         waiting = self.spare is None or self.spare.exists()  # a spare waits already, or has no place
         if not (_is_ours(self.path) and not waiting and self._keep_as_spare()):
             _remove_ours(self.path)
+
+    def discard(self) -> None:
+        """Remove the staging folder and a spare begun for this site, freeing their space."""
+        self._stop_helper()
+        _remove_ours(self.path)
+        if self._spare_begun:
+            _remove_ours(self.spare)
+            self._spare_begun = False
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
@@ -493,6 +506,26 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def _make_marked(path: Path) -> None:
+    """Make a folder that carries the marker from its first moment: made aside, marked, then renamed.
+
+    A folder beside the output without the marker is then never one of gongkai's, even after a kill.
+    """
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    (partial / MARKER).write_text("gongkai\n", encoding="utf-8")
+    os.rename(partial, path)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Stop, with the command that clears it, when a folder gongkai needs holds something it did not make."""
+    if path.exists() and not _is_ours(path) and not (path.is_dir() and not any(path.iterdir())):
+        raise EnvironmentProblem(
+            f"{path} 已存在，但不是 gongkai 生成的（缺少 {MARKER}），构建不会覆盖它：确认其中没有需要的文件后，"
+            f"运行 rm -rf '{path}' 再构建")
 
 
 def _remove_ours(path: Path) -> None:

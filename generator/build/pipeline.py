@@ -11,11 +11,13 @@ ways.py decides beforehand whether the build needs to do any at all.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gc
 import hashlib
 import html
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +39,7 @@ from generator.build.search import index_site
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.config import SiteConfig, load_config
-from generator.core.errors import BuildFailed, Diagnostic, errors_in
+from generator.core.errors import BuildFailed, Diagnostic, EnvironmentProblem, errors_in
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
@@ -170,9 +172,14 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         report = _touch_up(run) if way.kind == TOUCH_UP else None
         if report is None:
             report = _full_build(run, progress)
-    except BaseException:
+    except BaseException as exc:
         if run.stage is not None:  # a failed build leaves the output, and the spare, as they were
-            run.stage.put_aside()
+            if _disk_full(exc):
+                run.stage.discard()  # its space is what the disk lacks
+            else:
+                run.stage.put_aside()
+        if _disk_full(exc):
+            raise EnvironmentProblem(_full_disk_message(exc, options)) from None
         raise
     finally:
         run.cache.close()
@@ -181,6 +188,25 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         report.warnings.append(_damage_warning(run.inputs.folder, run.cache.damage))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Say whether a build failed for want of disk space (SQLite says so in words of its own)."""
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc))
+
+
+def _full_disk_message(exc: BaseException, options: Options) -> str:
+    """Name the folder whose disk is full and about how much a build of this site needs there."""
+    where = Path(getattr(exc, "filename", None) or options.cache or default_folder(options.output)).parent
+    try:
+        files, _ = listing(options.output)
+        need = sum(os.stat(options.output / rel).st_size for rel in files) if options.output.exists() else 0
+    except OSError:
+        need = 0
+    size = f"；上次构建的网站约占 {need / 1e6:.1f} MB，构建时需要约两倍的空间" if need else ""
+    return (f"磁盘空间不足：{where} 所在的磁盘已满，构建已停止，输出目录未作任何改动{size}；"
+            "请清理磁盘后再构建（删除构建缓存 .gongkai-cache 总是安全的）")
 
 
 def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:

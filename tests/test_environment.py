@@ -141,3 +141,22 @@ def test_a_full_disk_is_named_the_output_is_untouched_and_the_staging_folder_rem
     assert line.startswith(f"build.py: 磁盘空间不足：{small_disk}") and "所在的磁盘已满，构建已停止，输出目录未作任何改动" in line
     assert snapshot(output) == before
     assert not (small_disk / "output.gongkai-staging").exists()
+
+
+def test_an_output_folder_that_is_a_mount_point_is_published_entry_by_entry(tmp_path, small_disk):
+    """A container's volume cannot be renamed: every build there used to fail with 'Device or resource busy'."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE, "guides/b.md": GOOD_NOTICE})
+    output = small_disk  # the mount point itself
+    for step in range(3):
+        result = run_unprivileged("--content", str(content), "--output", str(output))
+        assert result.returncode == 0, result.stderr
+        clean = tmp_path / f"clean{step}"
+        run_unprivileged("--content", str(content), "--output", str(clean), "--no-cache")
+        assert snapshot(output) == snapshot(clean)
+        assert sorted(p.name for p in output.iterdir() if p.name.startswith(".gongkai-staging")) == []
+        if step == 0:
+            (content / "guides/b.md").unlink()  # a page and its folder must leave the volume
+            (content / "guides/c.md").write_text(GOOD_NOTICE.replace("合格的公告", "第三篇"), encoding="utf-8")
+        else:
+            (content / "guides/c.md").write_text(GOOD_NOTICE.replace("正文。", f"第{step}次改。"), encoding="utf-8")
+    assert os.path.ismount(output)

@@ -78,7 +78,11 @@ class Staging:
         """`new_spare`: whether a build into an empty output makes a spare for the next build; one that
         replaces an output keeps the old tree as the spare in any case (a rename)."""
         self.output = output.resolve()
-        self.path = self.output.with_name(self.output.name + STAGING_SUFFIX)
+        # An output folder that is a mount point (a container's volume) cannot be renamed: the site is
+        # then staged inside it, on its file system, and swapped in entry by entry (_swap_contents).
+        self.mounted = os.path.ismount(self.output)
+        self.path = (self.output / STAGING_SUFFIX if self.mounted
+                     else self.output.with_name(self.output.name + STAGING_SUFFIX))
         self.retired = self.output.with_name(self.output.name + RETIRED_SUFFIX)
         self.spare = spare
         self._new_spare = new_spare
@@ -280,7 +284,9 @@ class Staging:
         self._stop_helper()
         self.prune()
         pause_at("swap")
-        if self.output.exists():
+        if self.mounted:
+            self._swap_contents()
+        elif self.output.exists():
             if not _exchange(self.path, self.output):
                 os.rename(self.output, self.retired)
                 os.rename(self.path, self.output)
@@ -293,6 +299,25 @@ class Staging:
             os.rename(self.path, self.output)
             if self._spare_begun:
                 self._fill_spare()
+
+    def _swap_contents(self) -> None:
+        """Swap each top-level entry of the staged site into the mounted output, each in one step.
+
+        The volume itself stays; each file or folder directly below it is exchanged atomically with
+        its new version, and what the new site lacks is moved out, so a reader meets either the old
+        or the new version of each entry, never a missing site.
+        """
+        new = set(os.listdir(self.path))
+        for name in sorted(new - {MARKER}) + [MARKER]:
+            source, target = self.path / name, self.output / name
+            if not os.path.lexists(target):
+                os.rename(source, target)
+            elif not _exchange(source, target):
+                os.rename(target, self.path / f"{name}.old")
+                os.rename(source, target)
+        for name in sorted(set(os.listdir(self.output)) - new - {STAGING_SUFFIX}):
+            os.rename(self.output / name, self.path / f"{name}.old")  # the old site's, gone from the new
+        shutil.rmtree(self.path)
 
     def _keep_as_spare(self) -> bool:
         """Move the staging folder to the spare's place; say whether it went (there may be no place)."""

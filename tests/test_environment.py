@@ -160,3 +160,18 @@ def test_an_output_folder_that_is_a_mount_point_is_published_entry_by_entry(tmp_
         else:
             (content / "guides/c.md").write_text(GOOD_NOTICE.replace("正文。", f"第{step}次改。"), encoding="utf-8")
     assert os.path.ismount(output)
+
+
+@pytest.mark.parametrize("which", ["pages/contact.md", "guides/附件.pdf"])
+def test_an_unreadable_page_or_attachment_is_an_error_at_its_line(tmp_path, which):
+    notice = GOOD_NOTICE.replace("---\n正文", "attachments:\n  - file: 附件.pdf\n    title: 申请表\n---\n正文")
+    content = write_site(tmp_path / "content", {"guides/a.md": notice, "guides/附件.pdf": b"%PDF-1.4\n",
+                                                "pages/contact.md": "---\ntitle: 联系我们\n---\n电话。\n"})
+    os.chmod(content / which, 0)
+    result = run_unprivileged("--content", str(content), "--output", str(tmp_path / "output"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    expected = ("pages/contact.md:1: 无法读取文件（Permission denied），请检查文件权限" if which.startswith("pages")
+                else "guides/a.md:7: 附件「附件.pdf」无法读取（Permission denied）：请检查文件权限")
+    assert expected in result.stderr.splitlines()
+    assert not (tmp_path / "output").exists()

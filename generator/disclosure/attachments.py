@@ -105,6 +105,12 @@ def _resolve(notice: Notice, file: str, root: Path, report) -> tuple[PurePosixPa
         report(f"不存在：在 {where} 中没有找到它（路径从 {PurePosixPath(notice.path).name} 所在的文件夹算起），"
                "请检查文件名（包括扩展名和大小写），或把文件放进去")
         return None
+    try:  # found but unreadable: said here, at the reference's line, not as a failure while copying
+        with open(real, "rb"):
+            pass
+    except OSError as exc:
+        report(f"无法读取（{exc.strerror}）：请检查文件权限")
+        return None
     return written, rel, real
 
 

@@ -175,3 +175,33 @@ def test_an_unreadable_page_or_attachment_is_an_error_at_its_line(tmp_path, whic
                 else "guides/a.md:7: 附件「附件.pdf」无法读取（Permission denied）：请检查文件权限")
     assert expected in result.stderr.splitlines()
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(("name", "swap"), [
+    *((name, "file for folder") for name in ("blobs", "blobs/00", "templates", "spare")),
+    *((name, "folder for file") for name in ("cache.sqlite", "clock", "last-build.pickle", "last-plan.pickle",
+                                             "lock", "unfinished")),
+])
+def test_a_cache_entry_of_the_wrong_kind_never_stops_the_build_or_changes_its_bytes(tmp_path, capsys, name, swap):
+    from conftest import build
+
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    assert build(content, output, "--cache", str(cache)) == 0
+    target = cache / name
+    if target.is_dir():
+        shutil.rmtree(target)
+    elif target.exists():
+        target.unlink()
+    if swap == "file for folder":
+        target.write_text("in the way")
+    else:
+        (target / "inside").mkdir(parents=True)
+    (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
+    capsys.readouterr()
+    code = build(content, output, "--cache", str(cache))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert code == 0, err
+    assert build(content, tmp_path / "clean", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")

@@ -54,6 +54,7 @@ from generator.incremental.cache import (
     body_key,
     default_folder,
     discard_database,
+    repair_layout,
     spare_folder,
     template_digests,
     write_blob,
@@ -220,6 +221,7 @@ def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:
     folder = options.cache or default_folder(options.output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        repair_layout(folder)
         (folder / "clock").write_bytes(b"")
         info = os.stat(folder)
     except OSError as exc:

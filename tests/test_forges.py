@@ -54,6 +54,9 @@ def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
     assert {"manifest fetch previous-manifest.json", "build.py --precompress --manifest --first-publication --output"} <= \
         _check_commands(_run_lines(s["run"] for s in build_steps if "run" in s))
     uses = [s.get("uses", "") for s in build_steps + jobs["deploy"]["steps"]]
+    kept = [s for s in build_steps if s.get("uses", "").startswith("actions/cache@")]
+    assert kept and kept[0]["with"]["path"] == ".gongkai-cache" and "generator/**" in kept[0]["with"]["key"]
+    assert not any(s.get("uses", "").startswith("actions/cache@") for s in jobs["check"]["steps"])
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert jobs["deploy"]["needs"] == "build" and jobs["deploy"]["permissions"]["pages"] == "write"
@@ -68,6 +71,7 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages():
         _run_lines(pipeline["pages"]["script"]))
     assert "--output public" in pipeline["pages"]["script"][0]
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
+    assert pipeline["pages"]["cache"]["paths"] == [".gongkai-cache/"] and "cache" not in pipeline["check"]
 
 
 BAD = GOOD_NOTICE.replace("category: guides", "category: nosuch")

@@ -17,6 +17,7 @@ import nh3
 from markdown.extensions.toc import slugify_unicode
 
 from generator.markdown import fastmarkdown, plainmarkdown
+from generator.markdown.plainmarkdown import TABLE_WRAP
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
@@ -36,7 +37,7 @@ ALLOWED_ATTRIBUTES = {
 }
 # Plain python-markdown with these options is the reference the fast engine must equal byte for byte.
 MARKDOWN_OPTIONS = {
-    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc"],
+    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "attr_list", "generator.markdown.cjk"],
     "extension_configs": {
         "toc": {"slugify": slugify_unicode},
         "footnotes": {"BACKLINK_TITLE": "返回正文"},
@@ -46,7 +47,10 @@ MARKDOWN_OPTIONS = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SENTENCE_END = "。！？!?；"
 SUMMARY_LIMIT = 120
-_ALIGN = re.compile(r' style="text-align: (left|right|center);"')
+# Alignment as python-markdown's tables write it, and as editors and word processors spell it in raw HTML.
+_ALIGN = re.compile(r"""\sstyle\s*=\s*(["'])\s*text-align\s*:\s*(left|right|center)\s*;?\s*\1""", re.I)
+_TABLE_OPEN = re.compile(r"<table\b")
+
 _H1 = re.compile(r"<(/?)h1\b")
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -124,10 +128,17 @@ class Converter:
                                             attribute_filter=_local_images)
             self._md.reset()
             raw = self._md.convert(text)
-            raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
+            raw = _ALIGN.sub(lambda m: f' class="align-{m.group(2).lower()}"', raw)  # keep alignment without inline styles
             raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
             safe = self._cleaner.clean(raw)
+            if "<table" in safe:
+                safe = wrap_tables(safe)  # after the sanitiser, which would drop tabindex and role
         return Body(safe, summary if summary is not None else summarise(safe))
+
+
+def wrap_tables(fragment: str) -> str:
+    """Put every table in a region of its own that scrolls sideways when the table is wider than the screen."""
+    return _TABLE_OPEN.sub(TABLE_WRAP + "<table", fragment).replace("</table>", "</table></div>")
 
 
 def _local_images(tag: str, attribute: str, value: str) -> str | None:

@@ -1,0 +1,87 @@
+"""Markdown rules for Chinese text and 公文 layout: the exact HTML each rule makes, on both paths."""
+
+import pytest
+
+from generator.markdown.markup import Converter
+
+PATHS = [Converter(), Converter(plain=False)]  # the plain path where it applies, and the full way
+
+
+def html(text: str, converter: Converter) -> str:
+    return converter.convert(text).html
+
+
+@pytest.fixture(params=PATHS, ids=["plain", "full"])
+def converter(request):
+    return request.param
+
+
+def test_a_soft_break_between_chinese_characters_joins_them_without_a_space(converter):
+    assert html("请各单位认真开展自查，\n并于5月31日前报送。\n", converter) == "<p>请各单位认真开展自查，并于5月31日前报送。</p>"
+
+
+def test_a_soft_break_between_latin_words_stays_a_space(converter):
+    assert html("Hello\nworld\n", converter) == "<p>Hello\nworld</p>"
+    assert html("见附件\nPDF 文件\n", converter) == "<p>见附件PDF 文件</p>"  # a wide character on either side joins
+
+
+def test_lines_starting_with_a_chinese_enumeration_keep_their_line(converter):
+    assert html("各单位：\n（1）填写申请表；\n（2）提交材料。\n", converter) == (
+        "<p>各单位：<br>\n（1）填写申请表；<br>\n（2）提交材料。</p>")
+    assert html("附件：1. 申请表\n2. 承诺书\n", converter) == "<p>附件：1. 申请表<br>\n2. 承诺书</p>"
+    assert html("正文。\n一、总体要求\n（一）工作目标\n第三条 适用范围\n附件：名单\n", converter) == (
+        "<p>正文。<br>\n一、总体要求<br>\n（一）工作目标<br>\n第三条 适用范围<br>\n附件：名单</p>")
+
+
+def test_a_decimal_at_a_line_start_is_not_an_enumeration(converter):
+    assert html("收费标准为每件\n1.5元。\n", converter) == "<p>收费标准为每件1.5元。</p>"
+
+
+def test_a_backslash_at_a_line_end_is_a_hard_break():
+    assert html("第一行\\\n第二行\n", PATHS[0]) == "<p>第一行<br>\n第二行</p>"
+    assert html("路径 C:\\\\\n下一行\n", PATHS[0]) == "<p>路径 C:\\下一行</p>"  # an escaped backslash is text
+
+
+def test_two_trailing_spaces_still_break_the_line(converter):
+    assert html("甲  \n乙\n", converter) == "<p>甲<br>\n乙</p>"
+
+
+def test_a_full_width_indent_becomes_the_paragraph_indent():
+    assert html("\u3000\u3000根据有关规定，现通知如下。\n", PATHS[0]) == "<p>根据有关规定，现通知如下。</p>"
+
+
+def test_lines_indented_as_word_paragraphs_are_paragraphs():
+    body = "\u3000\u3000第一段，\n接着写。\n\u3000\u3000第二段。\n"
+    assert html(body, PATHS[0]) == "<p>第一段，接着写。</p>\n<p>第二段。</p>"
+
+
+def test_indented_text_is_a_paragraph_not_code():
+    for body in ("    四个空格缩进的文字。\n", "\t制表符缩进的文字。\n"):
+        assert html(body, PATHS[0]) == f"<p>{body.strip()}</p>"
+    assert "<pre>" in html("```\ncode\n```\n", PATHS[0])  # code comes in fences only
+
+
+def test_attribute_lists_set_the_documented_classes():
+    assert html("星海市民族和宗教事务局\n{: .right }\n", PATHS[0]) == '<p class="right">星海市民族和宗教事务局</p>'
+    assert html("## 第一章 总则 {: .center }\n", PATHS[0]) == '<h2 class="center" id="第一章-总则">第一章 总则</h2>'
+    assert html("各县（市、区）民宗局：\n{: .noindent }\n", PATHS[0]) == '<p class="noindent">各县（市、区）民宗局：</p>'
+
+
+def test_right_alignment_written_as_html_is_kept_in_every_spelling():
+    for tag in ('<p style="text-align:right">落款</p>', "<p style='text-align: right;'>落款</p>",
+                '<p style="TEXT-ALIGN: RIGHT">落款</p>'):
+        assert html(tag + "\n", PATHS[0]) == '<p class="align-right">落款</p>'
+
+
+def test_tables_scroll_in_a_region_of_their_own(converter):
+    wrap = '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">'
+    assert html("| 项目 | 标准 |\n| --- | --- |\n| 证书 | 10元 |\n", converter) == (
+        wrap + "<table>\n<thead>\n<tr>\n<th>项目</th>\n<th>标准</th>\n</tr>\n</thead>\n<tbody>\n"
+        "<tr>\n<td>证书</td>\n<td>10元</td>\n</tr>\n</tbody>\n</table></div>")
+
+
+def test_merged_cells_and_breaks_in_raw_html_tables_are_kept():
+    body = '<table><tr><th colspan="2">事项</th></tr><tr><td rowspan="2">甲<br>乙</td><td>丙</td></tr></table>\n'
+    out = html(body, PATHS[0])
+    assert 'colspan="2"' in out and 'rowspan="2"' in out and "甲<br>乙" in out
+    assert out.startswith('<div class="table-wrap"') and out.endswith("</table></div>")

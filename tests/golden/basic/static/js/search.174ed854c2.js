@@ -60,7 +60,8 @@
     var params = new URLSearchParams(window.location.search);
     var q = (params.get("q") || "").trim();
     var filters = {};
-    ["category", "year"].forEach(function (name) {
+    ["category", "year", "topic", "genre"].forEach(function (name) {
+      if (!form.elements[name]) { return; }  // a filter the site has no values for
       var value = params.get(name) || "";
       form.elements[name].value = value;
       if (value) { filters[name] = value; }

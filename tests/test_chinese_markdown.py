@@ -85,3 +85,39 @@ def test_merged_cells_and_breaks_in_raw_html_tables_are_kept():
     out = html(body, PATHS[0])
     assert 'colspan="2"' in out and 'rowspan="2"' in out and "甲<br>乙" in out
     assert out.startswith('<div class="table-wrap"') and out.endswith("</table></div>")
+
+
+def test_a_summary_skips_the_addressee_line_and_tables():
+    body = PATHS[0].convert("各区、县（市）民族宗教工作部门：\n\n为做好年检工作，现通知如下。\n\n| 项目 | 时间 |\n|---|---|\n| 年检 | 5月 |\n")
+    assert body.summary == "为做好年检工作，现通知如下。"
+
+
+def test_a_table_only_notice_takes_its_heading_or_caption_or_nothing():
+    table = "| 项目 | 标准 |\n|---|---|\n| 证书 | 10元 |\n"
+    assert PATHS[0].convert("## 2024年收费目录清单\n\n" + table).summary == "2024年收费目录清单"
+    assert PATHS[0].convert("<table><caption>执法事项清单</caption><tr><td>甲</td></tr></table>\n").summary == "执法事项清单"
+    assert PATHS[0].convert(table).summary == ""
+
+
+def test_html_the_sanitiser_removes_is_named_with_its_line():
+    from generator.markdown.bodycheck import needs_summary, removed_html
+
+    body = ('正文。\n<p style="text-align:right">落款</p>\n<font color="red">红字</font>\n`<font>` 是代码\n'
+            '```\n<script>x</script>\n```\n<td colspan="2" width="30">甲</td>\n<script>alert(1)</script>\n')
+    assert [(line, message.split("，")[0].split("；")[0]) for line, message in removed_html(body)] == [
+        (2, "HTML 标签 <font> 不能使用"), (7, "<td> 的属性 width 不能使用"), (8, "HTML 标签 <script> 不能使用")]
+    assert "连同其中的内容" in removed_html(body)[2][1]
+    assert needs_summary("| a |\n|---|\n| b |\n") and not needs_summary("## 标题\n\n| a |\n|---|\n") \
+        and not needs_summary("说明。\n\n| a |\n|---|\n")
+
+
+def test_the_build_warns_with_the_file_line(tmp_path, capsys):
+    from conftest import GOOD_NOTICE, build, write_site
+
+    notice = GOOD_NOTICE.replace("正文。", "正文。\n\n<p style=\"color:red\">红字</p>")
+    table = GOOD_NOTICE.replace("正文。", "| 项目 | 标准 |\n|---|---|\n| 证书 | 10元 |")
+    content = write_site(tmp_path / "content", {"guides/red.md": notice, "guides/table.md": table})
+    assert build(content, tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert "guides/red.md:9: 警告：<p> 的属性 style 不能使用，发布时会被去掉" in err
+    assert "guides/table.md:7: 警告：正文只有表格，没有可作摘要的文字" in err

@@ -56,6 +56,9 @@ _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|[/\\]{2})", re.I)  # a scheme, or //host (or \\host)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TABLE_BLOCK = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+_ADDRESSEE = re.compile(r"[^。！？；]{2,60}[：:]")  # a 主送机关 line: short, no sentence, ends in a colon
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,15 @@ def plain_text(fragment: str) -> str:
 def summarise(body_html: str) -> str:
     """Take the body's first sentences, cut at a Chinese sentence end, about 120 characters at most."""
     main = _FOOTNOTE_REF.sub("", body_html.split('<div class="footnote">', 1)[0])
-    text = "".join(plain_text(p) for p in _PARAGRAPH.findall(main)) or plain_text(main)
+    tables = _TABLE_BLOCK.findall(main)
+    main = _TABLE_BLOCK.sub("", main)  # a flattened table reads as noise, not as a summary
+    paragraphs = [plain_text(p) for p in _PARAGRAPH.findall(main)]
+    if len(paragraphs) > 1 and _ADDRESSEE.fullmatch(paragraphs[0]):
+        paragraphs = paragraphs[1:]  # 各区、县（市）民宗局： says to whom, not what
+    text = "".join(paragraphs) or plain_text(main)  # lists and headings; of a table-only notice, its heading
+    if not text and tables:
+        caption = _CAPTION.search(tables[0])
+        text = plain_text(caption.group(1)) if caption else ""  # else the build asks for a summary (bodycheck.py)
     if len(text) <= SUMMARY_LIMIT:
         return text
     head = text[:SUMMARY_LIMIT]

@@ -121,3 +121,21 @@ def test_the_build_warns_with_the_file_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "guides/red.md:9: 警告：<p> 的属性 style 不能使用，发布时会被去掉" in err
     assert "guides/table.md:7: 警告：正文只有表格，没有可作摘要的文字" in err
+
+
+def test_bare_addresses_become_links_and_end_where_chinese_starts(converter):
+    assert html("详见https://www.example.gov.cn/a/b.html。\n", converter) == (
+        '<p>详见<a href="https://www.example.gov.cn/a/b.html" rel="noopener noreferrer">'
+        "https://www.example.gov.cn/a/b.html</a>。</p>")
+    assert html("网站：www.gov.cn，邮箱：mzzj@example.gov.cn.\n", converter) == (
+        '<p>网站：<a href="https://www.gov.cn" rel="noopener noreferrer">www.gov.cn</a>，邮箱：'
+        '<a href="mailto:mzzj@example.gov.cn" rel="noopener noreferrer">mzzj@example.gov.cn</a>.</p>')
+
+
+def test_an_address_already_in_a_link_is_not_linked_again():
+    assert html("[网站 https://a.example/](https://a.example/)\n", PATHS[0]) == (
+        '<p><a href="https://a.example/" rel="noopener noreferrer">网站 https://a.example/</a></p>')
+
+
+def test_phone_numbers_stay_text(converter):
+    assert html("咨询电话：0571-87654321\n", converter) == "<p>咨询电话：0571-87654321</p>"

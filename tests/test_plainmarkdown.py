@@ -21,7 +21,7 @@ FULL = Converter(plain=False)
 SHORT = Converter()
 
 CLEAN_WORDS = ["办理", "申请材料", "公开", "第一条", "工作日", "abc", "2024", "，", "。", "、", "（", "）", "：", "“", "”", "《", "》",
-               "（1）", "一、", "（一）", "附件：", "第二章", "①"]
+               "（1）", "一、", "（一）", "附件：", "第二章", "①", "mzzj@example.gov.cn", "https://a.example/", "www.x.cn"]
 # Characters that keep a body in the subset's reach but change a line's meaning where they stand...
 EDGE_WORDS = [
     " ", "  ", "\u3000", "\u2028", "\u200b", "\ufeff", "#", "##", "-", "- ", "--", "---", "|", ":", "=", "===",

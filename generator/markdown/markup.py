@@ -37,7 +37,8 @@ ALLOWED_ATTRIBUTES = {
 }
 # Plain python-markdown with these options is the reference the fast engine must equal byte for byte.
 MARKDOWN_OPTIONS = {
-    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "attr_list", "generator.markdown.cjk"],
+    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "attr_list", "generator.markdown.cjk",
+                   "generator.markdown.links"],
     "extension_configs": {
         "toc": {"slugify": slugify_unicode},
         "footnotes": {"BACKLINK_TITLE": "返回正文"},

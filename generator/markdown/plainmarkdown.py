@@ -23,7 +23,7 @@ from generator.markdown.cjk import join_lines
 # Characters that start inline syntax, raw HTML, entities or escapes, or that the
 # serialiser or the sanitiser would rewrite (controls, no-break space): one of them
 # anywhere sends the body the full way.
-_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&{]")
+_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&{@]|://|www\.")  # @, :// and www. may be addresses (links.py)
 # A paragraph or list item line starting so could open another block (heading,
 # quote, list, rule, setext underline, table, fence, code) or be stripped.
 _OPENS_BLOCK = re.compile(r"[#>+\-*=_|:~]|\d+\.|\s")

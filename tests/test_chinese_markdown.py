@@ -25,12 +25,23 @@ def test_a_soft_break_between_latin_words_stays_a_space(converter):
     assert html("见附件\nPDF 文件\n", converter) == "<p>见附件PDF 文件</p>"  # a wide character on either side joins
 
 
-def test_lines_starting_with_a_chinese_enumeration_keep_their_line(converter):
+def test_lines_starting_with_a_chinese_enumeration_start_a_paragraph_of_their_own(converter):
     assert html("各单位：\n（1）填写申请表；\n（2）提交材料。\n", converter) == (
-        "<p>各单位：<br>\n（1）填写申请表；<br>\n（2）提交材料。</p>")
-    assert html("附件：1. 申请表\n2. 承诺书\n", converter) == "<p>附件：1. 申请表<br>\n2. 承诺书</p>"
+        "<p>各单位：</p>\n<p>（1）填写申请表；</p>\n<p>（2）提交材料。</p>")
+    assert html("附件：1. 申请表\n2. 承诺书\n", converter) == "<p>附件：1. 申请表</p>\n<p>2. 承诺书</p>"
     assert html("正文。\n一、总体要求\n（一）工作目标\n第三条 适用范围\n附件：名单\n", converter) == (
-        "<p>正文。<br>\n一、总体要求<br>\n（一）工作目标<br>\n第三条 适用范围<br>\n附件：名单</p>")
+        "<p>正文。</p>\n<p>一、总体要求</p>\n<p>（一）工作目标</p>\n<p>第三条 适用范围</p>\n<p>附件：名单</p>")
+
+
+def test_a_short_heading_numbered_yi_ends_its_paragraph_and_wrapped_items_join(converter):
+    assert html("一、自评范围\n2024年度下达的资金。\n", converter) == "<p>一、自评范围</p>\n<p>2024年度下达的资金。</p>"
+    assert html("（一）资金管理情况。资金分配是否科学，\n拨付是否及时。\n", converter) == (
+        "<p>（一）资金管理情况。资金分配是否科学，拨付是否及时。</p>")
+    assert html("1. 请于2月28日前\n报送。\n", PATHS[1]) == "<ol>\n<li>请于2月28日前报送。</li>\n</ol>"
+
+
+def test_in_a_list_item_an_enumeration_keeps_its_line():
+    assert html("- 所需材料：\n（1）申请表\n", PATHS[0]) == "<ul>\n<li>所需材料：<br>\n（1）申请表</li>\n</ul>"
 
 
 def test_a_decimal_at_a_line_start_is_not_an_enumeration(converter):

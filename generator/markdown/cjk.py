@@ -4,14 +4,14 @@ Markdown was made for languages that put spaces between words. In Chinese:
 - a line break inside a paragraph is only where the editor's window ended, so
   it joins the characters around it without the space a browser would show;
 - a line that starts with an enumeration (一、 （一） 1. （1） 附件：) starts a
-  new line of the document, as it does on paper;
+  new paragraph, as it does in a 公文 (in a list item, a new line);
 - a line ending in a backslash is a hard break (no invisible trailing spaces);
 - indented text pasted from Word is a paragraph, never a code block (code is
   written in ``` fences only);
 - a line starting with a full-width indent (　　) starts a new paragraph, as in
   Word, and the indent itself becomes the paragraph's first-line indent (CSS).
 
-`join_lines` holds the rules for one paragraph's text; the python-markdown
+`split_paragraph` and `join_lines` hold the rules for one paragraph's text; the python-markdown
 extension applies it before inline processing, and plainmarkdown.py writes the
 same result straight, so both paths stay byte for byte the same.
 """
@@ -35,10 +35,14 @@ ENUMERATION = re.compile(
     rf"(?:[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+[.．、](?!\d)|[\u2460-\u2473]"
     rf"|附件\s*\d*\s*[：:]|第[{_NUMERAL}\d]+[章节条款])"
 )
+# The numbers of 公文 headings of the first two levels; 1. and （1） number items, which wrap.
+_HEADING_NUMBER = re.compile(rf"(?:[{_NUMERAL}]+、|[（(][{_NUMERAL}]+[）)])")
 # A line break with what surrounds it: trailing spaces (two or more make a hard break), a backslash
 # (a hard break), the next line's indent.
 _BREAK = re.compile(r"(\\?)( *)\n[ \t]*")
 FULL_WIDTH_INDENT = "\u3000"
+HEADING_LIMIT = 30  # characters: a longer enumerated line is prose that the editor's window wrapped
+_CONTINUES = "，、；：,;:（(—"  # a line ending so goes on in the next
 
 
 def join_lines(text: str, hard_break: str) -> str:
@@ -73,10 +77,37 @@ def _escaped(text: str, index: int) -> bool:
     return run % 2 == 1
 
 
-def split_indented(text: str) -> list[str]:
-    """Split a paragraph's text where a line starts with a full-width indent, as a Word paragraph does."""
-    parts = re.split(f"\n[ \t]*(?={FULL_WIDTH_INDENT})", text)
-    return [part.lstrip(" \t" + FULL_WIDTH_INDENT) for part in parts]
+def split_paragraph(text: str) -> list[str]:
+    """Split a paragraph's text where a 公文 starts a new paragraph.
+
+    A line that starts with a full-width indent (a Word paragraph) or with an
+    enumeration (一、 （一） 1. （1） 附件：) starts one, and so does the line
+    after a short heading numbered 一、 or （一） (`一、自评范围`), so that each gets the
+    first-line indent of its own.
+    """
+    lines = text.split("\n")
+    parts = [[lines[0]]]
+    for before, line in zip(lines, lines[1:]):
+        start = line.lstrip(" \t")
+        if start.startswith(FULL_WIDTH_INDENT) or ENUMERATION.match(start) or _heading_like(before):
+            parts.append([line])
+        else:
+            parts[-1].append(line)
+    return [_trim("\n".join(part)) for part in parts]
+
+
+def _heading_like(line: str) -> bool:
+    """Tell whether a line is a short enumerated heading (一、自评范围), which ends its own paragraph."""
+    text = line.strip(" \t" + FULL_WIDTH_INDENT)
+    return bool(_HEADING_NUMBER.match(text)) and len(text) <= HEADING_LIMIT and text[-1] not in _CONTINUES
+
+
+def _trim(part: str) -> str:
+    """Strip a paragraph's indent and the line-break marks left at its end (trailing spaces, a backslash)."""
+    part = part.lstrip(" \t" + FULL_WIDTH_INDENT).rstrip(" ")
+    if part.endswith("\\") and not _escaped(part, len(part) - 1):
+        part = part[:-1].rstrip(" ")
+    return part
 
 
 class ChineseLines(Treeprocessor):
@@ -86,16 +117,16 @@ class ChineseLines(Treeprocessor):
         for parent in list(root.iter()):
             for index in range(len(parent) - 1, -1, -1):
                 child = parent[index]
-                if child.tag == "p" and child.text and "\n" in child.text and not len(child):
-                    parts = split_indented(child.text)
+                if child.tag == "p" and child.text and not len(child):
+                    parts = split_paragraph(child.text) if "\n" in child.text else [_trim(child.text)]
                     child.text = join_lines(parts[0], "  \n")
                     for offset, part in enumerate(parts[1:], 1):
                         extra = etree.Element("p")
                         extra.text = join_lines(part, "  \n")
+                        extra.tail = "\n"
                         parent.insert(index + offset, extra)
-                elif child.tag in ("p", "li") and child.text:
-                    child.text = join_lines(child.text.lstrip(FULL_WIDTH_INDENT) if child.tag == "p" else child.text,
-                                            "  \n")
+                elif child.tag == "li" and child.text:
+                    child.text = join_lines(child.text, "  \n")
 
 
 class ChineseExtension(Extension):

@@ -18,7 +18,7 @@ import re
 
 from markdown.extensions.toc import slugify_unicode, unique
 
-from generator.markdown.cjk import join_lines
+from generator.markdown.cjk import join_lines, split_paragraph
 
 # Characters that start inline syntax, raw HTML, entities or escapes, or that the
 # serialiser or the sanitiser would rewrite (controls, no-break space): one of them
@@ -97,7 +97,7 @@ def _heading(block: list[str], used_ids: set[str], counters: dict[str, int]) -> 
 def _paragraph(block: list[str]) -> str | None:
     if not all(map(_plain_line, block)):
         return None
-    return "<p>" + join_lines("\n".join(block), "<br>\n") + "</p>"
+    return "\n".join("<p>" + join_lines(part, "<br>\n") + "</p>" for part in split_paragraph("\n".join(block)))
 
 
 def _list(block: list[str]) -> str | None:

@@ -80,6 +80,7 @@ def test_site_yaml_genres_topics_and_category_flags_are_checked(tmp_path):
                                         .replace("民族事务, 民族事务", "民族事务"), encoding="utf-8")
     config = load_config(tmp_path)
     assert config.category("results") == Category("results", "办事结果", "", validity=False, indent=False)
+    assert not config.indents("results") and config.indents("guides")  # the site's default: indented
     assert config.genres == (Genre("通知"), Genre("公示", False), Genre("决定", True))
 
 
@@ -145,3 +146,15 @@ def test_a_gongwen_has_its_addressee_attachment_note_signatures_and_closing(tmp_
             '<li><a href="../../guides/joint/a.pdf">自评表</a></li><li><a href="../../guides/joint/b.pdf">报告提纲</a></li></ol></div>') in body
     assert '<div class="signatories joint"><p>小站测试局</p><p>小站财政局</p></div>' in body
     assert '<p class="signed-date">2024年5月6日</p>' in body and '<p class="closing">（此件公开发布）</p>' in body
+
+
+def test_the_first_line_indent_is_set_per_site_and_per_category(tmp_path):
+    site = SITE_YAML.replace("search: false\n", "search: false\nindent: false\n").replace(
+        "    name: 办事结果\n", "    name: 办事结果\n    indent: true\n")
+    content = write_site(tmp_path / "content", {
+        "guides/a.md": NOTICE.format(title="甲", category="guides", extra=""),
+        "results/b.md": NOTICE.format(title="乙", category="results", extra=""),
+    }, site)
+    assert build(content, tmp_path / "out") == 0
+    assert '<div class="notice-body" data-pagefind-body>' in (tmp_path / "out/guides/a/index.html").read_text()
+    assert '<div class="notice-body indent" data-pagefind-body>' in (tmp_path / "out/results/b/index.html").read_text()

@@ -31,7 +31,7 @@ class Category:
     name: str
     description: str
     validity: bool = True  # its notices show 有效性 (off for 公示, 办事结果, 年报: nothing there is "in force")
-    indent: bool = True  # body paragraphs start with a two-character indent, as 公文 do (off for lists of steps)
+    indent: bool | None = None  # body paragraphs start with a two-character indent (None: as the site says)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class SiteConfig:
     holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
     search: bool = True  # build the full-text index; test sites that never search switch it off to save time
     max_notice_kb: int = DEFAULT_MAX_NOTICE_KB  # a larger notice file is refused (5 MB)
+    indent: bool = True  # body paragraphs start with a two-character indent, as 公文 do; a category may say otherwise
     genres: tuple[Genre, ...] = DEFAULT_GENRES  # the 体裁分类 a notice's genre may name
     topics: tuple[str, ...] = ()  # the 主题分类 a notice's topic may name; empty: any
 
@@ -83,6 +84,11 @@ class SiteConfig:
         if found is not None and found.validity is not None:
             return found.validity
         return self.category(category).validity
+
+    def indents(self, category: str) -> bool:
+        """Tell whether body paragraphs of this category start with a two-character indent."""
+        own = self.category(category).indent
+        return self.indent if own is None else own
 
     @property
     def tz(self) -> ZoneInfo:
@@ -102,7 +108,7 @@ class SiteConfig:
 TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
              "site_id_code", "holidays"}
 INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024)}
-BOOL_KEYS = {"search"}
+BOOL_KEYS = {"search", "indent"}
 KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories", "genres", "topics"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 CATEGORY_FLAGS = {"validity", "indent"}

@@ -82,7 +82,7 @@ def notice_views(notices: tuple[Notice, ...], bodies: list[Body], config: SiteCo
     what they share (the zone, the category names) is looked up once.
     """
     tz, names, none = config.tz, {c.key: c.name for c in config.categories}, Facts()
-    indents = {c.key: c.indent for c in config.categories}
+    indents = {c.key: config.indents(c.key) for c in config.categories}
     return [notice_view(n, b, tz, names[n.category], now, facts.get(n.path, none),
                         config.shows_validity(n.category, n.genre), indents[n.category])
             for n, b in zip(notices, bodies)]

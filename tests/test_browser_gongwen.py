@@ -185,3 +185,19 @@ def test_screenshots_for_the_docs(at, width):
         shot = save_screenshot(page, f"gongwen-{name}-{width}.png")
         assert shot.stat().st_size > 20_000  # a drawn page, not a blank one
         copy_into_docs(shot)
+
+
+def test_the_catalogue_narrows_by_genre_and_topic(browser, gongwen_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(gongwen_url + "catalogue/")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr[data-topic]")
+    assert len(rows) == 6
+    Select(browser.find_element(By.ID, "catalogue-genre")).select_by_visible_text("公示")
+    shown = [r.text for r in rows if r.is_displayed()]
+    assert len(shown) == 1 and "和谐寺观教堂" in shown[0]
+    assert browser.find_element(By.CSS_SELECTOR, "[data-catalogue-status]").text == "显示 1 条，共 6 条。"
+    Select(browser.find_element(By.ID, "catalogue-genre")).select_by_visible_text("全部")
+    Select(browser.find_element(By.ID, "catalogue-topic")).select_by_visible_text("宗教事务")
+    assert sum(r.is_displayed() for r in rows) == 3

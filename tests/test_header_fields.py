@@ -158,3 +158,11 @@ def test_the_first_line_indent_is_set_per_site_and_per_category(tmp_path):
     assert build(content, tmp_path / "out") == 0
     assert '<div class="notice-body" data-pagefind-body>' in (tmp_path / "out/guides/a/index.html").read_text()
     assert '<div class="notice-body indent" data-pagefind-body>' in (tmp_path / "out/results/b/index.html").read_text()
+
+
+def test_a_signature_without_its_date_is_warned_about(tmp_path, capsys):
+    content = write_site(tmp_path / "content", {
+        "guides/a.md": NOTICE.format(title="甲", category="guides", extra="落款: 小站测试局\n")})
+    assert build(content, tmp_path / "out") == 0
+    assert "guides/a.md:6: 警告：落款没有日期：请写 written（成文日期）" in capsys.readouterr().err
+    assert '<div class="signatories"><p>小站测试局</p></div>' in (tmp_path / "out/guides/a/index.html").read_text()

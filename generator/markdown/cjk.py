@@ -93,7 +93,8 @@ def split_paragraph(text: str) -> list[str]:
             parts.append([line])
         else:
             parts[-1].append(line)
-    return [_trim("\n".join(part)) for part in parts]
+    texts = ["\n".join(part).lstrip(" \t" + FULL_WIDTH_INDENT) for part in parts]
+    return [_drop_break(text) for text in texts[:-1]] + texts[-1:]
 
 
 def _heading_like(line: str) -> bool:
@@ -102,9 +103,9 @@ def _heading_like(line: str) -> bool:
     return bool(_HEADING_NUMBER.match(text)) and len(text) <= HEADING_LIMIT and text[-1] not in _CONTINUES
 
 
-def _trim(part: str) -> str:
-    """Strip a paragraph's indent and the line-break marks left at its end (trailing spaces, a backslash)."""
-    part = part.lstrip(" \t" + FULL_WIDTH_INDENT).rstrip(" ")
+def _drop_break(part: str) -> str:
+    """Strip the line-break mark (trailing spaces, a backslash) left at the end of a paragraph split from the next."""
+    part = part.rstrip(" ")
     if part.endswith("\\") and not _escaped(part, len(part) - 1):
         part = part[:-1].rstrip(" ")
     return part
@@ -118,7 +119,7 @@ class ChineseLines(Treeprocessor):
             for index in range(len(parent) - 1, -1, -1):
                 child = parent[index]
                 if child.tag == "p" and child.text and not len(child):
-                    parts = split_paragraph(child.text) if "\n" in child.text else [_trim(child.text)]
+                    parts = split_paragraph(child.text) if "\n" in child.text else [child.text]
                     child.text = join_lines(parts[0], "  \n")
                     for offset, part in enumerate(parts[1:], 1):
                         extra = etree.Element("p")

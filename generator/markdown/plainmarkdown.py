@@ -23,7 +23,8 @@ from generator.markdown.cjk import join_lines, split_paragraph
 # Characters that start inline syntax, raw HTML, entities or escapes, or that the
 # serialiser or the sanitiser would rewrite (controls, no-break space): one of them
 # anywhere sends the body the full way.
-_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&{@]|://|www\.")  # @, :// and www. may be addresses (links.py)
+_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&{@]")  # @ may be in an e-mail address (links.py)
+_ADDRESS = ("://", "www.")  # what starts a web address that links.py turns into a link
 # A paragraph or list item line starting so could open another block (heading,
 # quote, list, rule, setext underline, table, fence, code) or be stripped.
 _OPENS_BLOCK = re.compile(r"[#>+\-*=_|:~]|\d+\.|\s")
@@ -39,7 +40,7 @@ _ALIGN = {(True, True): ' class="align-center"', (True, False): ' class="align-l
 
 def render(text: str) -> str | None:
     """Return the safe HTML of a plain body, or None when it is not plain."""
-    if _SPECIAL.search(text):
+    if _SPECIAL.search(text) or any(mark in text for mark in _ADDRESS):
         return None
     html: list[str] = []
     used_ids: set[str] = set()
@@ -97,6 +98,8 @@ def _heading(block: list[str], used_ids: set[str], counters: dict[str, int]) -> 
 def _paragraph(block: list[str]) -> str | None:
     if not all(map(_plain_line, block)):
         return None
+    if len(block) == 1:
+        return "<p>" + block[0] + "</p>"  # most paragraphs: one line, no line rule to apply
     return "\n".join("<p>" + join_lines(part, "<br>\n") + "</p>" for part in split_paragraph("\n".join(block)))
 
 

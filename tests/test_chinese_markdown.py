@@ -150,3 +150,9 @@ def test_an_address_already_in_a_link_is_not_linked_again():
 
 def test_phone_numbers_stay_text(converter):
     assert html("咨询电话：0571-87654321\n", converter) == "<p>咨询电话：0571-87654321</p>"
+
+
+def test_the_table_region_is_added_before_the_sanitiser_and_cannot_be_borrowed():
+    assert html('<div tabindex="5" role="button" aria-label="x">甲</div>\n', PATHS[0]) == "<div>甲</div>"
+    hostile = html('<abbr title="<table onmouseover=alert(1) ">x</abbr>\n', PATHS[0])
+    assert "onmouseover" not in hostile

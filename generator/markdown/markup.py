@@ -34,7 +34,10 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "div": {"tabindex", "role", "aria-label"},  # a table's scrolling region (wrap_tables), these values only
 }
+# The only values the attributes of a table's region may take (TABLE_WRAP): nothing else becomes focusable.
+_REGION_VALUES = {"tabindex": "0", "role": "region", "aria-label": "表格"}
 # Plain python-markdown with these options is the reference the fast engine must equal byte for byte.
 MARKDOWN_OPTIONS = {
     "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "attr_list", "generator.markdown.cjk",
@@ -134,9 +137,9 @@ class Converter:
             raw = self._md.convert(text)
             raw = _ALIGN.sub(lambda m: f' class="align-{m.group(2).lower()}"', raw)  # keep alignment without inline styles
             raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
+            if "<table" in raw:
+                raw = wrap_tables(raw)  # before the sanitiser, which has the last word on what a page holds
             safe = self._cleaner.clean(raw)
-            if "<table" in safe:
-                safe = wrap_tables(safe)  # after the sanitiser, which would drop tabindex and role
         return Body(safe, summary if summary is not None else summarise(safe))
 
 
@@ -147,7 +150,10 @@ def wrap_tables(fragment: str) -> str:
 
 def _local_images(tag: str, attribute: str, value: str) -> str | None:
     """Drop an image source on another server: every asset is local (readers' visits are nobody else's
-    business, and the Content-Security-Policy would block it anyway); the alt text still shows."""
+    business, and the Content-Security-Policy would block it anyway); the alt text still shows.
+    Keep a region's attributes only with the values a table's region has."""
+    if attribute in _REGION_VALUES:
+        return value if value == _REGION_VALUES[attribute] else None
     if tag == "img" and attribute == "src" and _EXTERNAL.match(value):
         return None
     return value

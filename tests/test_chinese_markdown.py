@@ -80,7 +80,8 @@ def test_attribute_lists_set_the_documented_classes():
 
 def test_right_alignment_written_as_html_is_kept_in_every_spelling():
     for tag in ('<p style="text-align:right">落款</p>', "<p style='text-align: right;'>落款</p>",
-                '<p style="TEXT-ALIGN: RIGHT">落款</p>'):
+                '<p style="TEXT-ALIGN: RIGHT">落款</p>', '<p align="right">落款</p>', "<p align=right>落款</p>",
+                '<p style=text-align:right>落款</p>'):
         assert html(tag + "\n", PATHS[0]) == '<p class="align-right">落款</p>'
 
 
@@ -113,6 +114,7 @@ def test_a_table_only_notice_takes_its_heading_or_caption_or_nothing():
 def test_html_the_sanitiser_removes_is_named_with_its_line():
     from generator.markdown.bodycheck import needs_summary, removed_html
 
+    assert removed_html('<p align="center">标题</p>\n<td align=right>1</td>\n') == []  # kept as alignment
     body = ('正文。\n<p style="text-align:right">落款</p>\n<font color="red">红字</font>\n`<font>` 是代码\n'
             '```\n<script>x</script>\n```\n<td colspan="2" width="30">甲</td>\n<script>alert(1)</script>\n')
     assert [(line, message.split("，")[0].split("；")[0]) for line, message in removed_html(body)] == [

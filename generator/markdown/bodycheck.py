@@ -18,6 +18,7 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>")
 _ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _KEPT_STYLE = re.compile(r"""^["']?\s*text-align\s*:\s*(left|right|center)\s*;?\s*["']?$""", re.I)  # markup._ALIGN
+_KEPT_ALIGN = re.compile(r"""^["']?(left|right|center)["']?$""", re.I)
 _DROPPED_WHOLE = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "textarea",
                   "select"}
 _CONVERTED_TAGS = {"h1"}  # becomes h2: the notice title is the page's only h1
@@ -45,7 +46,8 @@ def removed_html(body: str) -> list[tuple[int, str]]:
             allowed = ALLOWED_ATTRIBUTES.get("*", set()) | ALLOWED_ATTRIBUTES.get(tag, set())
             for name, value in _ATTRIBUTE.findall(match.group(3)):
                 name = name.lower()
-                if name in allowed or (name == "style" and _KEPT_STYLE.match(value or "")):
+                if name in allowed or (name == "style" and _KEPT_STYLE.match(value or "")) \
+                        or (name == "align" and _KEPT_ALIGN.match(value or "")):
                     continue
                 found.append((number, f"<{tag}> 的属性 {name} 不能使用，发布时会被去掉；"
                                       "需要右对齐或居中时写 style=\"text-align:right\"，或在段落下一行写 {: .right }"))

@@ -52,7 +52,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SENTENCE_END = "。！？!?；"
 SUMMARY_LIMIT = 120
 # Alignment as python-markdown's tables write it, and as editors and word processors spell it in raw HTML.
-_ALIGN = re.compile(r"""\sstyle\s*=\s*(["'])\s*text-align\s*:\s*(left|right|center)\s*;?\s*\1""", re.I)
+_ALIGN = re.compile(r"""\s(?:style\s*=\s*(["']?)\s*text-align\s*:\s*|align\s*=\s*(["']?))(left|right|center)"""
+                    r"""(?:\s*;?\s*\1|\2)(?=[\s/>])""", re.I)
 _TABLE_OPEN = re.compile(r"<table\b")
 
 _H1 = re.compile(r"<(/?)h1\b")
@@ -135,7 +136,7 @@ class Converter:
                                             attribute_filter=_local_images)
             self._md.reset()
             raw = self._md.convert(text)
-            raw = _ALIGN.sub(lambda m: f' class="align-{m.group(2).lower()}"', raw)  # keep alignment without inline styles
+            raw = _ALIGN.sub(lambda m: f' class="align-{m.group(3).lower()}"', raw)  # keep alignment without inline styles
             raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
             if "<table" in raw:
                 raw = wrap_tables(raw)  # before the sanitiser, which has the last word on what a page holds

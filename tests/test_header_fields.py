@@ -166,3 +166,21 @@ def test_a_signature_without_its_date_is_warned_about(tmp_path, capsys):
     assert build(content, tmp_path / "out") == 0
     assert "guides/a.md:6: 警告：落款没有日期：请写 written（成文日期）" in capsys.readouterr().err
     assert '<div class="signatories"><p>小站测试局</p></div>' in (tmp_path / "out/guides/a/index.html").read_text()
+
+
+def test_feeds_carry_the_gongwen_parts_with_absolute_links(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    content = write_site(tmp_path / "content", {
+        "guides/joint.md": NOTICE.format(title="联合通知", category="guides", extra=(
+            "主送机关: 各区财政局 & 税务局\nwritten: 2024-05-06\n落款: [小站测试局, 小站财政局]\nattachments: [{file: a.pdf, title: 自评表}]\n")),
+        "guides/a.pdf": b"%PDF-1.4\n",
+    })
+    assert build(content, tmp_path / "out") == 0
+    entry = ET.parse(tmp_path / "out/feed.xml").getroot().find("{http://www.w3.org/2005/Atom}entry")
+    html = entry.find("{http://www.w3.org/2005/Atom}content").text
+    assert html.startswith('<p class="addressee">各区财政局 &amp; 税务局：</p>\n<p>正文。</p><div class="attachment-note">')
+    assert '<a href="https://example.org/xz/guides/joint/a.pdf">自评表</a>' in html
+    assert '<p>小站测试局</p><p>小站财政局</p>' in html and "2024年5月6日" in html
+    item = ET.parse(tmp_path / "out/rss.xml").getroot().find("channel/item")
+    assert item.find("description").text == html

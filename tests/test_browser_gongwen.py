@@ -201,3 +201,21 @@ def test_the_catalogue_narrows_by_genre_and_topic(browser, gongwen_url):
     Select(browser.find_element(By.ID, "catalogue-genre")).select_by_visible_text("全部")
     Select(browser.find_element(By.ID, "catalogue-topic")).select_by_visible_text("宗教事务")
     assert sum(r.is_displayed() for r in rows) == 3
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["joint", "fees"])
+def test_large_print_keeps_the_layout_inside_the_screen(at, name, width):
+    page = at(name, width)
+    page.execute_script("window.localStorage.setItem('gongkai-large-print', '1')")
+    page.refresh()
+    try:
+        assert page.execute_script("return document.documentElement.classList.contains('large-print')")
+        assert measure(page, "return document.documentElement.scrollWidth") <= width
+        assert narrow_cells(page) == []
+        indent, size = measure(page, "const s = getComputedStyle(document.querySelector('.notice-body > p:not([class])'));"
+                                     "return [parseFloat(s.textIndent), parseFloat(s.fontSize)]")
+        assert indent == 2 * size == 48  # 150 %: still two characters
+        assert axe_violations(page) == []
+    finally:
+        page.execute_script("window.localStorage.clear()")

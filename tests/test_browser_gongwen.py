@@ -156,6 +156,11 @@ def test_a_wide_table_uses_the_page_width_and_scrolls_in_its_own_region_on_a_pho
                                            "return [w.scrollWidth, w.clientWidth, w.getBoundingClientRect().right]")
     assert scroll > client and right <= 375
     assert measure(phone, "return document.querySelector('.table-wrap').tabIndex") == 0  # reachable by keyboard
+    # Long cells take up to ten characters a line on a phone: no row is a screen high.
+    lines = measure(phone, "const t = document.querySelector('.notice-body table');"
+                           "const line = parseFloat(getComputedStyle(t.rows[1].cells[0]).lineHeight);"
+                           "return Math.max(...[...t.rows].map(r => r.offsetHeight)) / line")
+    assert lines <= 5
 
 
 def test_merged_cells_and_line_breaks_in_cells_are_drawn(at):

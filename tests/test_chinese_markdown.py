@@ -115,6 +115,8 @@ def test_html_the_sanitiser_removes_is_named_with_its_line():
     from generator.markdown.bodycheck import needs_summary, removed_html
 
     assert removed_html('<p align="center">标题</p>\n<td align=right>1</td>\n') == []  # kept as alignment
+    assert removed_html("落款\n{: .right }\n## 标题 {: #biaoti .center }\n") == []
+    assert [line for line, _ in removed_html('甲\n{: style="color:red" .right }\n乙 {: #x }\n')] == [1, 2]
     body = ('正文。\n<p style="text-align:right">落款</p>\n<font color="red">红字</font>\n`<font>` 是代码\n'
             '```\n<script>x</script>\n```\n<td colspan="2" width="30">甲</td>\n<script>alert(1)</script>\n')
     assert [(line, message.split("，")[0].split("；")[0]) for line, message in removed_html(body)] == [

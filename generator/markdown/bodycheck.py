@@ -19,6 +19,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[
 _ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _KEPT_STYLE = re.compile(r"""^["']?\s*text-align\s*:\s*(left|right|center)\s*;?\s*["']?$""", re.I)  # markup._ALIGN
 _KEPT_ALIGN = re.compile(r"""^["']?(left|right|center)["']?$""", re.I)
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}[ ]*$")  # python-markdown's attr_list, at a line's end
 _DROPPED_WHOLE = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "textarea",
                   "select"}
 _CONVERTED_TAGS = {"h1"}  # becomes h2: the notice title is the page's only h1
@@ -33,7 +34,12 @@ def removed_html(body: str) -> list[tuple[int, str]]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced or "<" not in line:
+        if fenced:
+            continue
+        attributes = _ATTR_LIST.search(line)
+        if attributes:
+            found += [(number, message) for message in _attr_list_problems(attributes.group(1), line.startswith("#"))]
+        if "<" not in line:
             continue
         for match in _TAG.finditer(_CODE_SPAN.sub("", line)):
             tag = match.group(2).lower()
@@ -52,6 +58,20 @@ def removed_html(body: str) -> list[tuple[int, str]]:
                 found.append((number, f"<{tag}> 的属性 {name} 不能使用，发布时会被去掉；"
                                       "需要右对齐或居中时写 style=\"text-align:right\"，或在段落下一行写 {: .right }"))
     return found
+
+
+def _attr_list_problems(inside: str, heading: bool) -> list[str]:
+    """Name what an attribute list ({: .right }) sets that the sanitiser removes: anything but classes (and a
+    heading's id)."""
+    problems = []
+    for token in inside.split():
+        if token.startswith(".") or (token.startswith("#") and heading):
+            continue
+        name = token.split("=", 1)[0]
+        if name == "class":
+            continue
+        problems.append(f"{{: {token} }} 不能使用，发布时会被去掉；可用的写法：{{: .right }}、{{: .center }}、{{: .noindent }}")
+    return problems
 
 
 def needs_summary(body: str) -> bool:

@@ -129,6 +129,9 @@ def test_the_header_shows_the_fields_in_gov_cn_order_and_leaves_empty_rows_out(t
     assert '<select id="catalogue-genre" name="genre">' in catalogue and '<option value="公示">公示</option>' in catalogue
     search = (tmp_path / "out/search/index.html").read_text()
     assert '<select id="search-topic" name="topic">' in search and '<option value="民族事务">民族事务</option>' in search
+    # The filters offer the genres in site.yaml's order (here the default list): 通知 before 公示.
+    assert catalogue.index('<option value="通知">') < catalogue.index('<option value="公示">')
+    assert search.index('<option value="通知">') < search.index('<option value="公示">')
 
 
 def test_a_gongwen_has_its_addressee_attachment_note_signatures_and_closing(tmp_path):

@@ -85,6 +85,13 @@ class SiteConfig:
             return found.validity
         return self.category(category).validity
 
+    def filter_values(self, topics: set[str], genres: set[str]) -> tuple[list[str], list[str]]:
+        """Order the 主题分类 and 体裁分类 that notices carry as site.yaml lists them, for filters to offer."""
+        topic_order = {name: index for index, name in enumerate(self.topics)}
+        genre_order = {genre.name: index for index, genre in enumerate(self.genres)}
+        return (sorted(topics, key=lambda t: (topic_order.get(t, len(topic_order)), t)),
+                sorted(genres, key=lambda g: (genre_order.get(g, len(genre_order)), g)))
+
     def indents(self, category: str) -> bool:
         """Tell whether body paragraphs of this category start with a two-character indent."""
         own = self.category(category).indent

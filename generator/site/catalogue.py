@@ -78,10 +78,10 @@ def _newest(notices: list[NoticeView]) -> str | None:
     return notices[0].date[:10] if notices else None
 
 
-def plan_catalogue(groups: list[tuple]) -> list[Page]:
+def plan_catalogue(config: SiteConfig, groups: list[tuple]) -> list[Page]:
     """List the catalogue page, readable without JavaScript."""
-    topics = sorted({row["topic"] for _, rows, _ in groups for row in rows} - {""})
-    genres = sorted({row["genre"] for _, rows, _ in groups for row in rows} - {""})
+    topics, genres = config.filter_values({row["topic"] for _, rows, _ in groups for row in rows} - {""},
+                                          {row["genre"] for _, rows, _ in groups for row in rows} - {""})
     return [Page(CATALOGUE_PAGE, "catalogue.html", {"groups": groups, "topics": topics, "genres": genres})]
 
 

@@ -110,7 +110,9 @@ def test_the_header_shows_the_fields_in_gov_cn_order_and_leaves_empty_rows_out(t
         "results/done.md": NOTICE.format(title="办理结果", category="results", extra=""),
     }, site)
     assert build(content, tmp_path / "out") == 0
-    doc = rows_of((tmp_path / "out/guides/doc/index.html").read_text())
+    doc_page = (tmp_path / "out/guides/doc/index.html").read_text()
+    assert '<meta name="ContentSource" content="省厅网站">' in doc_page  # 信息来源 of a republished document
+    doc = rows_of(doc_page)
     assert list(doc) == ["索引号", "主题分类", "体裁分类", "分类", "发文机关", "发布机构", "信息来源", "成文日期", "发文字号",
                          "发布日期", "生效日期", "有效性", "责任人"]
     assert doc["发文机关"] == doc["发布机构"] == "小站测试局" and doc["有效性"] == "有效"

@@ -67,7 +67,7 @@ from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
 from generator.site.theme import DEFAULT_THEME, Theme, load_theme
-from generator.site.views import NoticeView, category_views, notice_views
+from generator.site.views import NoticeView, category_views, group_views, navigation, notice_views
 
 @dataclass
 class Site:
@@ -297,15 +297,17 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
+    categories = category_views(config, collection)
+    groups = group_views(config, categories)
     common = {
         "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
                  "language": config.language, "domain": urlsplit(config.base_url).netloc,
                  "id_code": config.site_id_code},
         "footer_pages": [(p.title, p.url) for p in disclosure.pages],
-        "categories": category_views(config, collection),
+        "categories": categories,
+        "nav": navigation(categories, groups, [(p.slug, p.title, p.url) for p in disclosure.pages if p.nav]),
     }
-    categories = common["categories"]
-    html_pages = plan_html(config, views, by_category, categories)
+    html_pages = plan_html(config, views, by_category, categories, groups)
     catalogue = catalogue_groups(by_category, categories)
     html_pages += plan_catalogue(catalogue) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})

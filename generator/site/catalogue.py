@@ -91,7 +91,8 @@ def plan_catalogue_data(config: SiteConfig, groups: list[tuple]) -> list[Page]:
     """List the catalogue as JSON and as CSV, for reuse in other programs."""
     head = {"site": config.title, "agency": config.agency,
             "categories": [{"key": c.key, "name": c.name, "description": c.description, "count": len(items),
-                            "newest": newest, "url": config.base_url + c.url} for c, items, newest in groups]}
+                            "newest": newest, "url": config.base_url + c.url, "group": c.group_name}
+                           for c, items, newest in groups]}
     return [
         Page(CATALOGUE_PAGES[1], "catalogue.json", {"json_text": CatalogueText("json", head, groups, config.base_url)}),
         Page(CATALOGUE_PAGES[2], "catalogue.csv", {"csv_text": CatalogueText("csv", head, groups, config.base_url)}),

@@ -61,6 +61,31 @@ class CategoryView:
     description: str
     url: str
     count: int
+    group: str | None = None  # the parent column's key, name and URL, for breadcrumbs
+    group_name: str | None = None
+    group_url: str | None = None
+    update_within: str | None = None  # 6个月, or None for standing content
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """What a template may show of a parent column (法定主动公开内容) and its categories."""
+
+    key: str
+    name: str
+    description: str
+    url: str
+    categories: tuple[CategoryView, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation bar; a group holds its categories as children."""
+
+    key: str  # category key, group key or page slug, for aria-current
+    name: str
+    url: str
+    children: tuple["NavItem", ...] = ()
 
 
 def notice_views(notices: tuple[Notice, ...], bodies: list[Body], config: SiteConfig, now: datetime,
@@ -120,7 +145,38 @@ def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now:
 
 def category_views(config: SiteConfig, collection: Collection) -> tuple[CategoryView, ...]:
     """List the categories in navigation order with their published counts."""
-    return tuple(
-        CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]))
-        for c in config.categories
-    )
+    views = []
+    for c in config.categories:
+        group = config.group(c.group)
+        views.append(CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]),
+                                  group.key if group else None, group.name if group else None,
+                                  f"{group.key}/" if group else None,
+                                  c.update_within.text if c.update_within else None))
+    return tuple(views)
+
+
+def group_views(config: SiteConfig, categories: tuple[CategoryView, ...]) -> tuple[GroupView, ...]:
+    """List the groups that have categories, each with its categories in navigation order."""
+    return tuple(GroupView(g.key, g.name, g.description, f"{g.key}/",
+                           tuple(c for c in categories if c.group == g.key))
+                 for g in config.groups if any(c.group == g.key for c in categories))
+
+
+def navigation(categories: tuple[CategoryView, ...], groups: tuple[GroupView, ...],
+               pages: list[tuple[str, str, str]]) -> tuple[NavItem, ...]:
+    """Order the navigation bar: pages marked for it, then categories, a group where its first category stands.
+
+    `pages` holds (slug, title, url) of the standalone pages shown in navigation.
+    """
+    items = [NavItem(slug, title, url) for slug, title, url in pages]
+    by_key = {g.key: g for g in groups}
+    placed = set()
+    for c in categories:
+        if c.group is None:
+            items.append(NavItem(c.key, c.name, c.url))
+        elif c.group not in placed:
+            placed.add(c.group)
+            group = by_key[c.group]
+            items.append(NavItem(group.key, group.name, group.url,
+                                 tuple(NavItem(k.key, k.name, k.url) for k in group.categories)))
+    return tuple(items)

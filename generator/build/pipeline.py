@@ -42,6 +42,7 @@ from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
+from generator.disclosure.freshness import stale_columns, stale_diagnostics
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
@@ -93,6 +94,7 @@ class Run:
     inputs: Inputs | None  # None when this build keeps no cache
     way: Way
     stage: Staging | None  # None for --check, which writes a throwaway folder
+    stale: list = field(default_factory=list)  # empty or overdue columns (freshness.py)
 
     def shown(self, notice: Notice) -> bool:
         """Say whether a notice may appear in this build (drafts and future ones only in previews)."""
@@ -183,7 +185,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
     options = run.options
     intake, disclosure, problems = _read_and_check(run)
     collection, withdrawn, problems = _collect(run, intake, disclosure, problems)
-    report = _report(collection, problems)
+    report = _report(collection, problems, run.stale)
     # Plan every page (notice bodies were converted with their files' checks, intake.py).
     site = plan_site(run.config, collection, withdrawn, disclosure, run.theme, run.now, run.cache, options.jobs,
                      intake.bodies)
@@ -246,17 +248,21 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
         run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
     problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
                                           intake.exposures)
+    # Empty and overdue columns, as an inspector sees them on this day (freshness.py).
+    run.stale = stale_columns(run.config, collection.by_category, run.local_now, collection.previewed)
+    problems += stale_diagnostics(run.stale, options.strict)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems
 
 
-def _report(collection: Collection, problems: list[Diagnostic]) -> Report:
+def _report(collection: Collection, problems: list[Diagnostic], stale: list | None = None) -> Report:
     """Start the report with what collecting decided and the warnings found on the way."""
     return Report(published=len(collection.notices), held_back=collection.held_back,
                   warnings=[p for p in problems if p.severity != "error"],
                   reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
-                  late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
+                  late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}),
+                  stale=[s.text() for s in stale or ()])
 
 
 def _last_plan(run: Run, intake: Intake, window: tuple) -> tuple[Plan | None, Recorder | None]:

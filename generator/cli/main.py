@@ -28,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
     p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
+    p.add_argument("--strict", action="store_true",
+                   help="空白栏目、超期未更新的栏目和缺少或迟发的政策解读也算错误，构建失败（用于 CI）")
     p.add_argument("--manifest", type=Path, default=None,
                    help="已发布网址清单的位置：构建前读取、成功后写回（默认只用输出目录中的 .gongkai-manifest.json）")
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
@@ -39,7 +41,7 @@ def serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.set_defaults(check=False, precompress=False, manifest=None)
+    p.set_defaults(check=False, precompress=False, manifest=None, strict=False)
     return p
 
 
@@ -68,7 +70,7 @@ def options_from(args: argparse.Namespace) -> Options:
         check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
-                   precompress=args.precompress, manifest=args.manifest,
+                   precompress=args.precompress, manifest=args.manifest, strict=args.strict,
                    cache=args.cache, use_cache=args.use_cache, jobs=args.jobs)
 
 
@@ -133,6 +135,9 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
         print(f"构建方式：{WAY_LABELS[report.way]}。原因：{report.why}", flush=True)
     if report.late:
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
+    if report.stale:
+        print(f"栏目更新：{len(report.stale)} 个栏目空白或超期未更新（--strict 时构建失败）：{'；'.join(report.stale)}",
+              flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
     return None

@@ -7,7 +7,7 @@ quietly fall back to a default.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,6 +52,7 @@ class Category:
     description: str
     group: str | None = None  # the key of the group it belongs to (e.g. 法定主动公开内容), or None
     update_within: Interval | None = DEFAULT_UPDATE_WITHIN  # None: standing content (部门职责), never overdue
+    line: int = field(default=1, compare=False)  # its line in site.yaml, for messages about the column
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ def _check(doc: YamlDoc) -> SiteConfig:
         else:
             values[key] = tuple(v.strip() for v in raw)
     groups = _check_groups(data.get("groups"), report)
-    categories = _check_categories(data.get("categories"), report, {g.key for g in groups})
+    categories = _check_categories(data.get("categories"), report, {g.key for g in groups},
+                                   lambda path: doc.line(path) + 1)
     taken = {c.key for c in categories} | {c.name for c in categories}
     for index, group in enumerate(groups):
         if group.key in taken or group.name in taken:
@@ -251,7 +253,7 @@ def parse_interval(text: str) -> Interval | None:
     return Interval(int(match.group(1)), match.group(2)) if match else None
 
 
-def _check_categories(raw: Any, report, groups: set[str] = frozenset()) -> tuple[Category, ...]:
+def _check_categories(raw: Any, report, groups: set[str] = frozenset(), line_of=lambda path: 1) -> tuple[Category, ...]:
     """Check the ordered category list: ASCII keys, unique keys and names, known groups, intervals."""
     if raw is None:
         return ()
@@ -294,5 +296,5 @@ def _check_categories(raw: Any, report, groups: set[str] = frozenset()) -> tuple
                 report(path + ("update_within",), f"分类 {key} 的 update_within「{within}」无法识别："
                        "写 14d（天）、2w（周）、6m（月）、1y（年），常设内容（如部门职责）写 none")
                 continue
-        result.append(Category(key, name.strip(), str(description).strip(), group, interval))
+        result.append(Category(key, name.strip(), str(description).strip(), group, interval, line_of(path)))
     return tuple(result)

@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def parser() -> argparse.ArgumentParser:
     """Describe the build command line."""
     p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
-                                epilog="预览：python build.py serve [--port 8000]")
+                                epilog="预览：python build.py serve [--port 8000]；纸质公开栏：python build.py print；年度报告草稿：python build.py report --year 2025")
     _common(p)
     p.add_argument("--check", action="store_true",
                    help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
@@ -91,6 +91,10 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         return serve(serve_parser().parse_args(argv[1:]))
+    if argv[:1] in (["print"], ["report"]):
+        from generator.cli.paperwork import paperwork
+
+        return paperwork(argv, now or datetime.now(timezone.utc))
     if argv[:1] in (["new"], ["assign-index"]):
         from generator.cli.editing import edit
 

@@ -43,6 +43,8 @@ from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress,
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
 from generator.disclosure.freshness import stale_columns, stale_diagnostics
+from generator.disclosure.interpretation import check_interpretations
+from generator.disclosure.workdays import load_calendar
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
@@ -251,6 +253,10 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
     # Empty and overdue columns, as an inspector sees them on this day (freshness.py).
     run.stale = stale_columns(run.config, collection.by_category, run.local_now, collection.previewed)
     problems += stale_diagnostics(run.stale, options.strict)
+    # A 行政规范性文件 comes with its 解读, published together (interpretation.py).
+    real = tuple(n for n in collection.notices if n.path not in collection.previewed)
+    problems += check_interpretations(real, run.config, load_calendar(options.content, run.config.holidays,
+                                                                      run.config.tz), options.strict)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems

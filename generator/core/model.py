@@ -61,6 +61,9 @@ class Notice:
         return self.lines.get(name, 1)
     withdrawal_reason: str | None = None
     redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
+    interprets: str | None = None  # slug or category/slug of the document this 政策解读 explains
+    interpretation_kind: str | None = None  # 文字解读 | 图文解读 | 视频解读 | 答记者问, set when interprets is
+    repealed: Stamp | None = None  # the day a repealed document stopped being in force
 
     @property
     def url(self) -> str:

@@ -59,8 +59,12 @@ def _row(notice: NoticeView) -> dict[str, str]:
     Pages are keyed by what their context holds (cache.py): with whole views
     in it, an edit to any body rewrote a table that does not show bodies.
     """
-    return dict(zip(ROW_KEYS, (notice.index_number, notice.title, notice.doc_number or "", notice.department,
-                               notice.date[:10], notice.status_label, notice.category_name, notice.url)))
+    row = dict(zip(ROW_KEYS, (notice.index_number, notice.title, notice.doc_number or "", notice.department,
+                              notice.date[:10], notice.status_label, notice.category_name, notice.url)))
+    # 政策解读 beside its document, both ways: (what the link is, title, url); shown on the HTML page only.
+    row["pairs"] = [(kind, title, link) for title, link, kind in notice.relations.get("interpreted_by", ())] + \
+        [("解读", title, link) for title, link, _ in notice.relations.get("interprets", ())]
+    return row
 
 
 def catalogue_groups(by_category: dict[str, list[NoticeView]], categories: tuple[CategoryView, ...]) -> list[tuple]:

@@ -14,7 +14,13 @@ from generator.core.config import SiteConfig
 from generator.core.model import Notice
 from generator.disclosure.checks import Facts
 from generator.disclosure.collect import Collection
-from generator.disclosure.status import RELATION_KINDS, effective_status, period_state, status_label
+from generator.disclosure.status import (
+    INTERPRETATION_RELATIONS,
+    RELATION_KINDS,
+    effective_status,
+    period_state,
+    status_label,
+)
 from generator.markdown.markup import Body
 
 
@@ -46,7 +52,8 @@ class NoticeView:
     period_state: str | None = None  # 公示中 | 公示期满 | 即将公示, at build time
     changes: tuple[tuple[str, str], ...] = ()  # (date, note), newest first
     attachments: tuple[dict, ...] = ()  # name, title, format, size
-    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]
+    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]; interprets/interpreted_by: (title, url, 解读形式)
+    interpretation_kind: str | None = None  # 文字解读 etc. when this notice is a 政策解读
     pinned: bool = False
     pub_datetime: str = ""  # YYYY-MM-DD HH:MM, for the PubDate meta tag
     written: str | None = None
@@ -136,7 +143,10 @@ def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now:
         changes=tuple((c.date.display(tz), c.note) for c in notice.changes),
         attachments=tuple({"name": a.name, "title": a.title, "format": a.format, "size": a.size_text}
                           for a in facts.attachments),
-        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS},
+        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS}
+        | {kind: [(n.title, n.url, (notice if kind == "interprets" else n).interpretation_kind)
+                  for n in facts.relations.get(kind, ())] for kind in INTERPRETATION_RELATIONS},
+        interpretation_kind=notice.interpretation_kind,
         pinned=notice.pinned,
         pub_datetime=pub_datetime,
         written=notice.written.display(tz) if notice.written else None,

@@ -161,3 +161,18 @@ def test_bad_column_settings_are_one_line_errors(tmp_path, capsys, value, messag
     assert build(site, tmp_path / "out") == 1
     (line,) = [x for x in capsys.readouterr().err.splitlines() if message in x]
     assert line.startswith("site.yaml:13: ")
+
+
+def test_sample_has_a_report_for_each_year_whose_counts_match_the_notices(sample):
+    from generator.build.published import read_published
+    from generator.disclosure.yearcount import count_year
+
+    published = read_published(ROOT / "content", NOW)
+    for year in range(2021, 2026):
+        page = (sample / f"annual-reports/{year}-annual-information-disclosure-report/index.html").read_text()
+        assert "第二十条第（一）项" in page and "待填写" not in page and "统计说明" not in page
+        shown = re.findall(r"<td>(规章|行政规范性文件)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", page)
+        counted = [(r.label, str(len(r.made)), str(len(r.repealed)), str(len(r.in_force)))
+                   for r in count_year(published.collection.notices, published.config, year)]
+        assert shown == counted, year
+    assert ("规章", "1", "1", "1") in shown  # 2025: the 2025 revision replaced the 2023 measures

@@ -176,3 +176,29 @@ def test_sample_has_a_report_for_each_year_whose_counts_match_the_notices(sample
                    for r in count_year(published.collection.notices, published.config, year)]
         assert shown == counted, year
     assert ("规章", "1", "1", "1") in shown  # 2025: the 2025 revision replaced the 2023 measures
+
+
+@pytest.mark.parametrize("newest, within, last", [
+    ("2026-08-31", "6m", "2027-02-28"),  # calendar months: the month's last day when it is shorter
+    ("2027-08-31", "6m", "2028-02-29"),
+    ("2026-01-22", "13m", "2027-02-22"),
+    ("2026-11-01", "2w", "2026-11-15"),
+    ("2024-02-29", "1y", "2025-02-28"),
+])
+def test_deadline_of_a_column(newest, within, last):
+    from datetime import date
+
+    from generator.core.config import parse_interval
+    from generator.disclosure.freshness import deadline
+
+    assert deadline(date.fromisoformat(newest), parse_interval(within)) == date.fromisoformat(last)
+
+
+def test_a_group_may_not_share_a_name_with_a_category_or_a_page(tmp_path, capsys):
+    site = write_site(tmp_path / "content", {}, STALE_SITE + "groups:\n  - key: news\n    name: 另一组\n")
+    assert build(site, tmp_path / "out") == 1
+    assert "site.yaml:17: 分组「另一组」与分类的 key 或名称重复，请换一个" in capsys.readouterr().err
+    site = write_site(tmp_path / "c2", {"pages/gk.md": "---\ntitle: 页面\n---\n正文。\n"},
+                      STALE_SITE + "groups:\n  - key: gk\n    name: 法定主动公开内容\n")
+    assert build(site, tmp_path / "out2") == 1
+    assert "pages/gk.md:1: 网址 /gk/ 已被分组 gk使用，请换一个 slug" in capsys.readouterr().err

@@ -129,5 +129,18 @@ def test_a_published_report_still_marked_to_fill_is_warned(content, tmp_path, ca
     path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "# 已定稿"), encoding="utf-8")
     assert build(content, tmp_path / "out") == 0
     err = capsys.readouterr().err
-    assert "reports/2024-annual-information-disclosure-report.md:5: 警告：年度报告已发布，但责任人仍是“待填写”" in err
-    assert re.search(r"reports/2024-annual-information-disclosure-report\.md:\d+: 警告：年度报告已发布，但仍有标着“待填写”的部分", err)
+    assert "reports/2024-annual-information-disclosure-report.md:5: 警告：年度报告已不是草稿，但责任人仍是“待填写”" in err
+    assert re.search(r"reports/2024-annual-information-disclosure-report\.md:\d+: 警告：年度报告已不是草稿，但仍有标着“待填写”的部分", err)
+
+
+def test_filling_in_the_last_part_ends_the_warning_even_on_a_quick_rebuild(content, tmp_path, capsys):
+    path = content / "reports/2024-annual-information-disclosure-report.md"
+    _draft(content, 2024, "--responsible", "李四")
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "# 已定稿"), encoding="utf-8")
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    assert "仍有标着“待填写”的部分" in capsys.readouterr().err
+    text = re.sub(r"<!-- 待填写[^>]*-->", "无。", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")  # the body alone changes
+    assert build(content, output, "-v") == 0
+    assert "待填写" not in capsys.readouterr().err

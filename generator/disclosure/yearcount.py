@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.core.config import SiteConfig
@@ -81,22 +80,20 @@ def _repeal_day(notice: Notice, published: tuple[Notice, ...], tz: ZoneInfo) -> 
     return None, ""
 
 
-def unfinished_reports(published: tuple[Notice, ...], config: SiteConfig, content: Path) -> list[Diagnostic]:
-    """Warn about a published annual report that still has parts marked 待填写 (build.py report leaves them).
+def unfinished_report(notice: Notice, config: SiteConfig) -> list[Diagnostic]:
+    """Warn when an annual report that is not a draft still has parts marked 待填写 (build.py report leaves them).
 
-    The report's file is read again: bodies stay with the workers that convert them. There are a few reports a site.
+    Checked with the file, while its body is at hand, so that an edit removing the last mark
+    is a change of the file's problems, which a touch-up does not repeat from the last build.
     """
+    if notice.category != config.report_category or notice.draft:
+        return []
     problems = []
-    for notice in published:
-        if notice.category != config.report_category:
-            continue
-        if notice.responsible == PLACEHOLDER:
-            problems.append(Diagnostic(notice.path, notice.line_of("responsible"),
-                                       "年度报告已发布，但责任人仍是“待填写”：请写上对报告负责的人", "warning"))
-        lines = (content / notice.path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        marked = next((number for number, line in enumerate(lines, start=1)
-                       if number >= notice.body_line and MARK in line), None)
-        if marked is not None:
-            problems.append(Diagnostic(notice.path, marked, "年度报告已发布，但仍有标着“待填写”的部分：请填好数字或文字并删除该注释",
-                                       "warning"))
+    if notice.responsible == PLACEHOLDER:
+        problems.append(Diagnostic(notice.path, notice.line_of("responsible"),
+                                   "年度报告已不是草稿，但责任人仍是“待填写”：请写上对报告负责的人", "warning"))
+    if MARK in notice.body:
+        line = notice.body_line + notice.body[: notice.body.index(MARK)].count("\n")
+        problems.append(Diagnostic(notice.path, line, "年度报告已不是草稿，但仍有标着“待填写”的部分：请填好数字或文字并删除该注释",
+                                   "warning"))
     return problems

@@ -108,3 +108,11 @@ def test_bad_interpretation_fields_are_one_line_errors(tmp_path, capsys, extra, 
     assert build(site, tmp_path / "out") == 1
     (line,) = [x for x in capsys.readouterr().err.splitlines() if message in x]
     assert re.match(r"files/talk\.md:[67]: ", line)
+
+
+def test_lists_mark_each_interpretation_with_its_form(sample):
+    listing = (sample / "documents/index.html").read_text()
+    marks = re.findall(r'<a href="../documents/([a-z0-9-]+)/">[^<]+</a> <span class="interpretation-kind">(\S+)</span>',
+                       listing)
+    assert marks == [("venue-financial-disclosure-measures-2026-chart", "图文解读"),
+                     ("venue-financial-disclosure-measures-2026-text", "文字解读")]

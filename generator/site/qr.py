@@ -6,11 +6,14 @@ at 10,000 notices, making every code up front cost seconds a build.
 
 from __future__ import annotations
 
+from itertools import groupby
+
 import segno
 from markupsafe import Markup
 
 LABEL = "本页网址的二维码"
 FIXED_MASK = 0  # the checkerboard: it breaks runs of one colour in both directions, which readers stumble on
+QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 
 
 def qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
@@ -23,6 +26,22 @@ def qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
     a fixed one and only the printed board (`best_mask`), a few sheets, pays for the search.
     """
     code = segno.make(url, error="m", micro=False, mask=None if best_mask else FIXED_MASK)
-    svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code", lineclass=None, title=None)
-    # An image with a name, for screen readers and axe-core; the address itself is printed beside it.
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" ', 1))
+    return Markup(
+        f'<svg role="img" aria-label="{Markup.escape(label)}" viewBox="0 0 {len(code.matrix) + 2 * QUIET_ZONE}'
+        f' {len(code.matrix) + 2 * QUIET_ZONE}" class="qr-code"><path stroke="#000" d="{_path(code.matrix)}"/></svg>')
+
+
+def _path(matrix) -> str:
+    """Draw each row's runs of dark modules as one-module-thick horizontal strokes.
+
+    Written here rather than by segno's SVG writer, which took a third of a code's time.
+    """
+    parts = []
+    for y, row in enumerate(matrix, start=QUIET_ZONE):
+        x = QUIET_ZONE
+        for dark, run in groupby(row):
+            length = sum(1 for _ in run)
+            if dark:
+                parts.append(f"M{x} {y}.5h{length}")
+            x += length
+    return "".join(parts)

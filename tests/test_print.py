@@ -121,3 +121,15 @@ def test_invalid_content_prints_nothing(tmp_path, capsys):
     pdf = tmp_path / "board.pdf"
     assert main(["print", "--content", str(bad), "--output", str(pdf)], now=NOW) == 1
     assert not pdf.exists() and "guides/bad.md:3: " in capsys.readouterr().err
+
+
+def test_without_chromium_the_command_says_how_to_get_it(content, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("generator.build.paper.shutil.which", lambda name: None)
+    pdf = tmp_path / "board.pdf"
+    assert main(["print", "--content", str(content), "--output", str(pdf)], now=NOW) == 2
+    assert "找不到 Chromium" in capsys.readouterr().err and not pdf.exists()
+    from generator.build.paper import print_pdf
+    from generator.core.errors import UsageError
+
+    with pytest.raises(UsageError, match="无法运行 Chromium"):
+        print_pdf("<p>x</p>", pdf, browser=str(tmp_path / "no-such-browser"))

@@ -75,8 +75,13 @@ def print_pdf(html: str, target: Path, browser: str | None = None) -> None:
         command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                    f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer", "--print-to-pdf-no-header",
                    "--run-all-compositor-stages-before-draw", f"--print-to-pdf={pdf}", page.as_uri()]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_SECONDS,
-                              env={**os.environ, "TZ": "UTC"})
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_SECONDS,
+                                  env={**os.environ, "TZ": "UTC"})
+        except subprocess.TimeoutExpired:
+            raise UsageError(f"Chromium 在 {PRINT_SECONDS} 秒内没有完成打印，请减少要打印的公告（--category、--since）后重试") from None
+        except OSError as exc:
+            raise UsageError(f"无法运行 Chromium（{binary}）：{exc.strerror}") from None
         if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
             tail = (done.stderr or "").strip().splitlines()[-1:] or ["没有输出"]
             raise UsageError(f"Chromium 没有生成 PDF（{tail[0]}）")

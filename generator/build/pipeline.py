@@ -44,8 +44,8 @@ from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
 from generator.disclosure.freshness import stale_columns, stale_diagnostics
 from generator.disclosure.interpretation import check_interpretations
-from generator.disclosure.workdays import load_calendar
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
+from generator.disclosure.workdays import load_calendar
 from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (

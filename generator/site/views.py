@@ -71,7 +71,6 @@ class CategoryView:
     group: str | None = None  # the parent column's key, name and URL, for breadcrumbs
     group_name: str | None = None
     group_url: str | None = None
-    update_within: str | None = None  # 6个月, or None for standing content
 
 
 @dataclass(frozen=True)
@@ -160,8 +159,7 @@ def category_views(config: SiteConfig, collection: Collection) -> tuple[Category
         group = config.group(c.group)
         views.append(CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]),
                                   group.key if group else None, group.name if group else None,
-                                  f"{group.key}/" if group else None,
-                                  c.update_within.text if c.update_within else None))
+                                  f"{group.key}/" if group else None))
     return tuple(views)
 
 

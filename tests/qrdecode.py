@@ -29,3 +29,21 @@ def decode_svg(svg: str) -> list[str]:
 def svgs_in(html: str) -> list[str]:
     """Return every QR code SVG in a page."""
     return re.findall(r'<svg [^>]*class="qr-code".*?</svg>', html, flags=re.S)
+
+
+def decode_pdf_page(page) -> list[str]:
+    """Read the QR codes Chromium printed on a PDF page (pypdf), from the strokes it kept of each SVG path.
+
+    Chromium keeps the path in module units under the figure's own transform: `x y m` then
+    `x2 y l` for each run of dark modules, ended by `S`.
+    """
+    data = page.get_contents().get_data().decode("latin-1")
+    found = []
+    for figure in re.findall(r"/Figure <<[^>]*>>BDC(.*?)\n(?:S|EMC)\n", data, flags=re.S):
+        runs = re.findall(r"^([\d.]+) ([\d.]+) m\n([\d.]+) [\d.]+ l$", figure, flags=re.M)
+        if not runs:
+            continue
+        size = int(max(float(x2) for _, _, x2 in runs)) + 4  # the quiet zone beyond the last module
+        path = "".join(f"M{x} {y}h{float(x2) - float(x):g}" for x, y, x2 in runs)
+        found += decode_svg(f'<svg viewBox="0 0 {size} {size}"><path d="{path}"/></svg>')
+    return found

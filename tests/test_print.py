@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from conftest import NOW, write_site
 from pypdf import PdfReader
-from qrdecode import decode_svg, svgs_in
+from qrdecode import decode_pdf_page, decode_svg, svgs_in
 
 from generator.build.paper import Selection, board_html, select
 from generator.build.published import read_published
@@ -60,10 +60,15 @@ def content(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def board(content, tmp_path_factory):
+def printed(content, tmp_path_factory):
     pdf = tmp_path_factory.mktemp("pdf") / "board.pdf"
     assert main(["print", "--content", str(content), "--output", str(pdf)], now=NOW) == 0
-    return [_text(page) for page in PdfReader(pdf).pages]
+    return PdfReader(pdf).pages
+
+
+@pytest.fixture(scope="module")
+def board(printed):
+    return [_text(page) for page in printed]
 
 
 def test_board_has_a_sheet_per_published_notice_open_notices_first(board):
@@ -86,6 +91,13 @@ def test_no_hidden_notice_reaches_the_paper(board):
     for secret in ("DRAFTSECRET", "FUTURESECRET", "WITHHELDSECRET", "REQUESTSECRET", "WITHDRAWNSECRET",
                    "草稿标题", "未来标题", "不予公开标题", "依申请标题", "撤回标题"):
         assert secret not in text
+
+
+def test_the_printed_qr_code_of_each_sheet_opens_its_page(printed, board):
+    codes = [decode_pdf_page(page) for page in printed]
+    addresses = [re.search(r"网上原文:(https://\S+?/)打印日期", text).group(1) for text in board]
+    assert codes == [[address] for address in addresses]
+    assert addresses[0] == "https://example.org/gk/results/open-list/"
 
 
 def test_the_qr_code_of_each_sheet_opens_its_page(content):

@@ -144,3 +144,15 @@ def test_filling_in_the_last_part_ends_the_warning_even_on_a_quick_rebuild(conte
     path.write_text(text, encoding="utf-8")  # the body alone changes
     assert build(content, output, "-v") == 0
     assert "待填写" not in capsys.readouterr().err
+
+
+def test_a_second_report_published_in_one_year_is_warned(content, tmp_path, capsys):
+    report = "---\ntitle: {}\ncategory: reports\ndate: {}\nresponsible: 张三\n---\n正文。\n"
+    (content / "reports").mkdir()
+    (content / "reports/a.md").write_text(report.format("2024年年度报告", "2025-01-20"), encoding="utf-8")
+    (content / "reports/b.md").write_text(report.format("2024年年度报告（重发）", "2025-02-03"), encoding="utf-8")
+    (content / "reports/c.md").write_text(report.format("2025年年度报告", "2026-01-20"), encoding="utf-8")
+    assert build(content, tmp_path / "out") == 0
+    lines = [x for x in capsys.readouterr().err.splitlines() if "年报栏目每年只发一篇" in x]
+    assert lines == ["reports/b.md:4: 警告：2025年已发布过年度报告（reports/a.md），年报栏目每年只发一篇："
+                     "更正请改原报告并写 changes（修订记录）"]

@@ -46,6 +46,7 @@ from generator.disclosure.freshness import stale_columns, stale_diagnostics
 from generator.disclosure.interpretation import check_interpretations
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.disclosure.workdays import load_calendar
+from generator.disclosure.yearcount import duplicate_reports
 from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (
@@ -257,6 +258,7 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
     real = tuple(n for n in collection.notices if n.path not in collection.previewed)
     problems += check_interpretations(real, run.config, load_calendar(options.content, run.config.holidays,
                                                                       run.config.tz), options.strict)
+    problems += duplicate_reports(real, run.config)  # 政府信息公开年报: one report a year
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems

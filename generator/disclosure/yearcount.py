@@ -97,3 +97,24 @@ def unfinished_report(notice: Notice, config: SiteConfig) -> list[Diagnostic]:
         problems.append(Diagnostic(notice.path, line, "年度报告已不是草稿，但仍有标着“待填写”的部分：请填好数字或文字并删除该注释",
                                    "warning"))
     return problems
+
+
+def duplicate_reports(published: tuple[Notice, ...], config: SiteConfig) -> list[Diagnostic]:
+    """Warn when the report category publishes two notices in one year: the column holds one report a year.
+
+    A report is published early in the year after the one it reports on, so the publish year tells
+    them apart; a correction goes into the same notice (updated, changes), not a second one.
+    """
+    first: dict[int, Notice] = {}
+    problems = []
+    for notice in sorted(published, key=lambda n: (n.date.moment, n.path)):
+        if notice.category != config.report_category:
+            continue
+        year = notice.date.moment.astimezone(config.tz).year
+        if year in first:
+            problems.append(Diagnostic(notice.path, notice.line_of("date"),
+                                       f"{year}年已发布过年度报告（{first[year].path}），年报栏目每年只发一篇："
+                                       "更正请改原报告并写 changes（修订记录）", "warning"))
+        else:
+            first[year] = notice
+    return problems

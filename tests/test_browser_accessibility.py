@@ -19,12 +19,16 @@ PAGE_TYPES = {
     "category": "results/",
     "category-page-2": "results/page/2/",
     "notice": "guides/religious-activity-venue-registration/",
-    "notice-with-table": "documents/2023-annual-information-disclosure-report/",
+    "notice-with-table": "annual-reports/2023-annual-information-disclosure-report/",
+    "document-with-interpretations": "documents/venue-financial-disclosure-measures-2026/",
+    "interpretation": "documents/venue-financial-disclosure-measures-2026-chart/",
+    "group": "fdzdgknr/",
     "search": "search/?q=" + quote("复印"),
     "catalogue": "catalogue/",
     "archive": "archive/",
     "archive-year": "archive/2024/",
     "standalone": "guide/",
+    "standalone-in-navigation": "system/",
     "404": "no/such/page/",
 }
 

@@ -99,6 +99,23 @@ def test_printed_notice_holds_the_notice_and_its_url_and_no_navigation(page, sit
         assert chrome not in text, chrome
 
 
+@pytest.mark.parametrize("width, media, visible", [(1280, "", True), (640, "", True), (375, "", False),
+                                                   (375, "print", True)])
+def test_qr_code_shows_on_large_screens_and_paper_only(page, site_url, width, media, visible):
+    page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                         {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width == 375})
+    page.get(site_url + NOTICE)
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
+    try:
+        assert shown(page, ".notice-qr svg") == visible
+        if visible:
+            assert page.find_element(By.CSS_SELECTOR, ".notice-qr figcaption").text == "扫一扫在手机打开"
+            assert page.find_element(By.CSS_SELECTOR, ".notice-qr svg").rect["width"] >= 96  # big enough to scan
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_print_button_prints(page, site_url):
     page.get(site_url + NOTICE)
     page.execute_script("window.gongkaiPrinted = 0;"

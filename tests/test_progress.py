@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from conftest import GOOD_NOTICE, run_cli, write_site
+from conftest import GOOD_NOTICE, SITE_YAML, run_cli, write_site
 
 from generator.cli.progress import Bar
 
@@ -34,7 +34,9 @@ def test_a_short_build_draws_nothing():
 
 
 def test_a_build_outside_a_terminal_prints_one_summary_line(tmp_path):
-    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
+    fresh = SITE_YAML.replace("    name: 办事指南\n", "    name: 办事指南\n    update_within: none\n").replace(
+        "    name: 办事结果\n", "    name: 办事结果\n    update_within: none\n")  # no stale column to list
+    content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE}, fresh)
     result = run_cli("--content", str(content), "--output", str(tmp_path / "out"))
     assert result.returncode == 0
     assert result.stdout.count("\n") == 1 and result.stdout.startswith("发布 1 篇公告")

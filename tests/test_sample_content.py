@@ -19,9 +19,10 @@ def sample(tmp_path_factory):
     return output
 
 
-def test_sample_has_eight_categories_and_forty_notices(sample):
-    nav = re.findall(r'<li><a href="([a-z]+)/"', (sample / "index.html").read_text())
-    assert nav == ["regulations", "documents", "guides", "fees", "results", "duties", "commitments", "supervision"]
+def test_sample_has_the_prescribed_columns_and_forty_notices(sample):
+    nav = re.findall(r'<li(?: class="nav-group")?><a href="([a-z-]+)/"', (sample / "index.html").read_text())
+    assert nav == ["guide", "system", "fdzdgknr", "regulations", "documents", "guides", "fees", "results", "duties",
+                   "commitments", "supervision", "annual-reports"]
     notices = [p for p in sample.glob("*/*/index.html") if p.parent.name != "page"]
     assert len(notices) >= 40
 

@@ -31,6 +31,7 @@ from generator.core.config import SiteConfig
 from generator.core.errors import Diagnostic, errors_in
 from generator.core.model import Notice
 from generator.disclosure.privacy import scan_fields
+from generator.disclosure.yearcount import unfinished_report
 from generator.incremental.cache import SALT, Cache, body_key
 from generator.load.sources import parse_source, read_notice, walk_content
 from generator.load.validate import duplicate_urls, validate_source
@@ -149,6 +150,7 @@ def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
     notice, found = validate_source(source, config)
     if notice is not None:
         found += page_warnings(notice)
+        found += unfinished_report(notice, config)  # needs the body, which is gone once the file is checked
     return Checked(notice, problems + found, scan_fields(notice) if notice else [])
 
 

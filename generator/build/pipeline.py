@@ -46,7 +46,11 @@ from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, far_future, hidden_reason
+from generator.disclosure.freshness import stale_columns, stale_diagnostics
+from generator.disclosure.interpretation import check_interpretations
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
+from generator.disclosure.workdays import load_calendar
+from generator.disclosure.yearcount import duplicate_reports
 from generator.incremental.cache import (
     Cache,
     CacheDamaged,
@@ -82,7 +86,7 @@ from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
 from generator.site.theme import Theme, load_theme
-from generator.site.views import NoticeView, category_views, notice_views
+from generator.site.views import NoticeView, category_views, group_views, navigation, notice_views
 
 
 @dataclass
@@ -109,6 +113,7 @@ class Run:
     inputs: Inputs | None  # None when this build keeps no cache
     way: Way
     stage: Staging | None  # None for --check, which writes a throwaway folder
+    stale: list = field(default_factory=list)  # empty or overdue columns (freshness.py)
 
     def shown(self, notice: Notice) -> bool:
         """Say whether a notice may appear in this build (drafts and future ones only in previews)."""
@@ -275,7 +280,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
     options = run.options
     intake, disclosure, problems = _read_and_check(run)
     collection, withdrawn, problems = _collect(run, intake, disclosure, problems)
-    report = _report(collection, problems)
+    report = _report(collection, problems, run.stale)
     # Plan every page (notice bodies were converted with their files' checks, intake.py).
     site = plan_site(run.config, collection, withdrawn, disclosure, run.theme, run.now, run.cache, options.jobs,
                      intake.bodies)
@@ -339,17 +344,26 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
         run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
     problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
                                           intake.exposures) + far_future(notices, run.now)
+    # Empty and overdue columns, as an inspector sees them on this day (freshness.py).
+    run.stale = stale_columns(run.config, collection.by_category, run.local_now, collection.previewed)
+    problems += stale_diagnostics(run.stale, options.strict)
+    # A 行政规范性文件 comes with its 解读, published together (interpretation.py).
+    real = tuple(n for n in collection.notices if n.path not in collection.previewed)
+    problems += check_interpretations(real, run.config, load_calendar(options.content, run.config.holidays,
+                                                                      run.config.tz), options.strict)
+    problems += duplicate_reports(real, run.config)  # 政府信息公开年报: one report a year
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems
 
 
-def _report(collection: Collection, problems: list[Diagnostic]) -> Report:
+def _report(collection: Collection, problems: list[Diagnostic], stale: list | None = None) -> Report:
     """Start the report with what collecting decided and the warnings found on the way."""
     return Report(published=len(collection.notices), held_back=collection.held_back,
                   warnings=[p for p in problems if p.severity != "error"],
                   reviewed=[f"{n.path}（{n.privacy_reviewed}）" for n in collection.notices if n.privacy_reviewed],
-                  late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}))
+                  late=sorted({p.path for p in problems if p.message.startswith("发布日期比成文日期晚")}),
+                  stale=[s.text() for s in stale or ()])
 
 
 def _last_plan(run: Run, intake: Intake, window: tuple) -> tuple[Plan | None, Recorder | None]:
@@ -390,15 +404,17 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     by_category: dict[str, list] = {c.key: [] for c in config.categories}
     for view in views:
         by_category[view.category].append(view)
+    categories = category_views(config, collection)
+    groups = group_views(config, categories)
     common = {
         "site": {"title": config.title, "agency": config.agency, "base_url": config.base_url,
                  "language": config.language, "domain": urlsplit(config.base_url).netloc,
                  "id_code": config.site_id_code},
         "footer_pages": [(p.title, p.url) for p in disclosure.pages],
-        "categories": category_views(config, collection),
+        "categories": categories,
+        "nav": navigation(categories, groups, [(p.slug, p.title, p.url) for p in disclosure.pages if p.nav]),
     }
-    categories = common["categories"]
-    html_pages = plan_html(config, views, by_category, categories)
+    html_pages = plan_html(config, views, by_category, categories, groups)
     catalogue = catalogue_groups(by_category, categories)
     html_pages += plan_catalogue(config, catalogue) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})

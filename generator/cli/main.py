@@ -24,11 +24,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def parser() -> argparse.ArgumentParser:
     """Describe the build command line."""
     p = Parser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
-                                epilog="预览：python build.py serve [--port 8000]")
+               epilog="预览：python build.py serve [--port 8000]；纸质公开栏：python build.py print；"
+                      "年度报告草稿：python build.py report --year 2025")
     _common(p)
     p.add_argument("--check", action="store_true",
                    help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
     p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
+    p.add_argument("--strict", action="store_true",
+                   help="空白栏目、超期未更新的栏目和缺少或迟发的政策解读也算错误，构建失败（用于 CI）")
     p.add_argument("--manifest", type=Path, default=None,
                    help="线上网站的已发布网址清单：构建前读取（文件必须存在且有效）、成功后写回；不给则不检查网址是否消失")
     p.add_argument("--first-publication", action="store_true",
@@ -42,7 +45,7 @@ def serve_parser() -> argparse.ArgumentParser:
     p = Parser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    p.set_defaults(check=False, precompress=False, manifest=None, first_publication=False)
+    p.set_defaults(check=False, precompress=False, manifest=None, first_publication=False, strict=False)
     return p
 
 
@@ -75,7 +78,7 @@ def options_from(args: argparse.Namespace) -> Options:
             check_cache_dir(args.cache, args.output, args.content)
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
-                   precompress=args.precompress, manifest=args.manifest,
+                   precompress=args.precompress, manifest=args.manifest, strict=args.strict,
                    first_publication=args.first_publication,
                    cache=args.cache, use_cache=args.use_cache, jobs=args.jobs, wait=args.wait)
 
@@ -97,6 +100,10 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         return serve(serve_parser().parse_args(argv[1:]))
+    if argv[:1] in (["print"], ["report"]):
+        from generator.cli.paperwork import paperwork
+
+        return paperwork(argv, now or datetime.now(timezone.utc))
     if argv[:1] in (["new"], ["assign-index"]):
         from generator.cli.editing import edit
 
@@ -161,6 +168,9 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
         print(f"构建方式：{WAY_LABELS[report.way]}。原因：{report.why}", flush=True)
     if report.late:
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
+    if report.stale:
+        print(f"栏目更新：{len(report.stale)} 个栏目空白或超期未更新（--strict 时构建失败）：{'；'.join(report.stale)}",
+              flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
     return None, "\n".join(warning.format() for warning in report.warnings)

@@ -7,7 +7,7 @@ quietly fall back to a default.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,25 @@ RESERVED_KEYS = {"static", "page", "search", "catalogue", "archive", "pages", "f
 
 
 @dataclass(frozen=True)
+class Interval:
+    """How long a column may go without a new notice, as written in site.yaml (14d, 2w, 6m, 1y)."""
+
+    count: int
+    unit: str  # d | w | m | y
+
+    @property
+    def text(self) -> str:
+        """Say it in Chinese, for messages."""
+        return f"{self.count}{INTERVAL_UNITS[self.unit]}"
+
+
+INTERVAL_UNITS = {"d": "天", "w": "周", "m": "个月", "y": "年"}
+INTERVAL_PATTERN = re.compile(r"^([1-9][0-9]{0,3})([dwmy])$")
+# 通知公告、政策文件类栏目 must have something new within 6 months (国办秘函〔2019〕19号).
+DEFAULT_UPDATE_WITHIN = Interval(6, "m")
+
+
+@dataclass(frozen=True)
 class Category:
     """One column of the board; `key` is the URL segment, `name` what readers see."""
 
@@ -32,6 +51,9 @@ class Category:
     description: str
     validity: bool = True  # its notices show 有效性 (off for 公示, 办事结果, 年报: nothing there is "in force")
     indent: bool | None = None  # body paragraphs start with a two-character indent (None: as the site says)
+    group: str | None = None  # the key of the group it belongs to (e.g. 法定主动公开内容), or None
+    update_within: Interval | None = DEFAULT_UPDATE_WITHIN  # None: standing content (部门职责), never overdue
+    line: int = field(default=1, compare=False)  # its line in site.yaml, for messages about the column
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,14 @@ DEFAULT_GENRES = (
     *(Genre(name, False) for name in ("公示", "办事指南", "年度报告", "统计数据", "工作动态", "解读")),
 )
 
+
+@dataclass(frozen=True)
+class Group:
+    """A parent column over several categories, shown in navigation, breadcrumbs and the catalogue."""
+
+    key: str  # its page's URL segment
+    name: str
+    description: str = ""
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -73,6 +103,13 @@ class SiteConfig:
     indent: bool = True  # body paragraphs start with a two-character indent, as 公文 do; a category may say otherwise
     genres: tuple[Genre, ...] = DEFAULT_GENRES  # the 体裁分类 a notice's genre may name
     topics: tuple[str, ...] = ()  # the 主题分类 a notice's topic may name; empty: any
+
+    groups: tuple[Group, ...] = ()  # parent columns; a category names its group by key
+    report_category: str | None = None  # the category of the 政府信息公开年报 (build.py report)
+    rule_genres: tuple[str, ...] = ("规章",)  # genres counted as 规章 in the annual report
+    normative_genres: tuple[str, ...] = ("行政规范性文件",)  # genres counted as 行政规范性文件
+    interpretation_genres: tuple[str, ...] = ("行政规范性文件",)  # a document of these genres needs a 解读
+    interpretation_within: int = 3  # working days after its document by which a 解读 must be published
 
     def genre(self, name: str) -> Genre | None:
         """Return the genre of this name, or None."""
@@ -111,15 +148,21 @@ class SiteConfig:
         """Return the category with this key."""
         return next(c for c in self.categories if c.key == key)
 
+    def group(self, key: str | None) -> Group | None:
+        """Return the group with this key, or None."""
+        return next((g for g in self.groups if g.key == key), None)
+
 
 TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
              "site_id_code", "holidays"}
-INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024)}
+INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024),
+            "interpretation_within": (1, 100)}
 BOOL_KEYS = {"search", "indent"}
-KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories", "genres", "topics"}
+LIST_KEYS = {"rule_genres", "normative_genres", "interpretation_genres"}
+KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | LIST_KEYS | {"categories", "groups", "report_category", "genres", "topics"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 CATEGORY_FLAGS = {"validity", "indent"}
-CATEGORY_KEYS = {"key", "name", "description"} | CATEGORY_FLAGS
+CATEGORY_KEYS = {"key", "name", "description", "group", "update_within"} | CATEGORY_FLAGS
 
 
 def load_config(content_dir: Path) -> SiteConfig:
@@ -195,18 +238,73 @@ def _check(doc: YamlDoc) -> SiteConfig:
         except (ValueError, KeyError, IndexError):
             report(("index_pattern",), "index_pattern 必须含 {year} 和 {serial}（可写 {serial:05d}），"
                    "只能用 {agency_code}、{year}、{serial}，例如 {agency_code}/{year}-{serial:05d}")
-    categories = _check_categories(data.get("categories"), report)
+    for key in sorted(LIST_KEYS & set(data)):
+        raw = data[key]
+        raw = [] if raw is None else [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+            report((key,), f"配置项 {key} 应该是文字列表，例如 [行政规范性文件]")
+        else:
+            values[key] = tuple(v.strip() for v in raw)
+    groups = _check_groups(data.get("groups"), report)
+    categories = _check_categories(data.get("categories"), report, {g.key for g in groups},
+                                   lambda path: doc.line(path) + 1)
+    taken = {c.key for c in categories} | {c.name for c in categories}
+    for index, group in enumerate(groups):
+        if group.key in taken or group.name in taken:
+            report(("groups", index), f"分组「{group.name}」与分类的 key 或名称重复，请换一个")
+    report_category = data.get("report_category")
+    if report_category is not None:
+        if report_category not in {c.key for c in categories}:
+            report(("report_category",), f"report_category「{report_category}」不是 categories 中的分类 key")
+        else:
+            values["report_category"] = report_category
     if "genres" in data:
         values["genres"] = _check_genres(data["genres"], report)
     if "topics" in data:
         values["topics"] = _check_topics(data["topics"], report)
     if problems:
         raise BuildFailed(problems)
-    return SiteConfig(categories=categories, **values)
+    return SiteConfig(categories=categories, groups=groups, **values)
 
 
-def _check_categories(raw: Any, report) -> tuple[Category, ...]:
-    """Check the ordered category list: ASCII keys, unique keys and names."""
+def _check_groups(raw: Any, report) -> tuple[Group, ...]:
+    """Check the parent columns: ASCII keys for their URLs, unique keys and names."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        report(("groups",), "groups 应该是列表，每项包含 key、name，可写 description")
+        return ()
+    result, seen = [], set()
+    for index, item in enumerate(raw):
+        path = ("groups", index)
+        if not isinstance(item, dict):
+            report(path, "每个分组应包含 key 和 name，例如 {key: fdzdgknr, name: 法定主动公开内容}")
+            continue
+        for extra in sorted(set(item) - {"key", "name", "description"}):
+            report(path + (extra,), f"分组中未知的项 {extra}，只能有 key、name 和 description")
+        key, name = item.get("key"), item.get("name")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key) or key in RESERVED_KEYS:
+            report(path + ("key",), "分组的 key 用于网址，只能包含小写字母、数字和连字符且不能是网站保留的名称，例如 fdzdgknr")
+            continue
+        if not isinstance(name, str) or not name.strip():
+            report(path + ("name",), f"分组 {key} 缺少 name（显示给读者的中文名称）")
+            continue
+        if key in seen or name in seen:
+            report(path, f"分组「{name}」重复，分组的 key 和名称都不能重复")
+            continue
+        seen |= {key, name}
+        result.append(Group(key, name.strip(), str(item.get("description") or "").strip()))
+    return tuple(result)
+
+
+def parse_interval(text: str) -> Interval | None:
+    """Read 14d, 2w, 6m or 1y; None for anything else."""
+    match = INTERVAL_PATTERN.match(text.strip())
+    return Interval(int(match.group(1)), match.group(2)) if match else None
+
+
+def _check_categories(raw: Any, report, groups: set[str] = frozenset(), line_of=lambda path: 1) -> tuple[Category, ...]:
+    """Check the ordered category list: ASCII keys, unique keys and names, known groups, intervals."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -241,7 +339,21 @@ def _check_categories(raw: Any, report) -> tuple[Category, ...]:
             if label in seen:
                 report(path, f"分类「{label}」重复，分类的 key 和名称都不能重复")
             seen[label] = index
-        result.append(Category(key, name.strip(), str(description).strip(), **flags))
+        group = item.get("group")
+        if group is not None and group not in groups:
+            choices = "、".join(sorted(groups)) or "（还没有定义 groups）"
+            report(path + ("group",), f"分类 {key} 的 group「{group}」不是 groups 中的分组 key，可选：{choices}")
+            continue
+        within = item.get("update_within", None)
+        interval = DEFAULT_UPDATE_WITHIN
+        if within is not None:
+            interval = None if within == "none" else parse_interval(within) if isinstance(within, str) else None
+            if interval is None and within != "none":
+                report(path + ("update_within",), f"分类 {key} 的 update_within「{within}」无法识别："
+                       "写 14d（天）、2w（周）、6m（月）、1y（年），常设内容（如部门职责）写 none")
+                continue
+        result.append(Category(key, name.strip(), str(description).strip(), group=group, update_within=interval,
+                               line=line_of(path), **flags))
     return tuple(result)
 
 

@@ -70,6 +70,9 @@ class Notice:
     addressee: str | None = None  # 主送机关
     signatories: tuple[str, ...] = ()  # 落款: the issuing agencies, several when joint
     closing: str | None = None  # 附注 after the 落款, e.g. （此件公开发布）
+    interprets: str | None = None  # slug or category/slug of the document this 政策解读 explains
+    interpretation_kind: str | None = None  # 文字解读 | 图文解读 | 视频解读 | 答记者问, set when interprets is
+    repealed: Stamp | None = None  # the day a repealed document stopped being in force
 
     @property
     def url(self) -> str:

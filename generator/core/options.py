@@ -28,6 +28,7 @@ class Options:
     jobs: int | None = None  # worker processes; None: every core when the site is big enough
     serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
     wait: bool = True  # wait for another build of the same output or cache to end; False: stop at once (locks.py)
+    strict: bool = False  # empty or overdue columns and missing or late 解读 fail the build (CI)
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -49,6 +50,7 @@ class Report:
     warnings: list[Diagnostic] = field(default_factory=list)
     reviewed: list[str] = field(default_factory=list)  # published with privacy_reviewed: path and reason
     late: list[str] = field(default_factory=list)  # published more than 20 working days after written
+    stale: list[str] = field(default_factory=list)  # columns empty or overdue, one line each (freshness.py)
     way: str = FULL  # UNCHANGED, TOUCH_UP or FULL
     why: str = ""  # why the build went that way, in Chinese
     output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made

@@ -14,7 +14,7 @@ class Field:
     """One front-matter field: its name, how it is checked, and how editors may spell it."""
 
     name: str
-    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls | genre | topic | names
+    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls | genre | topic | names | interpretation
     required: bool
     label: str  # what readers and editors call it
     help: str  # one line for docs/reference.md and the editors' guide
@@ -56,7 +56,13 @@ FIELDS: tuple[Field, ...] = (
     Field("privacy_reviewed", "text", False, "隐私审查", "确认要公开身份证号或银行卡号时写明理由，否则构建失败", "经当事人书面同意公开"),
     Field("withdrawal_reason", "text", False, "撤回原因", "status 为已撤回时必填，显示在撤回说明页上", "内容有误，已重新发布", ("撤回原因",)),
     Field("redirect_from", "urls", False, "旧网址", "公告移动或改名后，旧网址列表；旧网址会自动跳转到新网址", "[guides/old-slug/]", ("aliases",)),
+    Field("interprets", "ref", False, "所解读文件", "本篇是政策解读时，所解读文件的 slug（或 分类/slug）；文件页面列出它的解读，解读页面链接回文件", "religious-venue-financial-supervision-measures-2025", ("解读文件",)),
+    Field("interpretation_kind", "interpretation", False, "解读形式", "文字解读（默认）、图文解读、视频解读或答记者问；只能与 interprets 一起写", "图文解读", ("解读形式",)),
+    Field("repealed", "datetime", False, "废止日期", "文件废止的日期（status 为已废止时），年度报告据此统计本年废止件数；未写时取替代文件的发布日期", "2025-06-30", ("废止日期",)),
 )
+
+# 政策解读 comes in these forms (the kinds gov sites list beside a document).
+INTERPRETATION_KINDS = ("文字解读", "图文解读", "视频解读", "答记者问")
 
 BY_NAME = {f.name: f for f in FIELDS}
 ALIASES = {alias: f.name for f in FIELDS for alias in (f.name, *f.aliases)}

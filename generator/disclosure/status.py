@@ -15,8 +15,9 @@ from generator.core.model import Notice
 from generator.core.schema import STATUS_LABELS
 
 PERIOD_OPEN, PERIOD_CLOSED, PERIOD_UPCOMING = "公示中", "公示期满", "即将公示"
-REFERENCE_FIELDS = {"superseded_by": "替代文件", "amends": "所修改文件"}
-RELATION_KINDS = ("superseded_by", "supersedes", "amends", "amended_by")
+REFERENCE_FIELDS = {"superseded_by": "替代文件", "amends": "所修改文件", "interprets": "所解读文件"}
+RELATION_KINDS = ("superseded_by", "supersedes", "amends", "amended_by", "interprets", "interpreted_by")
+INTERPRETATION_RELATIONS = ("interprets", "interpreted_by")  # their links also carry the 解读形式
 
 
 def resolve(ref: str, notices: list[Notice]) -> list[Notice]:
@@ -81,11 +82,11 @@ def period_state(notice: Notice, now: datetime, tz: ZoneInfo) -> str | None:
 
 
 def relations(notices: tuple[Notice, ...]) -> dict[str, dict[str, list[Notice]]]:
-    """Link published notices both ways: superseded_by/supersedes and amends/amended_by."""
+    """Link published notices both ways: superseded_by/supersedes, amends/amended_by, interprets/interpreted_by."""
     links: dict[str, dict[str, list[Notice]]] = {
         n.path: {kind: [] for kind in RELATION_KINDS} for n in notices}
     for notice in notices:
-        for name, back in (("superseded_by", "supersedes"), ("amends", "amended_by")):
+        for name, back in (("superseded_by", "supersedes"), ("amends", "amended_by"), ("interprets", "interpreted_by")):
             ref = getattr(notice, name)
             found = resolve(ref, list(notices)) if ref else []
             if len(found) == 1:  # a target that is not published stays unlinked and unnamed

@@ -15,7 +15,7 @@ from generator.load.sources import parse_source
 from generator.load.validate import SLUG_PATTERN
 
 PAGES_DIR = "pages"
-FIELDS = {"title": "标题", "slug": "网址名", "order": "页脚中的顺序"}
+FIELDS = {"title": "标题", "slug": "网址名", "order": "页脚中的顺序", "nav": "是否显示在导航栏"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class StandalonePage:
     order: int
     body: str
     body_line: int
+    nav: bool = False  # shown in the navigation bar too (政府信息公开指南, 政府信息公开制度)
 
     @property
     def url(self) -> str:
@@ -40,6 +41,7 @@ def read_pages(content_dir: Path, config: SiteConfig) -> tuple[list[StandalonePa
     folder = content_dir / PAGES_DIR
     pages, problems = [], []
     taken = {c.key: f"分类 {c.key}" for c in config.categories} | {k: "网站本身" for k in RESERVED_KEYS}
+    taken |= {g.key: f"分组 {g.key}" for g in config.groups}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         rel = f"{PAGES_DIR}/{path.name}"
         try:
@@ -52,8 +54,8 @@ def read_pages(content_dir: Path, config: SiteConfig) -> tuple[list[StandalonePa
         if source is None:
             continue
         for key in sorted(set(source.meta) - set(FIELDS)):
-            problems.append(Diagnostic(rel, source.line_of(key), f"独立页面不能有字段 {key}，只能有 title、slug 和 order"))
-        title, slug, order = (source.meta.get(k) for k in ("title", "slug", "order"))
+            problems.append(Diagnostic(rel, source.line_of(key), f"独立页面不能有字段 {key}，只能有 title、slug、order 和 nav"))
+        title, slug, order, nav = (source.meta.get(k) for k in ("title", "slug", "order", "nav"))
         slug = slug or PurePosixPath(rel).stem
         if not isinstance(title, str) or not title.strip():
             problems.append(Diagnostic(rel, source.line_of("title"), "缺少必填字段 title（标题），例如 title: 联系我们"))
@@ -67,7 +69,11 @@ def read_pages(content_dir: Path, config: SiteConfig) -> tuple[list[StandalonePa
         if order is not None and not (isinstance(order, str) and order.isdigit()):
             problems.append(Diagnostic(rel, source.line_of("order"), "order 应该是整数，例如 1"))
             continue
+        if nav not in (None, "true", "false"):
+            problems.append(Diagnostic(rel, source.line_of("nav"), "nav 应该是 true 或 false"))
+            continue
         taken[slug] = rel
-        pages.append(StandalonePage(rel, " ".join(title.split()), slug, int(order or 100), source.body, source.body_line))
+        pages.append(StandalonePage(rel, " ".join(title.split()), slug, int(order or 100), source.body, source.body_line,
+                                    nav == "true"))
     pages.sort(key=lambda p: (p.order, p.slug))
     return pages, problems

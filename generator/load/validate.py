@@ -22,6 +22,7 @@ from generator.core.schema import (
     DISCLOSURE,
     FALSE_WORDS,
     FIELDS,
+    INTERPRETATION_KINDS,
     STATUS,
     STATUS_LABELS,
     TRUE_WORDS,
@@ -131,6 +132,11 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     period = values["notice_period"]
     if period and period[1].moment < period[0].moment:
         report(where("notice_period"), "notice_period（公示期）的 end 早于 start，请检查")
+    if values["interpretation_kind"] and not values["interprets"]:
+        report(where("interpretation_kind"), "写了 interpretation_kind（解读形式），但没有写 interprets（所解读文件）："
+               "请写明解读的是哪篇文件，例如 interprets: 文件的slug")
+    if values["repealed"] and (values["status"] or "valid") != "repealed":
+        report(where("repealed"), "写了 repealed（废止日期），但 status 不是已废止：请同时写 status: 已废止")
     if problems:
         return None, problems
     return Notice(
@@ -172,6 +178,9 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         addressee=values["addressee"],
         signatories=values["signatories"] or (),
         closing=values["closing"],
+        interprets=values["interprets"],
+        interpretation_kind=(values["interpretation_kind"] or "文字解读") if values["interprets"] else None,
+        repealed=values["repealed"],
     ), []
 
 
@@ -287,6 +296,10 @@ def _convert(kind: str, raw: Any, config: SiteConfig, line_of=lambda *path: 1) -
         if not REF_PATTERN.match(text):
             raise ValueError(f"「{text}」应该是另一篇公告的 slug 或 分类/slug，例如 guides/venue-registration")
         return text
+    if kind == "interpretation":
+        if text in INTERPRETATION_KINDS:
+            return text
+        raise ValueError(f"「{text}」无效，可用的值：{'、'.join(INTERPRETATION_KINDS)}")
     if kind == "slug":
         if not SLUG_PATTERN.match(text):
             raise ValueError(f"「{text}」无效：只能包含小写字母、数字和连字符，例如 venue-registration-2024")

@@ -62,9 +62,13 @@ def _row(notice: NoticeView) -> dict[str, str]:
     in it, an edit to any body rewrote a table that does not show bodies.
     """
     # 有效性 is left empty where it means nothing (公示, 办事结果, 年报: site.yaml), as on the notice's page.
-    return dict(zip(ROW_KEYS, (notice.index_number, notice.title, notice.doc_number or "", notice.department,
-                               notice.date[:10], notice.status_label if notice.shows_validity else "",
-                               notice.category_name, notice.topic or "", notice.genre or "", notice.url)))
+    row = dict(zip(ROW_KEYS, (notice.index_number, notice.title, notice.doc_number or "", notice.department,
+                              notice.date[:10], notice.status_label if notice.shows_validity else "",
+                              notice.category_name, notice.topic or "", notice.genre or "", notice.url)))
+    # 政策解读 beside its document, both ways: (what the link is, title, url); shown on the HTML page only.
+    row["pairs"] = [(kind, title, link) for title, link, kind in notice.relations.get("interpreted_by", ())] + \
+        [("解读", title, link) for title, link, _ in notice.relations.get("interprets", ())]
+    return row
 
 
 def catalogue_groups(by_category: dict[str, list[NoticeView]], categories: tuple[CategoryView, ...]) -> list[tuple]:
@@ -97,7 +101,8 @@ def plan_catalogue_data(config: SiteConfig, groups: list[tuple]) -> list[Page]:
     """List the catalogue as JSON and as CSV, for reuse in other programs."""
     head = {"site": config.title, "agency": config.agency,
             "categories": [{"key": c.key, "name": c.name, "description": c.description, "count": len(items),
-                            "newest": newest, "url": config.base_url + c.url} for c, items, newest in groups]}
+                            "newest": newest, "url": config.base_url + c.url, "group": c.group_name}
+                           for c, items, newest in groups]}
     return [
         Page(CATALOGUE_PAGES[1], "catalogue.json", {"json_text": CatalogueText("json", head, groups, config.base_url)}),
         Page(CATALOGUE_PAGES[2], "catalogue.csv", {"csv_text": CatalogueText("csv", head, groups, config.base_url)}),

@@ -17,7 +17,7 @@ from jinja2 import TemplateError
 from generator.core.config import SiteConfig
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.site.theme import Theme
-from generator.site.views import CategoryView, NoticeView
+from generator.site.views import CategoryView, GroupView, NoticeView
 
 BOARD_LATEST = 10  # newest notices overall on the board
 
@@ -47,13 +47,18 @@ def category_page_url(key: str, number: int) -> str:
 
 
 def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[str, list[NoticeView]],
-              categories: tuple[CategoryView, ...]) -> list[Page]:
+              categories: tuple[CategoryView, ...], groups: tuple[GroupView, ...] = ()) -> list[Page]:
     """List every HTML page of the site, in a fixed order."""
     pages = [Page("index.html", "board.html", {
         "latest": pinned_first(notices)[:BOARD_LATEST],
         "panels": [(c, pinned_first(by_category[c.key])[: config.board_limit]) for c in categories],
         "open_periods": [n for n in notices if n.period_state == "公示中"],
     })]
+    for group in groups:  # a parent column: its categories, each with its newest notices
+        pages.append(Page(page_path(group.url), "group.html", {
+            "group": group,
+            "panels": [(c, pinned_first(by_category[c.key])[: config.board_limit]) for c in group.categories],
+        }))
     for category in categories:
         items = by_category[category.key]
         listed = pinned_first(items)  # pinned notices open page 1; prev/next keep the date order

@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 
 from generator.core.errors import BuildFailed, Diagnostic
+from generator.site.qr import qr_svg
 
 # Installed with pip, the theme sits inside the package; in a source tree, beside it.
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def load_theme(user_dir: Path | None = None, default_dir: Path = DEFAULT_THEME) 
         auto_reload=False,
     )
     env.context_class = _Context
+    env.globals["qr_svg"] = qr_svg  # 扫一扫在手机打开, made only for pages that are rendered
     sources: dict[str, Path] = {}
     for layer in reversed(layers):  # later layers win
         sources.update(_static_files(layer / "static"))

@@ -14,7 +14,13 @@ from generator.core.config import SiteConfig
 from generator.core.model import Notice
 from generator.disclosure.checks import Facts
 from generator.disclosure.collect import Collection
-from generator.disclosure.status import RELATION_KINDS, effective_status, period_state, status_label
+from generator.disclosure.status import (
+    INTERPRETATION_RELATIONS,
+    RELATION_KINDS,
+    effective_status,
+    period_state,
+    status_label,
+)
 from generator.markdown.markup import Body
 
 
@@ -46,7 +52,8 @@ class NoticeView:
     period_state: str | None = None  # 公示中 | 公示期满 | 即将公示, at build time
     changes: tuple[tuple[str, str], ...] = ()  # (date, note), newest first
     attachments: tuple[dict, ...] = ()  # name, title, format, size
-    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]
+    relations: dict = field(default_factory=dict)  # kind -> [(title, url)]; interprets/interpreted_by: (title, url, 解读形式)
+    interpretation_kind: str | None = None  # 文字解读 etc. when this notice is a 政策解读
     pinned: bool = False
     pub_datetime: str = ""  # YYYY-MM-DD HH:MM, for the PubDate meta tag
     written: str | None = None
@@ -72,6 +79,30 @@ class CategoryView:
     description: str
     url: str
     count: int
+    group: str | None = None  # the parent column's key, name and URL, for breadcrumbs
+    group_name: str | None = None
+    group_url: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """What a template may show of a parent column (法定主动公开内容) and its categories."""
+
+    key: str
+    name: str
+    description: str
+    url: str
+    categories: tuple[CategoryView, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation bar; a group holds its categories as children."""
+
+    key: str  # category key, group key or page slug, for aria-current
+    name: str
+    url: str
+    children: tuple["NavItem", ...] = ()
 
 
 def notice_views(notices: tuple[Notice, ...], bodies: list[Body], config: SiteConfig, now: datetime,
@@ -125,7 +156,10 @@ def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now:
         changes=tuple((c.date.display(tz), c.note) for c in notice.changes),
         attachments=tuple({"name": a.name, "title": a.title, "format": a.format, "size": a.size_text}
                           for a in facts.attachments),
-        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS},
+        relations={kind: [(n.title, n.url) for n in facts.relations.get(kind, ())] for kind in RELATION_KINDS}
+        | {kind: [(n.title, n.url, (notice if kind == "interprets" else n).interpretation_kind)
+                  for n in facts.relations.get(kind, ())] for kind in INTERPRETATION_RELATIONS},
+        interpretation_kind=notice.interpretation_kind,
         pinned=notice.pinned,
         pub_datetime=pub_datetime,
         written=notice.written.display(tz) if notice.written else None,
@@ -146,7 +180,37 @@ def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now:
 
 def category_views(config: SiteConfig, collection: Collection) -> tuple[CategoryView, ...]:
     """List the categories in navigation order with their published counts."""
-    return tuple(
-        CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]))
-        for c in config.categories
-    )
+    views = []
+    for c in config.categories:
+        group = config.group(c.group)
+        views.append(CategoryView(c.key, c.name, c.description, f"{c.key}/", len(collection.by_category[c.key]),
+                                  group.key if group else None, group.name if group else None,
+                                  f"{group.key}/" if group else None))
+    return tuple(views)
+
+
+def group_views(config: SiteConfig, categories: tuple[CategoryView, ...]) -> tuple[GroupView, ...]:
+    """List the groups that have categories, each with its categories in navigation order."""
+    return tuple(GroupView(g.key, g.name, g.description, f"{g.key}/",
+                           tuple(c for c in categories if c.group == g.key))
+                 for g in config.groups if any(c.group == g.key for c in categories))
+
+
+def navigation(categories: tuple[CategoryView, ...], groups: tuple[GroupView, ...],
+               pages: list[tuple[str, str, str]]) -> tuple[NavItem, ...]:
+    """Order the navigation bar: pages marked for it, then categories, a group where its first category stands.
+
+    `pages` holds (slug, title, url) of the standalone pages shown in navigation.
+    """
+    items = [NavItem(slug, title, url) for slug, title, url in pages]
+    by_key = {g.key: g for g in groups}
+    placed = set()
+    for c in categories:
+        if c.group is None:
+            items.append(NavItem(c.key, c.name, c.url))
+        elif c.group not in placed:
+            placed.add(c.group)
+            group = by_key[c.group]
+            items.append(NavItem(group.key, group.name, group.url,
+                                 tuple(NavItem(k.key, k.name, k.url) for k in group.categories)))
+    return tuple(items)

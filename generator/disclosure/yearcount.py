@@ -1,0 +1,120 @@
+"""Collect stage, the annual report's section 二: 规章 and 行政规范性文件 made, repealed and in force in a year.
+
+Counted from what is published only (hidden notices are neither counted nor named), by the
+site's calendar: made = published in the year; repealed = status 已废止 with a repeal day in the
+year (the `repealed` date, else the publish day of the notice that superseded it); in force = made
+by the year's end and neither repealed nor expired by then. A repealed notice whose day cannot be
+known is listed apart, for the clerk to settle, and counted in neither column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from generator.core.config import SiteConfig
+from generator.core.errors import Diagnostic
+from generator.core.model import Notice
+from generator.disclosure.genre import genre_of, known_genres
+from generator.disclosure.status import resolve
+
+PLACEHOLDER = "待填写"  # what build.py report writes where the clerk must fill in
+MARK = "<!-- " + PLACEHOLDER
+
+
+@dataclass
+class Row:
+    """One row of the table: a kind of document and the notices behind each of its three numbers."""
+
+    label: str  # 规章 | 行政规范性文件
+    made: list[Notice] = field(default_factory=list)
+    repealed: list[tuple[Notice, date, str]] = field(default_factory=list)  # notice, day, how the day is known
+    in_force: list[Notice] = field(default_factory=list)
+    unknown: list[Notice] = field(default_factory=list)  # repealed, day unknown
+
+
+def count_year(published: tuple[Notice, ...], config: SiteConfig, year: int) -> list[Row]:
+    """Count the 规章 and 行政规范性文件 of `year` among the published notices."""
+    tz: ZoneInfo = config.tz
+    known = known_genres(config)
+    end = date(year, 12, 31)
+    rows = [Row("规章"), Row("行政规范性文件")]
+    for row, genres in zip(rows, (config.rule_genres, config.normative_genres)):
+        for notice in sorted(published, key=lambda n: (n.date.moment, n.path)):
+            if genre_of(notice, known) not in genres:
+                continue
+            made = _day(notice.date, tz)
+            if made > end:
+                continue
+            if made.year == year:
+                row.made.append(notice)
+            gone, how = _repeal_day(notice, published, tz)
+            if notice.status == "repealed" and gone is None:
+                row.unknown.append(notice)
+                continue
+            if gone is not None and gone.year == year:
+                row.repealed.append((notice, gone, how))
+            # 有效期至 a day before the year's end, or 已失效 on an unknown day: not in force at the end.
+            lapsed = (notice.valid_until is not None and _day(notice.valid_until, tz) < end) or \
+                (notice.status == "expired" and notice.valid_until is None)
+            if (gone is None or gone > end) and not lapsed:
+                row.in_force.append(notice)
+    return rows
+
+
+def _day(stamp, tz: ZoneInfo) -> date:
+    """Return a stamp's day in the site's calendar."""
+    return stamp.moment.astimezone(tz).date()
+
+
+def _repeal_day(notice: Notice, published: tuple[Notice, ...], tz: ZoneInfo) -> tuple[date | None, str]:
+    """Return the day a document stopped being in force and how that is known, or (None, "") if it is not repealed."""
+    if notice.status != "repealed":
+        return None, ""
+    if notice.repealed is not None:
+        return _day(notice.repealed, tz), "repealed 字段"
+    successor = resolve(notice.superseded_by, list(published)) if notice.superseded_by else []
+    if len(successor) == 1:
+        return _day(successor[0].date, tz), f"被 {successor[0].path} 替代"
+    return None, ""
+
+
+def unfinished_report(notice: Notice, config: SiteConfig) -> list[Diagnostic]:
+    """Warn when an annual report that is not a draft still has parts marked 待填写 (build.py report leaves them).
+
+    Checked with the file, while its body is at hand, so that an edit removing the last mark
+    is a change of the file's problems, which a touch-up does not repeat from the last build.
+    """
+    if notice.category != config.report_category or notice.draft:
+        return []
+    problems = []
+    if notice.responsible == PLACEHOLDER:
+        problems.append(Diagnostic(notice.path, notice.line_of("responsible"),
+                                   "年度报告已不是草稿，但责任人仍是“待填写”：请写上对报告负责的人", "warning"))
+    if MARK in notice.body:
+        line = notice.body_line + notice.body[: notice.body.index(MARK)].count("\n")
+        problems.append(Diagnostic(notice.path, line, "年度报告已不是草稿，但仍有标着“待填写”的部分：请填好数字或文字并删除该注释",
+                                   "warning"))
+    return problems
+
+
+def duplicate_reports(published: tuple[Notice, ...], config: SiteConfig) -> list[Diagnostic]:
+    """Warn when the report category publishes two notices in one year: the column holds one report a year.
+
+    A report is published early in the year after the one it reports on, so the publish year tells
+    them apart; a correction goes into the same notice (updated, changes), not a second one.
+    """
+    first: dict[int, Notice] = {}
+    problems = []
+    for notice in sorted(published, key=lambda n: (n.date.moment, n.path)):
+        if notice.category != config.report_category:
+            continue
+        year = notice.date.moment.astimezone(config.tz).year
+        if year in first:
+            problems.append(Diagnostic(notice.path, notice.line_of("date"),
+                                       f"{year}年已发布过年度报告（{first[year].path}），年报栏目每年只发一篇："
+                                       "更正请改原报告并写 changes（修订记录）", "warning"))
+        else:
+            first[year] = notice
+    return problems

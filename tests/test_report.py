@@ -1,0 +1,158 @@
+"""`build.py report`: the annual report drafted from the front matter, its counts exact, hidden notices never in it."""
+
+import re
+
+import pytest
+from conftest import NOW, build, write_site
+
+from generator.cli.main import main
+
+SITE = """\
+title: 年报测试
+agency: 测试市测试局
+base_url: https://example.org/xz/
+search: false
+report_category: reports
+categories:
+  - key: files
+    name: 政策文件
+    update_within: none
+  - key: reports
+    name: 政府信息公开年报
+    update_within: none
+"""
+
+
+def _doc(title, day, genre="行政规范性文件", extra=""):
+    return f"---\ntitle: {title}\ncategory: files\ndate: {day}\nresponsible: 张三\ntags: [{genre}]\n{extra}---\n正文。\n"
+
+
+# Three years of 行政规范性文件 (规范 1–6) and 规章 (规章 A–B), with what happened to each:
+FILES = {
+    "files/n1.md": _doc("规范一", "2023-03-01"),                                     # made 2023, in force throughout
+    "files/n2.md": _doc("规范二", "2023-05-01", extra="status: 已废止\nrepealed: 2024-06-30\n"),  # repealed 2024
+    "files/n3.md": _doc("规范三", "2024-02-01", extra="status: 已废止\nsuperseded_by: n4\n"),   # repealed 2025 by n4
+    "files/n4.md": _doc("规范四", "2025-04-10"),                                     # made 2025
+    "files/n5.md": _doc("规范五", "2024-08-01", extra="valid_until: 2024-12-30\n"),  # lapsed before 2024 ends
+    "files/n6.md": _doc("规范六", "2025-01-05", extra="status: 已修改\n"),           # amended, still in force
+    "files/r1.md": _doc("规章甲", "2024-09-09", genre="规章"),
+    "files/r2.md": _doc("规章乙", "2022-01-01", genre="规章", extra="status: 已废止\n"),  # day unknown: listed apart
+    "files/plain.md": _doc("普通通知", "2024-01-01", genre="通知"),
+    # hidden: never counted, never named
+    "files/h1.md": _doc("草稿规范SECRET1", "2024-03-01", extra="draft: true\n"),
+    "files/h2.md": _doc("未来规范SECRET2", "2027-03-01"),
+    "files/h3.md": _doc("不予公开规范SECRET3", "2024-03-01", extra="disclosure: withheld\n"),
+    "files/h4.md": _doc("依申请规范SECRET4", "2025-03-01", extra="disclosure: on-request\n"),
+    "files/h5.md": _doc("撤回规范SECRET5", "2025-03-01", extra="status: 已撤回\nwithdrawal_reason: 有误\n"),
+}
+EXPECTED = {  # year -> (规章 made, repealed, in force), (规范性文件 made, repealed, in force)
+    2023: ((0, 0, 0), (2, 0, 2)),
+    2024: ((1, 0, 1), (2, 1, 2)),  # made n3 n5; n2 repealed; n1 n3 in force (n5 lapsed 12-30)
+    2025: ((0, 0, 1), (2, 1, 3)),  # made n4 n6; n3 repealed on n4's day; n1 n4 n6 in force
+}
+
+
+@pytest.fixture
+def content(tmp_path):
+    return write_site(tmp_path / "content", FILES, SITE)
+
+
+def _draft(content, year, *extra):
+    assert main(["report", "--year", str(year), "--content", str(content), *extra], now=NOW) == 0
+    return (content / f"reports/{year}-annual-information-disclosure-report.md").read_text(encoding="utf-8")
+
+
+def _table(text):
+    part = text.split("**第二十条第（一）项**")[1]
+    return tuple(tuple(int(x) for x in re.search(rf"^\| {label} \| (\d+) \| (\d+) \| (\d+) \|$", part, re.M).groups())
+                 for label in ("规章", "行政规范性文件"))
+
+
+@pytest.mark.parametrize("year", sorted(EXPECTED))
+def test_counts_of_made_repealed_and_in_force(content, year):
+    assert _table(_draft(content, year)) == EXPECTED[year]
+
+
+def test_hidden_notices_are_never_counted_or_named(content):
+    for year in (2024, 2025):
+        text = _draft(content, year)
+        assert "SECRET" not in text and "h1.md" not in text and "h5.md" not in text
+
+
+def test_the_comment_names_every_counted_notice_and_the_unknown_repeal(content, capsys):
+    text = _draft(content, 2025)
+    comment = text[text.index("<!-- 统计说明"):text.index("-->", text.index("<!-- 统计说明"))]
+    assert "行政规范性文件，本年制发 2 件：files/n6.md《规范六》；files/n4.md《规范四》" in comment
+    assert "行政规范性文件，本年废止 1 件：files/n3.md《规范三》（2025-04-10 废止，依据：被 files/n4.md 替代）" in comment
+    assert "已废止但不知废止日期、未计入的 1 件（请在文件中写 repealed 日期）：files/r2.md《规章乙》" in comment
+    assert "规章本年制发 0 件、废止 0 件、现行有效 1 件" in capsys.readouterr().out
+
+
+def test_the_draft_follows_the_2021_format_and_marks_what_the_clerk_fills(content):
+    text = _draft(content, 2024, "--responsible", "李四")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    captions = re.findall(r"^\*\*(.+)\*\*$", text, re.M)
+    assert captions == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项",
+                        "申请人情况", "复议和诉讼情况"]
+    assert text.count("<!-- 待填写：本表的数字由承办处室统计后填入空格 -->") == 5
+    assert "| 行政许可 |  |" in text and "| 行政事业性收费 |  |" in text and "| （七）总计 |" + "  |" * 7 in text
+    assert "国办公开办函〔2021〕30号" in text and "draft: true" in text
+
+
+def test_the_draft_is_a_valid_draft_notice_that_stays_unpublished(content, tmp_path):
+    _draft(content, 2024, "--responsible", "李四")
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    assert not (output / "reports/2024-annual-information-disclosure-report").exists()
+    assert build(content, tmp_path / "preview", "--drafts") == 0
+    page = (tmp_path / "preview/reports/2024-annual-information-disclosure-report/index.html").read_text()
+    assert "测试市测试局2024年政府信息公开工作年度报告" in page and "统计说明" not in page and "待填写" not in page
+
+
+def test_never_overwrites_and_needs_a_report_category(content, tmp_path, capsys):
+    first = _draft(content, 2024)
+    assert main(["report", "--year", "2024", "--content", str(content)], now=NOW) == 2
+    assert "已存在，不会覆盖" in capsys.readouterr().err
+    assert (content / "reports/2024-annual-information-disclosure-report.md").read_text(encoding="utf-8") == first
+    other = write_site(tmp_path / "other", {}, SITE.replace("report_category: reports\n", ""))
+    assert main(["report", "--year", "2024", "--content", str(other)], now=NOW) == 2
+    assert main(["report", "--year", "2030", "--content", str(content)], now=NOW) == 2
+    err = capsys.readouterr().err
+    assert "site.yaml 中没有 report_category" in err and "--year 2030 不在 2000 到 2026 年之间" in err
+
+
+def test_a_published_report_still_marked_to_fill_is_warned(content, tmp_path, capsys):
+    path = content / "reports/2024-annual-information-disclosure-report.md"
+    _draft(content, 2024)
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "# 已定稿"), encoding="utf-8")
+    assert build(content, tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert "reports/2024-annual-information-disclosure-report.md:5: 警告：年度报告已不是草稿，但责任人仍是“待填写”" in err
+    assert re.search(r"reports/2024-annual-information-disclosure-report\.md:\d+: 警告：年度报告已不是草稿，但仍有标着“待填写”的部分", err)
+
+
+def test_filling_in_the_last_part_ends_the_warning_even_on_a_quick_rebuild(content, tmp_path, capsys):
+    path = content / "reports/2024-annual-information-disclosure-report.md"
+    _draft(content, 2024, "--responsible", "李四")
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "# 已定稿"), encoding="utf-8")
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    assert "仍有标着“待填写”的部分" in capsys.readouterr().err
+    text = re.sub(r"<!-- 待填写[^>]*-->", "无。", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")  # the body alone changes
+    assert build(content, output, "-v") == 0
+    assert "待填写" not in capsys.readouterr().err
+
+
+def test_a_second_report_published_in_one_year_is_warned(content, tmp_path, capsys):
+    report = "---\ntitle: {}\ncategory: reports\ndate: {}\nresponsible: 张三\n---\n正文。\n"
+    (content / "reports").mkdir()
+    (content / "reports/a.md").write_text(report.format("2024年年度报告", "2025-01-20"), encoding="utf-8")
+    (content / "reports/b.md").write_text(report.format("2024年年度报告（重发）", "2025-02-03"), encoding="utf-8")
+    (content / "reports/c.md").write_text(report.format("2025年年度报告", "2026-01-20"), encoding="utf-8")
+    assert build(content, tmp_path / "out") == 0
+    lines = [x for x in capsys.readouterr().err.splitlines() if "年报栏目每年只发一篇" in x]
+    assert lines == ["reports/b.md:4: 警告：2025年已发布过年度报告（reports/a.md），年报栏目每年只发一篇："
+                     "更正请改原报告并写 changes（修订记录）"]

@@ -169,7 +169,7 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
     if report.late:
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
     if report.stale:
-        print(f"栏目更新：{len(report.stale)} 个栏目空白或超期未更新（--strict 时构建失败）：{'；'.join(report.stale)}",
+        print(f"栏目更新：{len(report.stale)} 个栏目空白或超期未更新（加 --strict 时视为错误）：{'；'.join(report.stale)}",
               flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)

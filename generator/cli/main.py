@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         return serve(serve_parser().parse_args(argv[1:]))
-    if argv[:1] in (["new"], ["assign-index"]):
+    if argv[:1] in (["new"], ["assign-index"], ["import"]):
         from generator.cli.editing import edit
 
         return edit(argv, now or datetime.now(timezone.utc))

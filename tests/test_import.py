@@ -1,0 +1,216 @@
+"""`build.py import`: a clerk's Word 公文 becomes a notice that builds like one typed by hand."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import GOOD_NOTICE, NOW, build, run_cli, write_site
+from docx_kit import CENTER, RIGHT, line, tongzhi
+
+from generator.cli.main import main
+
+
+def run_import(*args: str) -> tuple[int, str, str]:
+    """Run `build.py import` with the tests' clock and no terminal to ask on; return code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["import", *args], now=NOW)
+    return code, out.getvalue(), err.getvalue()
+
+
+def notice_body(page: Path) -> str:
+    """Return the body HTML of a built notice page."""
+    text = page.read_text(encoding="utf-8")
+    return re.search(r'<div class="notice-body"[^>]*>(.*?)</div>', text, re.S).group(1).strip()
+
+
+def front_matter(path: Path) -> str:
+    """Return the front matter of a notice file."""
+    return path.read_text(encoding="utf-8").split("---\n")[1]
+
+
+def test_tongzhi_maps_gongwen_parts_and_keeps_the_rest_in_the_body(tmp_path):
+    content = write_site(tmp_path / "c", {"guides/old.md": GOOD_NOTICE})
+    source = tongzhi(tmp_path / "通知.docx", tmp_path)
+    code, out, err = run_import(str(source), "--content", str(content), "--category", "办事指南",
+                                "--responsible", "王丽", "--slug", "inspection-2024")
+    assert code == 0, err
+    notice = content / "guides/inspection-2024.md"
+    fields = front_matter(notice)
+    assert 'title: "关于开展2024年宗教活动场所年度检查工作的通知"' in fields
+    assert 'doc_number: "星民宗发〔2024〕12号"' in fields
+    assert "written: 2024-05-06" in fields
+    assert 'department: "星海市民族和宗教事务局"' in fields
+    assert "category: guides" in fields and 'responsible: "王丽"' in fields
+    assert "disclosure: public" in fields
+    assert (content / "guides/inspection-2024/图1.png").read_bytes().startswith(b"\x89PNG")
+    # the parts without a field are named, and kept in the body where the document had them
+    for part in ("主送机关「各区、县（市）民族宗教事务局：」", "附件说明「附件：1．检查登记表 2．场所名单」",
+                 "落款「星海市民族和宗教事务局；2024年5月6日」", "公开属性「（此件公开发布）」"):
+        assert part in out
+    body = notice.read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body.startswith("各区、县（市）民族宗教事务局：\n")
+    assert body.rstrip().endswith("星海市民族和宗教事务局\n\n2024年5月6日\n\n（此件公开发布）")
+
+    assert build(content, tmp_path / "out") == 0
+    page = tmp_path / "out/guides/inspection-2024/index.html"
+    html = notice_body(page)
+    assert "<h1" in page.read_text(encoding="utf-8") and "关于开展2024年宗教活动场所年度检查工作的通知</h1>" in page.read_text(encoding="utf-8")
+    assert "星民宗发〔2024〕12号" in page.read_text(encoding="utf-8")
+    assert "<strong>经研究决定</strong>开展年度检查。<br>请各单位认真组织。" in html
+    assert '<h2 id="一检查内容">一、检查内容</h2>' in html
+    assert html.count("<ol>") == 3 and "<li>证书原件核对</li>" in html  # three numbered levels
+    assert '<td rowspan="2">含新登记 2 处</td>' in html and '<td colspan="2">合计</td>' in html
+    assert '<img alt="图1" src="图1.png">' in html
+    assert (tmp_path / "out/guides/inspection-2024/图1.png").is_file()
+    assert html.index("检查内容") < html.index("附件：1．检查登记表<br>2．场所名单") < html.index("（此件公开发布）")
+
+
+def test_imported_notice_renders_like_a_hand_written_one(tmp_path):
+    d = docx.Document()
+    line(d, "关于调整办公时间的通知", CENTER)
+    line(d, "各科室：")
+    p = d.add_paragraph("自下周起，")
+    p.add_run("窗口").bold = True
+    p.add_run("办公时间调整如下。")
+    d.add_paragraph("二、时间安排", style="Heading 1")
+    d.add_paragraph("上午 8:30 至 12:00", style="List Number")
+    d.add_paragraph("周一延长", style="List Number 2")
+    d.add_paragraph("下午 14:00 至 17:30", style="List Number")
+    table = d.add_table(rows=2, cols=2)
+    for r, row in enumerate([["时段", "窗口"], ["上午", "1 号"]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    line(d, "青禾县民政局", RIGHT)
+    line(d, "二〇二五年三月三日", RIGHT)
+    d.save(tmp_path / "a.docx")
+    hand = """\
+---
+title: 关于调整办公时间的通知
+category: guides
+date: 2025-03-10
+responsible: 陈晓明
+written: 2025-03-03
+---
+各科室：
+
+自下周起，**窗口**办公时间调整如下。
+
+## 二、时间安排
+
+1. 上午 8:30 至 12:00
+    1. 周一延长
+2. 下午 14:00 至 17:30
+
+| 时段 | 窗口 |
+| --- | --- |
+| 上午 | 1 号 |
+
+青禾县民政局
+
+二〇二五年三月三日
+"""
+    content = write_site(tmp_path / "c", {"guides/hand.md": hand})
+    code, _out, err = run_import(str(tmp_path / "a.docx"), "--content", str(content), "--category", "guides",
+                                 "--responsible", "陈晓明", "--slug", "imported")
+    assert code == 0, err
+    assert "written: 2025-03-03" in front_matter(content / "guides/imported.md")
+    assert build(content, tmp_path / "out") == 0
+    imported = notice_body(tmp_path / "out/guides/imported/index.html")
+    assert imported == notice_body(tmp_path / "out/guides/hand/index.html")
+    assert "<table>" in imported and "<strong>窗口</strong>" in imported
+
+
+def test_disclosure_line_decides_publication(tmp_path):
+    d = docx.Document()
+    line(d, "关于某事项的答复", CENTER)
+    line(d, "答复内容。")
+    line(d, "（此件依申请公开）")
+    d.save(tmp_path / "r.docx")
+    content = write_site(tmp_path / "c", {})
+    code, _out, err = run_import(str(tmp_path / "r.docx"), "--content", str(content), "--category", "results",
+                                 "--responsible", "张三", "--slug", "reply")
+    assert code == 0, err
+    assert "disclosure: on-request" in front_matter(content / "results/reply.md")
+    assert build(content, tmp_path / "out") == 0
+    assert not (tmp_path / "out/results/reply").exists()
+
+
+def test_missing_responsible_is_a_clear_error_in_the_written_notice(tmp_path):
+    content = write_site(tmp_path / "c", {})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    code, out, err = run_import(str(source), "--content", str(content), "--category", "guides", "--slug", "t")
+    assert code == 1
+    assert "已导入 guides/t.md" in out
+    assert err.splitlines()[0].startswith("guides/t.md:5: 缺少必填字段 responsible（责任人）")
+    assert "Traceback" not in err
+
+
+def test_missing_category_names_the_choices_and_writes_nothing(tmp_path):
+    content = write_site(tmp_path / "c", {})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    code, _out, err = run_import(str(source), "--content", str(content), "--responsible", "王丽")
+    assert code == 2
+    assert "请用 --category 指定分类，可用的分类：guides（办事指南）、results（办事结果）" in err
+    assert sorted(p.name for p in content.iterdir()) == ["site.yaml"]
+
+
+def test_import_refuses_to_overwrite(tmp_path):
+    content = write_site(tmp_path / "c", {"guides/t.md": GOOD_NOTICE})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    code, _out, err = run_import(str(source), "--content", str(content), "--category", "guides",
+                                 "--responsible", "王丽", "--slug", "t")
+    assert code == 2 and "不会覆盖" in err
+    assert (content / "guides/t.md").read_text(encoding="utf-8") == GOOD_NOTICE
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("旧文档.doc", b"\xd0\xcf\x11\xe0 old word", "不能直接导入Word 97-2003 文档（.doc）：请在 Word 或 WPS 中打开它，“另存为” Word 文档（.docx）后再导入"),
+    ("文稿.wps", b"\xd0\xcf\x11\xe0 wps", "不能直接导入WPS 文字文档（.wps）"),
+    ("扫描件.pdf", b"%PDF-1.4", "不能直接导入PDF 文件"),
+    ("改名.docx", b"just text, not a zip", "不是有效的 Word 文档（.docx）"),
+    ("表格.docx", None, "无法按 Word 文档读取"),
+    ("空白.docx", "empty", "文档中没有文字，无法导入"),
+])
+def test_bad_files_exit_1_with_one_chinese_line(tmp_path, name, data, message):
+    content = write_site(tmp_path / "c", {})
+    source = tmp_path / name
+    if data is None:  # a zip that is not a Word document
+        import zipfile
+
+        with zipfile.ZipFile(source, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+    elif data == "empty":
+        d = docx.Document()
+        d.add_paragraph("")
+        d.save(source)
+    else:
+        source.write_bytes(data)
+    code, out, err = run_import(str(source), "--content", str(content), "--category", "guides", "--responsible", "王丽")
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and message in err and err.startswith(str(source) + ": ")
+    assert "Traceback" not in err and out == ""
+    assert sorted(p.name for p in content.iterdir()) == ["site.yaml"]
+
+
+def test_date_and_index_number_are_today_s_like_new(tmp_path):
+    content = write_site(tmp_path / "c", {"guides/old.md": GOOD_NOTICE.replace("responsible", "index_number: 2026-00007\nresponsible").replace("2024-05-15", "2026-01-05")})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    code, out, err = run_import(str(source), "--content", str(content), "--category", "guides", "--responsible", "王丽")
+    assert code == 0, err
+    assert "已导入 guides/notice-20261127.md" in out
+    fields = front_matter(content / "guides/notice-20261127.md")
+    assert "date: 2026-11-27" in fields and "index_number: 2026-00008" in fields
+
+
+def test_the_command_runs_as_a_process(tmp_path):
+    content = write_site(tmp_path / "c", {})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    result = run_cli("import", str(source), "--content", str(content), "--category", "guides", "--responsible", "王丽")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("已导入 guides/notice-")

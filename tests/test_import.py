@@ -49,6 +49,7 @@ def test_tongzhi_maps_gongwen_parts_and_keeps_the_rest_in_the_body(tmp_path):
     assert "category: guides" in fields and 'responsible: "王丽"' in fields
     assert "disclosure: public" in fields
     assert (content / "guides/inspection-2024/图1.png").read_bytes().startswith(b"\x89PNG")
+    assert 'attachments:\n  - {file: "图1.png", title: "图1"}' in fields
     # the parts without a field are named, and kept in the body where the document had them
     for part in ("主送机关「各区、县（市）民族宗教事务局：」", "附件说明「附件：1．检查登记表 2．场所名单」",
                  "落款「星海市民族和宗教事务局；2024年5月6日」", "公开属性「（此件公开发布）」"):

@@ -34,6 +34,7 @@ from generator.build.precompress import precompress
 from generator.build.search import index_site
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
+from generator.core.cmsconfig import local_cms
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildFailed, Diagnostic, errors_in
 from generator.core.faults import pause_at
@@ -63,6 +64,7 @@ from generator.site.catalogue import (
     plan_catalogue,
     plan_catalogue_data,
 )
+from generator.site.admin import plan_admin
 from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
@@ -121,6 +123,8 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     started = time.perf_counter()
     # 1. Configuration first: every later stage needs the categories and the timezone.
     config = load_config(options.content)
+    if options.cms_proxy:  # serve --cms: the editing page writes through the proxy on this machine
+        config = dataclasses.replace(config, cms=local_cms(options.cms_proxy, options.content.resolve().name))
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
     # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
@@ -320,7 +324,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     if problems:
         raise BuildFailed(problems)
     attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
-    return Site(pages + removals, common, {}, {**theme.static, **attachments},
+    admin_pages, admin_files = plan_admin(config)  # the web editing page, only when site.yaml asks for it
+    return Site(pages + removals + admin_pages, common, {}, {**theme.static, **attachments, **admin_files},
                 dict(zip((n.path for n in collection.notices), views)))
 
 

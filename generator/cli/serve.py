@@ -51,7 +51,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if clean == LIVE_PREFIX + "live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT)
             return True
-        if not clean.endswith((".html", "/")):
+        if not clean.endswith((".html", "/")) or "/admin/" in clean:  # a reload would lose the form being filled
             return False
         path = self.translate_path(self.path)
         if os.path.isdir(path):

@@ -147,7 +147,7 @@ def body_parts(g: Gongwen) -> tuple[list[str], list[str], list[str]]:
     return before, after, report
 
 
-def compose(g: Gongwen, doc: Document, fields: dict[str, str], folder: str) -> tuple[str, list[str]]:
+def compose(g: Gongwen, doc: Document, fields: dict[str, str]) -> tuple[str, list[str]]:
     """Write the notice file's text; return it with the report lines of what stayed in the body."""
     before, after, report = body_parts(g)
     body = before + _body_markdown(g.body) + after
@@ -163,7 +163,7 @@ def compose(g: Gongwen, doc: Document, fields: dict[str, str], folder: str) -> t
         lines.append(f"disclosure: {g.disclosure}")
     if doc.files:
         lines.append("attachments:")
-        lines += [f"  - {{file: {_quote(folder + '/' + f.name)}, title: {_quote(f.title)}}}" for f in doc.files]
+        lines += [f"  - {{file: {_quote(f.name)}, title: {_quote(f.title)}}}" for f in doc.files]  # in <slug>/
     lines.append("---")
     text = "\n".join(lines) + "\n" + "\n\n".join(body) + "\n"
     if doc.footnotes:
@@ -195,7 +195,7 @@ def import_docx(source: Path, content: Path, now: datetime, category: str | None
         "responsible": _quote(responsible) if responsible.strip() else '""  # 必填：对公开内容负责的人',
         "index_number": next_index_number(notices, config, today),
     }
-    text, report = compose(g, doc, fields, path.stem)
+    text, report = compose(g, doc, fields)
     report += doc.notes
     path.parent.mkdir(parents=True, exist_ok=True)
     if doc.files:

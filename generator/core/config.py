@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.core.cmsconfig import CmsConfig, check_cms
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.core.limits import DEFAULT_MAX_NOTICE_KB
 from generator.core.yamltree import YamlDoc, read_yaml_file
@@ -52,6 +53,7 @@ class SiteConfig:
     holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
     search: bool = True  # build the full-text index; test sites that never search switch it off to save time
     max_notice_kb: int = DEFAULT_MAX_NOTICE_KB  # a larger notice file is refused (5 MB)
+    cms: CmsConfig | None = None  # the web editing page at /admin/; None: no such page (cmsconfig.py)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -72,7 +74,7 @@ TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "ag
              "site_id_code", "holidays"}
 INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024)}
 BOOL_KEYS = {"search"}
-KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories"}
+KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories", "cms"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 
 
@@ -150,6 +152,9 @@ def _check(doc: YamlDoc) -> SiteConfig:
             report(("index_pattern",), "index_pattern 必须含 {year} 和 {serial}（可写 {serial:05d}），"
                    "只能用 {agency_code}、{year}、{serial}，例如 {agency_code}/{year}-{serial:05d}")
     categories = _check_categories(data.get("categories"), report)
+    cms = check_cms(data.get("cms"), report)
+    if cms is not None:
+        values["cms"] = cms
     if problems:
         raise BuildFailed(problems)
     return SiteConfig(categories=categories, **values)

@@ -55,13 +55,17 @@ def check_attachments(notices: list[Notice], content_dir: Path) -> tuple[dict[st
             if written.is_absolute() or ref.file[1:2] == ":":
                 report("是绝对路径：请写相对于本公告文件的路径，例如 附件1.pdf")
                 continue
-            rel = os.path.normpath(PurePosixPath(notice.path).parent / written).replace(os.sep, "/")
-            real = Path(os.path.realpath(root / rel))
+            rel, real = _resolve(root, PurePosixPath(notice.path).parent / written)
+            if not real.is_file() and not rel.startswith("../") and rel != "..":
+                # or in the notice's own folder, where the editing page and `import` put its files
+                own_rel, own = _resolve(root, PurePosixPath(notice.path).with_suffix("") / written)
+                if own.is_file():
+                    rel, real = own_rel, own
             if rel.startswith("../") or rel == ".." or not real.is_relative_to(root):
                 report("在内容目录之外（.. 或符号链接）：附件必须放在内容目录中")
                 continue
             if not real.is_file():
-                report("不存在：请检查文件名，或把文件放到本公告旁边")
+                report("不存在：请检查文件名，或把文件放到本公告旁边（或与公告同名的文件夹中）")
                 continue
             name = written.name
             if name in names or name == "index.html":
@@ -73,3 +77,9 @@ def check_attachments(notices: list[Notice], content_dir: Path) -> tuple[dict[st
                                     FORMATS.get(suffix, suffix[1:].upper() or "文件"), real.stat().st_size))
         found[notice.path] = items
     return found, problems
+
+
+def _resolve(root: Path, path: PurePosixPath) -> tuple[str, Path]:
+    """Return a path's normalised form below the content folder and the real file it names."""
+    rel = os.path.normpath(path).replace(os.sep, "/")
+    return rel, Path(os.path.realpath(root / rel))

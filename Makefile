@@ -3,22 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# axe-core and the Nu HTML checker, for the browser tests
+# axe-core and the Nu HTML checker, for the browser tests; Decap CMS and decap-server, for the editing page
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test serve check bench bench-serve clean
+.PHONY: build test serve cms check bench bench-serve clean
 
-build: $(INSTALLED)
+# A site whose site.yaml turns on the web editing page (cms:) also needs the CMS from npm.
+CMS_MODULES := $(if $(shell grep -s '^cms:' content/site.yaml),$(NODE_MODULES))
+
+build: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py
 
-check: $(INSTALLED)
+check: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py --check
 
 test: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python -m pytest
 
-serve: $(INSTALLED)
+serve: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py serve
+
+# The web editing page on this machine: the form at /admin/ saves straight into content/.
+cms: $(INSTALLED) $(NODE_MODULES)
+	$(BIN)/python build.py serve --cms
 
 # Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
 bench-serve: $(INSTALLED)

@@ -148,9 +148,13 @@ def test_a_notice_made_in_the_form_is_published_as_typed(cms, editor, tmp_path):
     chooser = wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "input[type='file']")))
     chooser.send_keys(str(upload))
     wait.until(ready.element_to_be_clickable((By.XPATH, "//button[text()='选用已选中项目']"))).click()
+    editor.execute_script("arguments[0].scrollIntoView({block: 'center'})", field(editor, "category"))
+    copy_into_docs(save_screenshot(editor, "admin-form.png"))
     publish(editor, wait)
     text = wait_for_file(content / "guides/online-application.md", "申请表")
-    save_screenshot(editor, "admin-form.png")
+    editor.get(admin + "#/collections/guides")
+    wait.until(ready.presence_of_element_located((By.XPATH, "//*[contains(text(), '关于网上申请的通知')]")))
+    copy_into_docs(save_screenshot(editor, "admin-list.png"))
     assert (content / "guides/online-application/申请表.pdf").read_bytes() == upload.read_bytes()
     assert "title: 关于网上申请的通知" in text and "date: 2026-11-20 09:30" in text
     assert build(content, tmp_path / "site") == 0

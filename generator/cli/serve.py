@@ -24,6 +24,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serve files below the base path; everything else is redirected or a 404 page."""
 
     base_path = "/"
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}  # admin/config.yml
     live: LiveState | None = None
 
     def translate_path(self, path: str) -> str:

@@ -31,7 +31,7 @@ class CmsConfig:
     auth_endpoint: str = ""
     app_id: str = ""  # the OAuth application's id (GitLab and Gitea sign-in without a secret)
     content_dir: str = "content"  # the content folder's path inside the repository
-    editorial_workflow: bool = True  # a save becomes a pull request that CI checks before a reviewer merges
+    editorial_workflow: bool = True  # a save becomes a pull request that CI checks before a reviewer merges (not Gitea)
 
     @property
     def api(self) -> str:
@@ -71,6 +71,12 @@ def check_cms(raw: Any, report: Callable[[tuple, str], None]) -> CmsConfig | Non
     if "/" not in values.get("repo", "").strip("/"):
         report(("cms", "repo"), "cms 缺少 repo：写代码仓库的「所有者/名称」，例如 repo: mzj/gongkai")
         ok = False
+    if values.get("backend") == "gitea" and values.get("editorial_workflow"):
+        report(("cms", "editorial_workflow"), "Decap CMS 的 Gitea 后端不支持审核流程：请删去 editorial_workflow，"
+               "并把 branch 设为单独的分支（例如 cms），由审核人从该分支发起合并请求")
+        ok = False
+    elif values.get("backend") == "gitea":
+        values["editorial_workflow"] = False  # saves are commits to `branch`
     if values.get("backend") == "gitea" and "api_root" not in values:
         report(("cms", "backend"), "backend 为 gitea 时必须写 api_root，例如 https://git.example.gov.cn/api/v1")
         ok = False

@@ -64,7 +64,7 @@ from generator.site.catalogue import (
     plan_catalogue,
     plan_catalogue_data,
 )
-from generator.site.admin import plan_admin
+from generator.site.admin import bundle_folder, plan_admin
 from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
@@ -128,7 +128,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
     # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
-    inputs = look(options, themes)
+    inputs = look(options, themes, bundle_folder() if config.cms else None)
     way = choose_way(options, config, inputs, local_now)
     if way.kind == UNCHANGED:  # the last build's output is the answer (shortcut.py)
         Staging(options.output, spare_folder(inputs.folder)).put_aside()

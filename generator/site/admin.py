@@ -50,11 +50,16 @@ def plan_admin(config: SiteConfig) -> tuple[list[Page], dict[str, Path]]:
     return pages, files
 
 
+def bundle_folder() -> Path | None:
+    """Return the folder of Decap CMS's built files, installed by `npm ci`; None when there is none."""
+    return next((folder for folder in BUNDLE_DIRS if (folder / BUNDLE).is_file()), None)
+
+
 def find_bundle() -> Path:
-    """Find Decap CMS's built files, installed by `npm ci`; fail with the fix when they are missing."""
-    for folder in BUNDLE_DIRS:
-        if (folder / BUNDLE).is_file():
-            return folder
+    """Find Decap CMS's built files; fail with the fix when they are missing."""
+    folder = bundle_folder()
+    if folder is not None:
+        return folder
     raise BuildFailed([Diagnostic(CONFIG_NAME, 1, "site.yaml 配置了 cms，但找不到网页编辑器的程序文件 "
                                   f"node_modules/decap-cms/dist/{BUNDLE}：请在项目目录运行 npm ci 后重新构建")])
 

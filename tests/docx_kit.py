@@ -8,7 +8,10 @@ from pathlib import Path
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
@@ -59,6 +62,9 @@ def tongzhi(path: Path, image_dir: Path) -> Path:
     table.cell(1, 2).merge(table.cell(2, 2))  # 备注 spans two rows
     table.cell(3, 0).merge(table.cell(3, 1))  # 合计 spans two columns
     table.cell(3, 0).text = "合计"
+    line(d, "二、工作要求", bold=True)
+    line(d, "（一）加强组织领导")
+    line(d, "三、各单位于6月30日前报送检查结果。")
     image = image_dir / "seal.png"
     image.write_bytes(png())
     d.add_paragraph().add_run().add_picture(str(image))
@@ -69,3 +75,30 @@ def tongzhi(path: Path, image_dir: Path) -> Path:
     line(d, "（此件公开发布）")
     d.save(path)
     return path
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def embed_file(document, data: bytes, name: str = "Microsoft_Excel_Worksheet1.xlsx") -> None:
+    """Add a paragraph holding an embedded file, as Word's Insert › Object does."""
+    part = Part(PackURI(f"/word/embeddings/{name}"), XLSX, data, document.part.package)
+    rid = document.part.relate_to(part, RT.PACKAGE)
+    run = document.add_paragraph("见下表：").add_run()
+    run._r.append(parse_xml(
+        f'<w:object xmlns:w="{W}" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" r:id="{rid}"/></w:object>'))
+
+
+def add_footnote(document, paragraph, text: str) -> None:
+    """Give a paragraph a footnote (python-docx writes none, so the part is made here)."""
+    xml = (f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p/></w:footnote>'
+           f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                xml.encode(), document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    paragraph.add_run()._r.append(OxmlElement("w:footnoteReference"))
+    paragraph.runs[-1]._r[-1].set(qn("w:id"), "1")

@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import GOOD_NOTICE, NOW, build, run_cli, write_site
-from docx_kit import CENTER, RIGHT, line, tongzhi
+from docx_kit import CENTER, RIGHT, add_footnote, embed_file, line, tongzhi
 
 from generator.cli.main import main
 
@@ -65,6 +65,8 @@ def test_tongzhi_maps_gongwen_parts_and_keeps_the_rest_in_the_body(tmp_path):
     assert "星民宗发〔2024〕12号" in page.read_text(encoding="utf-8")
     assert "<strong>经研究决定</strong>开展年度检查。<br>请各单位认真组织。" in html
     assert '<h2 id="一检查内容">一、检查内容</h2>' in html
+    assert '<h2 id="二工作要求">二、工作要求</h2>' in html and '<h3 id="一加强组织领导">（一）加强组织领导</h3>' in html
+    assert "<p>三、各单位于6月30日前报送检查结果。</p>" in html  # a sentence stays a paragraph
     assert html.count("<ol>") == 3 and "<li>证书原件核对</li>" in html  # three numbered levels
     assert '<td rowspan="2">含新登记 2 处</td>' in html and '<td colspan="2">合计</td>' in html
     assert '<img alt="图1" src="图1.png">' in html
@@ -215,3 +217,39 @@ def test_the_command_runs_as_a_process(tmp_path):
     result = run_cli("import", str(source), "--content", str(content), "--category", "guides", "--responsible", "王丽")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("已导入 guides/notice-")
+
+
+def test_embedded_files_and_footnotes_are_kept(tmp_path):
+    d = docx.Document()
+    line(d, "关于收费标准的公告", CENTER)
+    add_footnote(d, d.add_paragraph("收费依据见省物价局文件。"), "省价费〔2020〕5号")
+    sheet = b"PK\x03\x04 a small workbook"
+    embed_file(d, sheet)
+    d.save(tmp_path / "f.docx")
+    content = write_site(tmp_path / "c", {})
+    code, _out, err = run_import(str(tmp_path / "f.docx"), "--content", str(content), "--category", "guides",
+                                 "--responsible", "张三", "--slug", "fees")
+    assert code == 0, err
+    text = (content / "guides/fees.md").read_text(encoding="utf-8")
+    assert '- {file: "附件1.xlsx", title: "附件1"}' in text
+    assert "收费依据见省物价局文件。[^1]" in text and "[^1]: 省价费〔2020〕5号" in text
+    assert (content / "guides/fees/附件1.xlsx").read_bytes() == sheet
+    assert build(content, tmp_path / "out") == 0
+    html = notice_body(tmp_path / "out/guides/fees/index.html")
+    assert '<p>见下表：<a href="附件1.xlsx" rel="noopener noreferrer">附件1.xlsx</a></p>' in html
+    assert '<sup id="fnref:1">' in html and "省价费〔2020〕5号" in html
+    assert (tmp_path / "out/guides/fees/附件1.xlsx").read_bytes() == sheet
+
+
+def test_category_and_responsible_are_asked_for_on_a_terminal(tmp_path, monkeypatch):
+    content = write_site(tmp_path / "c", {})
+    source = tongzhi(tmp_path / "t.docx", tmp_path)
+    answers = iter(["办事结果", "李四"])
+    asked = []
+    monkeypatch.setattr("sys.stdin", type("Terminal", (), {"isatty": staticmethod(lambda: True)})())
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
+    code, _out, err = run_import(str(source), "--content", str(content), "--slug", "asked")
+    assert code == 0, err
+    assert asked == ["分类（key 或中文名称）：", "责任人："]
+    fields = front_matter(content / "results/asked.md")
+    assert "category: results" in fields and 'responsible: "李四"' in fields

@@ -36,6 +36,8 @@ PUBLICITY = re.compile(r"^[（(]\s*此件(公开发布|主动公开|依申请公
 PUBLICITY_VALUES = {"公开发布": "public", "主动公开": "public", "依申请公开": "on-request",
                     "不予公开": "withheld", "不公开": "withheld"}
 ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[：:]")
+CN_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、\S")
+CN_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]\S")
 NOTE_ITEM = re.compile(r"^\d{1,2}\s*[.．、]")
 IMPRINT = re.compile(r"^(抄\s*送\s*[：:]|.*\d{4}\s*年.*印\s*发$)")
 REFUSED = {".doc": "Word 97-2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".pdf": "PDF 文件",
@@ -237,10 +239,30 @@ def problems_of(content: Path, rel: str) -> list[Diagnostic]:
     return [d for d in errors_in(problems + invalid + attachment_problems) if d.path == rel]
 
 
+def _gongwen_heading(block: Block) -> str | None:
+    """Return `## 一、…` or `### （一）…` for a short paragraph numbered as a 公文 heading, else None.
+
+    公文 mark their first two levels with 一、 and （一） in plain paragraphs rather than heading
+    styles; a numbered paragraph that is a whole sentence stays a paragraph.
+    """
+    text = block.text.strip()
+    if block.kind != "paragraph" or len(text) > 40 or text.endswith(("。", "；", "：", ":", "，")):
+        return None
+    if CN_HEADING.match(text):
+        return f"## {escape_line(text)}"
+    if CN_SUBHEADING.match(text):
+        return f"### {escape_line(text)}"
+    return None
+
+
 def _body_markdown(blocks: list[Block]) -> list[str]:
     """Join blocks into Markdown paragraphs; consecutive list items form one list."""
     out: list[str] = []
     for index, block in enumerate(blocks):
+        heading = _gongwen_heading(block)
+        if heading is not None:
+            out.append(heading)
+            continue
         if block.kind == "list" and index and blocks[index - 1].kind == "list":
             out[-1] += "\n" + block.markdown
         else:

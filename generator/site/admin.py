@@ -160,10 +160,11 @@ def widget(field: Field, config: SiteConfig, category: str) -> dict:
         entry.update(widget="select", default="valid",
                      options=[{"label": label, "value": value} for value, label in STATUS_LABELS.items()])
     elif kind == "slug":
-        # The file name comes from it, so the form needs it even though a file may leave it out.
+        # The file name comes from it, so the form needs it even though a file may leave it out (an empty
+        # one is refused by the local proxy and would name a file ".md" on a forge).
         entry.update(widget="string", required=True,
                      pattern=[SLUG_PATTERN.pattern, "只能用小写字母、数字和连字符，例如 venue-inspection-2024"])
-        entry["hint"] += "；也是文件名"
+        entry["hint"] += "；也是文件名，新建后不要再改。修改没有网址名的旧公告时，填它的文件名（不含 .md）"
     elif kind in ("tags", "urls"):
         entry.update(widget="list")
     elif kind == "period":

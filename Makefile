@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # axe-core and the Nu HTML checker, for the browser tests; Decap CMS and decap-server, for the editing page
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test serve cms check bench bench-serve clean
+.PHONY: build test test-fast serve cms check bench bench-serve clean
 
 # A site whose site.yaml turns on the web editing page (cms:) also needs the CMS from npm.
 CMS_MODULES := $(if $(shell grep -s '^cms:' content/site.yaml),$(NODE_MODULES))
@@ -19,6 +19,10 @@ check: $(INSTALLED) $(CMS_MODULES)
 
 test: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the browser, nginx, packaging, memory and long property tests.
+test-fast: $(INSTALLED)
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2
 
 serve: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py serve

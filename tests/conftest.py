@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -69,13 +70,38 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# `make test-fast` leaves these out (-m "not slow"): the browser, nginx, packaging and memory tests, and the
+# property tests that build whole sites many times. `make test` runs everything.
+SLOW_FILES = ("test_browser_", "test_nginx.py", "test_packaging.py", "test_memory.py")
+SLOW_TESTS = {
+    "test_incremental_build_equals_clean_build_after_any_edits",
+    "test_after_any_body_or_title_edits_a_touch_up_equals_a_clean_build",
+    "test_valid_notices_appear_once_everywhere_with_their_title_intact",
+    "test_random_bytes_flipped_in_any_cache_file_between_builds_give_the_clean_build",
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep Hypothesis's cache inside pytest's own cache folder rather than a new folder in the project."""
+    """Register the slow marker and the Hypothesis profiles; keep Hypothesis's cache inside pytest's own."""
+    from hypothesis import HealthCheck, settings
     from hypothesis.configuration import set_hypothesis_home_dir
 
+    config.addinivalue_line("markers", "slow: left out of make test-fast")
+    # CI's runs are bounded and repeatable: no deadline to trip on a busy runner, the same examples each run.
+    settings.register_profile("ci", deadline=None, derandomize=True, database=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", deadline=None, max_examples=20)  # the edit loop
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
     cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
     if cache is not None:
         set_hypothesis_home_dir(cache.mkdir("hypothesis"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests by their file or name, in one place."""
+    for item in items:
+        if item.path.name.startswith(SLOW_FILES) or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ NEW = {**OLD, "n0.md": GOOD_NOTICE.replace("合格的公告", "改过的公告")
 
 
 def leftovers(output):
-    """Everything beside the output folder that a build made and did not clear away."""
+    """Everything beside the output folder that a build made and did not clear away.
+
+    A killed build also leaves its lock file (locks.py), which the next build takes over and removes.
+    """
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(output.name + "."))
 
 
@@ -58,7 +61,7 @@ def test_a_build_killed_before_the_swap_leaves_the_previous_site_whole(sites, po
     killed_build(new, output, point)
     assert snapshot(output) == before
     # the kill really struck mid-build: pages stream into staging, so a half or full staging folder is left
-    assert leftovers(output) == ["output.gongkai-staging"]
+    assert leftovers(output) == ["output.gongkai-lock", "output.gongkai-staging"]
     assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
     assert snapshot(output) == expected
     assert leftovers(output) == []
@@ -68,7 +71,7 @@ def test_a_build_killed_right_after_the_swap_leaves_the_new_site_whole(sites):
     new, output, _before, expected = sites
     killed_build(new, output, "swapped")
     assert snapshot(output) == expected  # the swap is one rename: the new site is already complete
-    assert leftovers(output) == ["output.gongkai-staging"]  # now holding the previous site
+    assert leftovers(output) == ["output.gongkai-lock", "output.gongkai-staging"]  # now holding the previous site
     assert run_cli("--content", str(new), "--output", str(output)).returncode == 0
     assert snapshot(output) == expected
     assert leftovers(output) == []
@@ -114,7 +117,7 @@ def test_a_touch_up_killed_before_the_swap_leaves_the_previous_site_whole(tmp_pa
     (content / "n0.md").write_text(OLD["n0.md"].replace("正文。", "改过的正文。"), encoding="utf-8")
     killed_build(content, output, "touch-up")  # a body edit alone is touched up (touchup.py)
     assert snapshot(output) == before
-    assert leftovers(output) == ["output.gongkai-staging"]
+    assert leftovers(output) == ["output.gongkai-lock", "output.gongkai-staging"]
     assert run_cli("--content", str(content), "--output", str(output)).returncode == 0
     assert "改过的正文" in (output / "guides/n0/index.html").read_text(encoding="utf-8")
     assert run_cli("--content", str(content), "--output", str(tmp_path / "clean"), "--no-cache").returncode == 0

@@ -338,7 +338,7 @@ def test_a_cache_another_gongkai_version_wrote_is_started_afresh(tmp_path):
     assert build(content, tmp_path / "output", "--cache", str(kept)) == 0
     assert snapshot(tmp_path / "output") == snapshot(tmp_path / "expected")
     with sqlite3.connect(kept / "cache.sqlite") as db:
-        assert [row[1] for row in db.execute("PRAGMA table_info(body)")] == ["key", "summary", "html"]
+        assert [row[1] for row in db.execute("PRAGMA table_info(body)")] == ["key", "summary", "html", "sums"]
         assert db.execute("SELECT salt FROM meta").fetchall() == [(cache.SALT,)]
 
 

@@ -31,6 +31,18 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def check_cache_dir(cache: Path, output: Path, content: Path) -> None:
+    """Refuse a cache inside the output (it would be published) or the content, or an output inside the cache."""
+    place, out, source = cache.resolve(), output.resolve(), content.resolve()
+    if place == out or out in place.parents:
+        raise UsageError(f"拒绝使用 {cache} 作为缓存目录：它在输出目录 {output} 之中，缓存会随网站一起发布；"
+                         "请去掉 --cache 使用默认位置，或指定输出目录之外的目录")
+    if place in out.parents:
+        raise UsageError(f"拒绝使用 {output} 作为输出目录：它在缓存目录 {cache} 之中；请把两者分开")
+    if place == source or source in place.parents:
+        raise UsageError(f"拒绝使用 {cache} 作为缓存目录：它在内容目录 {content} 之中；请指定内容目录之外的目录")
+
+
 def check_output_dir(output: Path, content: Path, theme: Path | None, project_root: Path) -> None:
     """Refuse an output folder that holds, or is, something gongkai must never delete."""
     out = output.resolve()
@@ -40,6 +52,8 @@ def check_output_dir(output: Path, content: Path, theme: Path | None, project_ro
     for label, place in protected.items():
         if out == place or out in place.parents:
             raise UsageError(f"拒绝使用 {output} 作为输出目录：它是{label}或其上级目录，构建会替换整个输出目录")
+    if content.resolve() in out.parents:
+        raise UsageError(f"拒绝使用 {output} 作为输出目录：它在内容目录 {content} 之中；请把输出目录放在内容目录之外")
     if out == Path(out.anchor) or out == Path.home():
         raise UsageError(f"拒绝使用 {output} 作为输出目录：请指定一个专用的目录，例如 output/")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -219,7 +233,7 @@ class Staging:
             self._write_at(rel, target, Path(source).read_bytes())
         pause_at("write")
 
-    def keep(self, files: dict[str, int], source: Callable[[str], str]) -> None:
+    def reuse(self, files: dict[str, int], source: Callable[[str], str]) -> None:
         """Stage files of the last site (path -> inode), linking each from source(path) unless it is there already."""
         present, wanted, inodes = self._present, self._wanted, self.inodes
         for rel, inode in files.items():

@@ -28,6 +28,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from generator.build.intake import Intake, load_notices, result_salt
 from generator.build.linkcheck import broken_links
+from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
 from generator.build.precompress import precompress
@@ -44,7 +45,17 @@ from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress,
 from generator.disclosure.checks import Disclosure, check_all, check_published
 from generator.disclosure.collect import Collection, collect, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
-from generator.incremental.cache import Cache, PageKeys, body_key, spare_folder, template_digests, write_blob
+from generator.incremental.cache import (
+    Cache,
+    CacheDamaged,
+    PageKeys,
+    body_key,
+    default_folder,
+    discard_database,
+    spare_folder,
+    template_digests,
+    write_blob,
+)
 from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (
     Record,
@@ -68,8 +79,9 @@ from generator.site.admin import bundle_folder, plan_admin
 from generator.site.feeds import plan_feeds
 from generator.site.redirects import plan_removals, split_withdrawn
 from generator.site.render import Page, page_path, plan_html, render_page
-from generator.site.theme import DEFAULT_THEME, Theme, load_theme
+from generator.site.theme import Theme, load_theme
 from generator.site.views import NoticeView, category_views, notice_views
+
 
 @dataclass
 class Site:
@@ -101,8 +113,12 @@ class Run:
         return not hidden_reason(notice, self.local_now, self.options.drafts, self.options.future)
 
 
-def build(options: Options, now: datetime, progress: Progress | None = None) -> Report:
+def build(options: Options, now: datetime, progress: Progress | None = None,
+          waiting: Callable[[Path], None] | None = None) -> Report:
     """Build the site at time `now`; raise BuildFailed with every problem in the input.
+
+    One build at a time writes an output folder or a cache (locks.py); `waiting` is told the
+    folder another build holds, before this one waits for it.
 
     The cyclic garbage collector is off while building. A build makes hundreds of thousands of
     long-lived, acyclic objects (notices, views, pages); each full collection walked all of them
@@ -113,7 +129,19 @@ def build(options: Options, now: datetime, progress: Progress | None = None) -> 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, now, progress)
+        options, unusable = _usable_cache(options)
+        with holding(lock_files(options), options.wait, waiting):
+            try:
+                report = _build(options, now, progress)
+                report.warnings += [unusable] if unusable else []
+                return report
+            except CacheDamaged as exc:  # a page's HTML failed its check while rendering: start again
+                folder = options.cache or default_folder(options.output)
+                discard_database(folder)
+                forget(folder)
+                report = _build(options, now, progress)
+                report.warnings.append(_damage_warning(folder, [str(exc)]))
+                return report
     finally:
         if enabled:
             gc.enable()
@@ -150,8 +178,41 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     finally:
         run.cache.close()
     report.way, report.why = run.way.kind, run.way.why
+    if run.cache.damage:
+        report.warnings.append(_damage_warning(run.inputs.folder, run.cache.damage))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:
+    """Build without the cache, and say why, when its folder cannot be written or is not this user's alone.
+
+    The cache holds pickles and the blobs the site is published from: one that others may write
+    could run code in the build or change the site (docs/security.md).
+    """
+    if options.check or not options.use_cache:
+        return options, None
+    folder = options.cache or default_folder(options.output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "clock").write_bytes(b"")
+        info = os.stat(folder)
+    except OSError as exc:
+        why = f"无法写入构建缓存目录（{exc.strerror}）"
+    else:
+        if info.st_uid != os.geteuid() or info.st_mode & 0o002:  # a group of one's own (umask 002) is fine
+            why = "构建缓存目录不属于当前用户，或任何用户都能写入，其中的内容不可信"
+        else:
+            return options, None
+    return dataclasses.replace(options, use_cache=False), Diagnostic(
+        str(folder), 1, f"{why}：本次不使用缓存，完整构建；请检查该目录的权限，或用 --cache 指定另一个目录",
+        severity="warning")
+
+
+def _damage_warning(folder: Path, what: list[str]) -> Diagnostic:
+    """Tell once that the cache was damaged and what was made again; the output is a clean build's."""
+    return Diagnostic(str(folder / "cache.sqlite"), 1, f"构建缓存有损坏（{'、'.join(what)}），受损部分已丢弃并重新生成，"
+                      "输出与不用缓存时相同；若反复出现，请检查磁盘", severity="warning")
 
 
 def _begin_staging(run: Run) -> Staging | None:

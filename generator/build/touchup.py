@@ -38,7 +38,7 @@ from generator.core.files import MARKER, write_atomically
 from generator.core.options import TOUCH_UP, Options, Report
 from generator.disclosure.manifest import MANIFEST, previous_manifest, vanished
 from generator.incremental.cache import Cache, PageKeys
-from generator.incremental.lastplan import Kept, Plan, Recorder, last_plan
+from generator.incremental.lastplan import Plan, Recorder, StoreReader, last_plan
 from generator.incremental.shortcut import (
     Record,
     file_record,
@@ -76,8 +76,8 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     ways.choose_way has checked what can be known without the last plan. Neither the output nor
     the cache's tables change before the answer is known, so the full way starts from where this one did.
     """
-    record, content, keep = inputs.record, options.content, inputs.folder
-    plan = last_plan(keep)
+    record, content, folder = inputs.record, options.content, inputs.folder
+    plan = last_plan(folder)
     if plan is None or plan.clock != record.started_ns or not plan.store or not plan.shared_digest:
         return "上次构建没有留下可用的页面计划"
     unchanged = unchanged_files(record, inputs.statuses, content, record.salt)  # links are read again
@@ -93,13 +93,13 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         return "已发布网址清单与上次构建时的不一致"
     source = _sources(record.output, plan, cache)
     if source is None:
-        return "缓存中缺少上次输出的文件"
+        return "缓存中缺少上次输出的文件，或输出目录中的文件被直接修改过"
     edits = _edits(edited, record, config, cache, content)
     if edits is None:
         return "改动的不只是正文和标题（其他字段、检查出的问题或隐私扫描结果有变化）"
-    recorder = Recorder(keep, plan.basis, inputs.clock)
+    recorder = Recorder(folder, plan.basis, inputs.clock)
     try:
-        keyed = _keys(plan, edits, config, theme, cache, recorder, keep)
+        keyed = _keys(plan, edits, config, theme, cache, recorder, folder)
     except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, TypeError, AttributeError):
         keyed = None  # the plan's store lacks a view or a context, or was cut short
     if keyed is None:
@@ -108,9 +108,9 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     keys, contexts = keyed
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
     # From here on the output and the cache change.
-    forget(keep)
+    forget(folder)
     with stage:
-        stage.keep({rel: inode for rel, inode in record.output.items() if rel not in replaced}, source)
+        stage.reuse({rel: inode for rel, inode in record.output.items() if rel not in replaced}, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)
         pause_at("touch-up")
@@ -129,7 +129,7 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     now_keys = {rel: record.files[rel][1] for rel in edited} | {e.rel: e.key for e in edits}
     files = {**record.files, **file_record(now_keys, inputs.statuses, content)}
     report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, way=TOUCH_UP, why="", output={})
-    write_record(keep, dataclasses.replace(record, inputs=inputs.digest, started_ns=inputs.clock,
+    write_record(folder, dataclasses.replace(record, inputs=inputs.digest, started_ns=inputs.clock,
                                            newest_ctime_ns=inputs.newest, now=now, output=stage.inodes,
                                            files=files, report=report))
     return dataclasses.replace(report, output=stage.inodes)
@@ -155,8 +155,8 @@ def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str]
     keys = dict(zip(plan.paths, plan.keys))
     for rel in output.keys() - keys.keys() - {MARKER}:
         keys[rel] = f"data:{rel}" if cache.blob_of(f"data:{rel}") else f"copy:{rel}"
-    if not cache.has_pages(keys.values()):
-        return None
+    if not cache.has_pages(keys.values()) or not cache.intact(keys.values()):
+        return None  # a blob is gone, or was edited through the output: the full way renders it again
     return lambda rel: cache.blob_of(keys[rel])
 
 
@@ -189,12 +189,12 @@ def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, 
 
 
 def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache: Cache, recorder: Recorder,
-          keep: Path) -> tuple[list[str], dict[int, dict]] | None:
+          folder: Path) -> tuple[list[str], dict[int, dict]] | None:
     """Key again the pages that hold an edited view, and the catalogue after a new title; return every
     page's key and the context of each page whose key changed (pages hold views by name, lastplan.py),
     or None when a new title shows where no view stands for it."""
     read = cache.body_reader()
-    kept = Kept(keep, plan, read)
+    kept = StoreReader(folder, plan, read)
     try:
         new: dict[str, NoticeView] = {}
         titles: dict[str, str] = {}  # URL -> new title

@@ -1,4 +1,4 @@
-"""Command line: arguments in, exit code out (0 built, 1 invalid content, 2 bad usage)."""
+"""Command line: arguments in, exit code out (0 built, 1 invalid content, 2 bad usage, 3 the machine stopped it)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
-from generator.build.output import STAGING_SUFFIX, check_output_dir
+from generator.build.output import STAGING_SUFFIX, check_cache_dir, check_output_dir
 from generator.build.pipeline import build
 from generator.cli.annotations import github_annotation, on_github
 from generator.cli.progress import bar_for
-from generator.core.errors import BuildFailed, UsageError
+from generator.core.errors import BuildFailed, EnvironmentProblem, UsageError
 from generator.core.options import UNCHANGED, WAY_LABELS, Options, Report
 from generator.disclosure.collect import HELD_BACK_LABELS
 
@@ -56,6 +56,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache", type=Path, default=None, help="构建缓存目录（默认为输出目录旁的 .gongkai-cache/，可随时删除）")
     p.add_argument("--no-cache", dest="use_cache", action="store_false", help="不读也不写构建缓存，全部重新生成")
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：网站较大时使用全部 CPU 核心）")
+    p.add_argument("--no-wait", dest="wait", action="store_false",
+                   help="另一个构建正在使用同一输出目录或缓存时不等待，立即以退出码 3 结束")
     p.add_argument("-v", "--verbose", action="store_true", help="另外说明本次构建的方式（未改变、局部更新或完整构建）及原因")
 
 
@@ -69,10 +71,12 @@ def options_from(args: argparse.Namespace) -> Options:
         raise UsageError("--jobs 必须是正整数")
     if not args.check:
         check_output_dir(args.output, args.content, args.theme, PROJECT_ROOT)
+        if args.use_cache and args.cache is not None:
+            check_cache_dir(args.cache, args.output, args.content)
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
                    precompress=args.precompress, manifest=args.manifest,
-                   cache=args.cache, use_cache=args.use_cache, jobs=args.jobs)
+                   cache=args.cache, use_cache=args.use_cache, jobs=args.jobs, wait=args.wait)
 
 
 def summary(report: Report, check: bool) -> str:
@@ -105,16 +109,30 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
     return run_build(options, now, args.verbose)
 
 
+class MachineFailure(str):
+    """The text of a build that the machine stopped, not the content (exit code 3)."""
+
+
 def run_build(options: Options, now: datetime | None = None, verbose: bool = False) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
-    return 0 if build_and_tell(options, now, verbose) is None else 1
+    outcome = build_and_tell(options, now, verbose)
+    return 0 if outcome is None else 3 if isinstance(outcome, MachineFailure) else 1
+
+
+def _waiting(folder: Path) -> None:
+    print(f"另一个构建正在使用 {folder}，等待它结束……（加 --no-wait 则不等待、立即退出）", file=sys.stderr, flush=True)
 
 
 def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False) -> str | None:
     """Build once and print the outcome; return None on success, or the problems as text."""
     bar = bar_for(sys.stderr)
     try:
-        report = build(options, now or datetime.now(timezone.utc), progress=bar)
+        report = build(options, now or datetime.now(timezone.utc), progress=bar, waiting=_waiting)
+    except EnvironmentProblem as exc:
+        if bar is not None:
+            bar.close()
+        print(f"build.py: {exc}", file=sys.stderr, flush=True)
+        return MachineFailure(str(exc))
     except BuildFailed as exc:
         if bar is not None:
             bar.close()

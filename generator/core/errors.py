@@ -46,3 +46,10 @@ class UsageError(Exception):
 def errors_in(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Keep only the diagnostics that must stop the build."""
     return [d for d in diagnostics if d.severity == "error"]
+
+
+class EnvironmentProblem(Exception):
+    """Raised when the machine, not the content, stops a build: a lock held, a folder unusable (exit code 3).
+
+    The message is one line in Chinese, naming the folder and what to do.
+    """

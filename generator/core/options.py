@@ -26,6 +26,7 @@ class Options:
     use_cache: bool = True
     jobs: int | None = None  # worker processes; None: every core when the site is big enough
     serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
+    wait: bool = True  # wait for another build of the same output or cache to end; False: stop at once (locks.py)
     cms_proxy: str | None = None  # serve --cms: the local proxy's address, for the editing page
 
 

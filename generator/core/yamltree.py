@@ -137,8 +137,12 @@ def read_yaml_file(path: Path, rel: str, missing: str) -> YamlDoc:
     """
     try:
         data = path.read_bytes()
-    except OSError:
+    except FileNotFoundError:
         raise BuildFailed([Diagnostic("site.yaml", 1, missing)]) from None
+    except PermissionError:
+        raise BuildFailed([Diagnostic(rel, 1, f"没有读取 {rel} 的权限：请检查文件权限（例如 chmod a+r {rel}）")]) from None
+    except OSError as exc:
+        raise BuildFailed([Diagnostic(rel, 1, f"无法读取 {rel}（{exc.strerror}）：请检查这个文件")]) from None
     text, problem = decode(data, rel)
     if problem:
         raise BuildFailed([problem])

@@ -23,7 +23,7 @@ import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,45 +72,66 @@ class Cache:
         self._used_results: set[str] = set()
         self._used_pages: dict[str, str] = {}
         self._held: dict[str, str] = {}  # body key -> HTML, when there is no folder to keep it in
+        self._stamps, self._new_stamps = {}, {}
+        self.damage: list[str] = []  # what was found damaged and set aside, for one warning
         if folder is None:
             return
         for shard in range(256):  # every shard at once, so that no write needs its own mkdir
             (folder / "blobs" / f"{shard:02x}").mkdir(parents=True, exist_ok=True)
         path = folder / "cache.sqlite"
-        db = sqlite3.connect(path, timeout=30)
         try:
-            salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
-        except sqlite3.OperationalError:  # a new cache
-            salts = []
-        except sqlite3.DatabaseError:  # not a database at all (a failing disk, a stray file): it was only a cache
-            db.close()
+            db, salts = self._open(path)
+        except sqlite3.DatabaseError:  # damaged inside (a failing disk, a stray file): it was only a cache
+            self.damage.append("数据库文件无法读取")
             for suffix in ("", "-journal", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
-            db, salts = sqlite3.connect(path, timeout=30), []
-        if salts != [SALT]:  # another gongkai version wrote this: start afresh, its tables may have other columns
-            db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
-                             "DROP TABLE IF EXISTS meta;")
-            shutil.rmtree(folder / TEMPLATES, ignore_errors=True)  # compiled with other Jinja2 settings, maybe
-        # Pages of 16 KB hold a body's HTML (7 KB at 1,900 characters) in one page, where pages of 4 KB
-        # chained it over three: storing and reading a body cost half as much. Only a new file takes it.
-        db.execute("PRAGMA page_size = 16384")
-        # The summary comes before the HTML: SQLite reads a row's columns in order, and every
-        # rebuild reads all summaries, which behind 30 KB of HTML meant reading that HTML too.
-        db.executescript("""
-            CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
-        """)
-        if salts != [SALT]:
-            db.execute("INSERT INTO meta VALUES (?)", (SALT,))
-        self._pages = dict(db.execute("SELECT key, digest FROM page"))
+            db, salts = self._open(path)
         self._db = db
         # Blobs are listed in the page table when a build finishes. One that did not (killed, failed)
         # may have left blobs no table lists, and another version's table was just dropped: the
         # next finish then looks at every blob, not only at those the last table listed.
         self._sweep = was_cut_short(folder) or salts != [SALT]
         (folder / UNFINISHED).touch()
+
+    def _open(self, path: Path) -> tuple[sqlite3.Connection, list[str]]:
+        """Open the database, start it afresh if another version wrote it, and load the page table."""
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            try:
+                salts = [row[0] for row in db.execute("SELECT salt FROM meta")]
+            except sqlite3.OperationalError:  # a new cache
+                salts = []
+            if salts != [SALT]:  # another gongkai version wrote this: start afresh, its tables may differ
+                db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
+                                 "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS blob;")
+                shutil.rmtree(path.parent / TEMPLATES, ignore_errors=True)  # compiled with other settings, maybe
+            # Pages of 16 KB hold a body's HTML (7 KB at 1,900 characters) in one page, where pages of 4 KB
+            # chained it over three: storing and reading a body cost half as much. Only a new file takes it.
+            db.execute("PRAGMA page_size = 16384")
+            # The summary comes before the HTML: SQLite reads a row's columns in order, and every
+            # rebuild reads all summaries, which behind 30 KB of HTML meant reading that HTML too.
+            # `sums` holds a check of each: what the cache gives back is checked before it is used.
+            db.executescript("""
+                CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, summary TEXT NOT NULL, html TEXT NOT NULL,
+                                                 sums BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS blob (digest TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                                                 mtime INTEGER NOT NULL);
+            """)
+            if salts != [SALT]:
+                db.execute("INSERT INTO meta VALUES (?)", (SALT,))
+            # A blob's name is its hash, so a damaged row of the page table names no blob that exists.
+            self._pages = {k: d for k, d in db.execute("SELECT key, digest FROM page")
+                           if isinstance(k, str) and isinstance(d, str) and len(d) == 64}
+            # Each blob's size and modification time when it was last known to hold its bytes (page()).
+            self._stamps = {d: (s, m) for d, s, m in db.execute("SELECT * FROM blob")
+                            if isinstance(d, str) and isinstance(s, int) and isinstance(m, int)}
+        except BaseException:
+            db.close()
+            raise
+        return db, salts
 
     @property
     def unfinished(self) -> bool:
@@ -138,7 +159,10 @@ class Cache:
     # Markdown bodies ----------------------------------------------------------------
 
     def summaries(self, keys: Iterable[str]) -> dict[str, str]:
-        """Return the derived summary of every known body key (the HTML stays on disk until a page needs it)."""
+        """Return the derived summary of every known body key (the HTML stays on disk until a page needs it).
+
+        A row whose summary fails its check is left out, so its body is converted again.
+        """
         wanted = sorted(set(keys))
         self._used_bodies.update(wanted)
         if self._db is None:
@@ -147,14 +171,19 @@ class Cache:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start: start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT key, summary FROM body WHERE key IN ({marks})", chunk))
+            for key, summary, sums in self._read(f"SELECT key, summary, sums FROM body WHERE key IN ({marks})", chunk):
+                if isinstance(summary, str) and isinstance(sums, bytes) and sums[:8] == check(summary):
+                    found[key] = summary
+                else:
+                    self._damaged("正文摘要")
         return found
 
     def store_body(self, key: str, html: str, summary: str) -> None:
         """Remember one converted body; a disabled cache holds its HTML in memory for this build."""
         self._used_bodies.add(key)
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?)", (key, summary, html))
+            self._db.execute("INSERT OR REPLACE INTO body VALUES (?, ?, ?, ?)",
+                             (key, summary, html, check(summary) + check(html)))
         else:
             self._held[key] = html
 
@@ -162,7 +191,8 @@ class Cache:
         """Make the function that reads a kept body's HTML, from any process.
 
         What this build stored is committed first, so that forked workers see it; each process opens
-        its own connection, since one may not cross a fork.
+        its own connection, since one may not cross a fork. HTML that fails its check raises
+        CacheDamaged: the build starts again without the cache (pipeline.build).
         """
         if self._db is None or self.folder is None:
             return self._held.__getitem__
@@ -173,7 +203,12 @@ class Cache:
             db = connections.get(os.getpid())
             if db is None:
                 db = connections[os.getpid()] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-            rows = db.execute("SELECT html FROM body WHERE key = ?", (key,)).fetchall()  # all: no lock stays
+            try:
+                rows = db.execute("SELECT html, sums FROM body WHERE key = ?", (key,)).fetchall()  # all: no lock stays
+            except sqlite3.DatabaseError as exc:  # not UTF-8 any more, or a damaged page of the file
+                raise CacheDamaged(f"正文 HTML 无法读取（{exc}）") from None
+            if not rows or not isinstance(rows[0][0], str) or rows[0][1][8:16] != check(rows[0][0]):
+                raise CacheDamaged("正文 HTML 校验不符")
             return rows[0][0]
 
         return read
@@ -184,7 +219,8 @@ class Cache:
         """Return the kept result of every known key (and keep it, unless use is false).
 
         Results are pickles: the cache folder must be written by gongkai alone,
-        like the blobs it publishes (docs/security.md).
+        like the blobs it publishes (docs/security.md). A result that fails its check, or
+        cannot be unpickled, is left out, so its file is checked again.
         """
         wanted = sorted(set(keys))
         if use:
@@ -195,32 +231,70 @@ class Cache:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start: start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, value in self._db.execute(f"SELECT key, value FROM result WHERE key IN ({marks})", chunk):
-                found[key] = pickle.loads(value)
+            for key, value, sum_ in self._read(f"SELECT key, value, sum FROM result WHERE key IN ({marks})", chunk):
+                try:
+                    if not isinstance(value, bytes) or sum_ != check(value):
+                        raise ValueError("check")
+                    found[key] = pickle.loads(value)
+                except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the file is read again
+                    self._damaged("检查结果")
         return found
 
     def has_results(self) -> bool:
         """Say whether any result is kept: a fresh cache need not be asked about each file."""
-        return self._db is not None and self._db.execute("SELECT 1 FROM result LIMIT 1").fetchone() is not None
+        return self._db is not None and bool(self._read("SELECT 1 FROM result LIMIT 1", ()))
 
     def store_result(self, key: str, pickled: bytes) -> None:
         """Keep one result, given as its pickle."""
         self._used_results.add(key)
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (key, pickled))
+            self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?, ?)", (key, pickled, check(pickled)))
+
+    def _read(self, query: str, args: Sequence[str]) -> list[tuple]:
+        """Run a query; a table SQLite cannot read any more counts as empty, and as damage."""
+        assert self._db is not None
+        try:
+            return self._db.execute(query, args).fetchall()
+        except sqlite3.DatabaseError:
+            self._damaged("数据库内容")
+            return []
+
+    def _damaged(self, what: str) -> None:
+        if what not in self.damage:
+            self.damage.append(what)
 
     # Rendered pages -----------------------------------------------------------------
 
-    def page(self, key: str) -> str | None:
-        """Return the blob holding the page rendered from these inputs, if there is one."""
+    def page(self, key: str, use: bool = True) -> str | None:
+        """Return the blob holding the page rendered from these inputs, if there is one with its bytes.
+
+        Output files are hard links to blobs, so an edit of a published file in place (as root, or
+        after chmod) edits the blob too. A blob whose size or modification time is not the one
+        recorded is hashed again, and one whose bytes no longer match its name is deleted and
+        rendered anew, so such an edit is never published again.
+        """
         digest = self._pages.get(key)
         if digest is None:
             return None
         blob = self._blob(digest)
-        if not os.path.isfile(blob):
+        try:
+            info = os.stat(blob)
+        except FileNotFoundError:
             return None
-        self._used_pages[key] = digest
+        stamp = (info.st_size, info.st_mtime_ns)
+        if self._stamps.get(digest) != stamp and self._new_stamps.get(digest) != stamp:
+            if not holds_its_bytes(blob, digest):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(blob)
+                return None
+            self._new_stamps[digest] = stamp
+        if use:
+            self._used_pages[key] = digest
         return blob
+
+    def intact(self, keys: Iterable[str]) -> bool:
+        """Say whether every blob kept under these keys still holds its bytes (page() says how it is told)."""
+        return all(self.page(key, use=False) is not None for key in keys)
 
     def store_page(self, key: str, data: bytes) -> str | None:
         """Keep a rendered page as a blob named by its bytes; None when the cache is off."""
@@ -286,7 +360,7 @@ class Cache:
             return
         # Only what changed is written: a rebuild after one edit deletes a row or two, where
         # rewriting every table cost a tenth of a second at 10,000 notices.
-        stale = {table: {key for (key,) in self._db.execute(f"SELECT key FROM {table}")} - used
+        stale = {table: {key for (key,) in self._read(f"SELECT key FROM {table}", ())} - used
                  for table, used in (("body", self._used_bodies), ("result", self._used_results))}
         self._save(stale["body"], stale["result"], self._pages.keys() - self._used_pages)
 
@@ -303,9 +377,10 @@ class Cache:
         db = self._db
         assert db is not None and self.folder is not None
         for table, stale in (("body", bodies), ("result", results), ("page", pages)):
-            db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in sorted(stale)))
+            db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in sorted(stale, key=repr)))
         db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
                        sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
+        db.executemany("INSERT OR REPLACE INTO blob VALUES (?, ?, ?)", sorted(self._stamps_to_save()))
         db.commit()
         keep = {digest for key, digest in self._pages.items() if key not in pages and key not in self._used_pages}
         keep.update(self._used_pages.values())
@@ -318,8 +393,24 @@ class Cache:
             for digest in set(self._pages.values()) - keep:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self._blob(digest))
+        gone = set(self._stamps) - keep
+        db.executemany("DELETE FROM blob WHERE digest = ?", ((d,) for d in sorted(gone)))
+        db.commit()
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
+
+    def _stamps_to_save(self) -> Iterator[tuple[str, int, int]]:
+        """Stamp the blobs this build verified or wrote; a blob it wrote is stamped as it is now."""
+        for digest in set(self._used_pages.values()):
+            stamp = self._new_stamps.get(digest)
+            if stamp is None and digest not in self._stamps:
+                try:
+                    info = os.stat(self._blob(digest))
+                except FileNotFoundError:
+                    continue
+                stamp = (info.st_size, info.st_mtime_ns)
+            if stamp is not None and self._stamps.get(digest) != stamp:
+                yield digest, *stamp
 
     def close(self) -> None:
         """Drop the connection without saving (a failed build keeps the previous cache)."""
@@ -329,6 +420,21 @@ class Cache:
 
 
 UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
+
+
+class CacheDamaged(Exception):
+    """Raised where a damaged cache entry cannot simply be left out (a page's HTML, read while rendering)."""
+
+
+def check(data: str | bytes) -> bytes:
+    """Return the 8-byte check kept beside a cached value: a flipped bit anywhere changes it."""
+    return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=8).digest()
+
+
+def discard_database(folder: Path) -> None:
+    """Set a damaged cache's tables aside: the next build starts them afresh and sweeps unlisted blobs."""
+    for name in ("cache.sqlite", "cache.sqlite-journal", "cache.sqlite-wal", "cache.sqlite-shm"):
+        (folder / name).unlink(missing_ok=True)
 
 
 def was_cut_short(folder: Path) -> bool:
@@ -349,13 +455,34 @@ def write_blob(blobs: str, data: bytes) -> str:
     try:
         _create(blob, data)
     except FileExistsError:  # identical bytes reuse the same blob, hence the same inode
-        if os.stat(blob).st_size != len(data):
+        if not _holds(blob, data):  # cut short by a killed build, or edited in place through the output
             temporary = f"{blob}.{os.getpid()}.tmp"
             with contextlib.suppress(FileNotFoundError):  # a killed process's, read-only
                 os.unlink(temporary)
             _create(temporary, data)
             os.replace(temporary, blob)
     return digest
+
+
+def _holds(blob: str, data: bytes) -> bool:
+    """Say whether a blob holds exactly these bytes (reading a page costs far less than rendering it)."""
+    try:
+        with open(blob, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except FileNotFoundError:
+        return False
+
+
+def holds_its_bytes(blob: str, digest: str) -> bool:
+    """Say whether a blob's bytes still hash to its name."""
+    h = hashlib.sha256()
+    try:
+        with open(blob, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                h.update(chunk)
+    except FileNotFoundError:
+        return False
+    return h.hexdigest() == digest
 
 
 def _create(path: str, data: bytes) -> None:

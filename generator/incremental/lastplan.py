@@ -21,6 +21,7 @@ touch-up can render those pages again without planning the site (touchup.py).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import os
 import pickle
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.core.files import write_atomically
-from generator.incremental.cache import PageKeys, view_reference
+from generator.incremental.cache import PageKeys, check, view_reference
 from generator.incremental.shortcut import changed_since, status_digest
 from generator.markdown.markup import StoredHtml
 from generator.site.views import NoticeView
@@ -42,6 +43,7 @@ PLAN = "last-plan.pickle"
 STORE_PREFIX = "last-plan-"  # + a token + STORE_SUFFIX: the views and contexts a plan points into
 STORE_SUFFIX = ".store"
 DIGEST = 32  # bytes of a view's digest, in front of its pickle in the store
+CHECK = 8  # bytes of an entry's check, in front of the entry
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,27 @@ def last_plan(folder: Path) -> Plan | None:
     """Load the last build's plan, whatever it rests on."""
     try:
         with open(folder / PLAN, "rb") as file:
+            if not _ends_with_its_check(file):
+                return None
             plan = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the plan is not used
         return None
     return plan if isinstance(plan, Plan) else None
+
+
+def _ends_with_its_check(file: BinaryIO) -> bool:
+    """Say whether a file's last 8 bytes are the check of all before them; leave it at its start."""
+    size = os.fstat(file.fileno()).st_size
+    h, left = hashlib.blake2b(digest_size=8), size - 8
+    while left > 0:
+        chunk = file.read(min(left, 1 << 20))
+        if not chunk:
+            return False
+        h.update(chunk)
+        left -= len(chunk)
+    ok = size >= 8 and file.read(8) == h.digest()
+    file.seek(0)
+    return ok
 
 
 def write_plan(folder: Path, plan: Plan) -> None:
@@ -110,11 +129,24 @@ def write_plan(folder: Path, plan: Plan) -> None:
     raised a clean build's peak by 40 MB, past 1 GB. The plan shares no objects worth remembering.
     """
     def stream(file: BinaryIO) -> None:
-        pickler = pickle.Pickler(file, protocol=5)
+        checked = _CheckedWriter(file)
+        pickler = pickle.Pickler(checked, protocol=5)
         pickler.fast = True
         pickler.dump(plan)
+        file.write(checked.hash.digest())  # checked by last_plan: a flipped bit is never unpickled
 
     write_atomically(folder / PLAN, stream)
+
+
+class _CheckedWriter:
+    """A file that hashes what is written through it."""
+
+    def __init__(self, file: BinaryIO):
+        self.file, self.hash = file, hashlib.blake2b(digest_size=8)
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.hash.update(data)
+        return self.file.write(data)
 
 
 def body_texts(views: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -226,16 +258,18 @@ class Store:
             self.views[name] = self._write(digest + pickled)
 
     def _write(self, data: bytes | memoryview) -> int:
+        """Append an entry after its check (StoreReader checks it before unpickling)."""
+        self._file.write(check(data))
         self._file.write(data)
-        place = _place(self._offset, len(data))
-        self._offset += len(data)
+        place = _place(self._offset, len(data) + CHECK)
+        self._offset += len(data) + CHECK
         return place
 
     def _read(self, place: int) -> bytes:
         self._file.flush()
         with open(self.folder / self.name, "rb") as file:
             file.seek(place >> 32)
-            return file.read(place & 0xFFFFFFFF)
+            return file.read(place & 0xFFFFFFFF)[CHECK:]
 
     def close(self) -> None:
         self._file.close()
@@ -248,7 +282,7 @@ def drop_other_stores(folder: Path, keep: str) -> None:
             os.unlink(entry.path)
 
 
-class Kept:
+class StoreReader:
     """The views and contexts a plan's store holds, loaded one by one as a touch-up needs them."""
 
     def __init__(self, folder: Path, plan: Plan, read_html: Callable[[str], str]):
@@ -260,7 +294,9 @@ class Kept:
         data = self._file.read(place & 0xFFFFFFFF)
         if len(data) != place & 0xFFFFFFFF:
             raise EOFError("the plan's store is cut short")
-        return data
+        if data[:CHECK] != check(data[CHECK:]):
+            raise ValueError("an entry of the plan's store fails its check")
+        return data[CHECK:]
 
     def view(self, name: str) -> tuple[NoticeView, bytes]:
         """Load a view and its digest."""

@@ -36,7 +36,7 @@ from generator.core.dates import Stamp
 from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import Options, Report
-from generator.incremental.cache import SALT
+from generator.incremental.cache import SALT, check
 
 RECORD = "last-build.pickle"
 CLOCK = "clock"
@@ -70,7 +70,11 @@ def fingerprint(folders: list[Path | None], options: Options) -> tuple[str, int,
             continue
         todo = [str(folder)]
         while todo:
-            for entry in sorted(os.scandir(todo.pop()), key=lambda e: e.name):
+            try:
+                entries = sorted(os.scandir(todo.pop()), key=lambda e: e.name)
+            except OSError:  # unreadable: its own status is in the hash, and loading reports it
+                continue
+            for entry in entries:
                 info = entry.stat(follow_symlinks=False)
                 statuses[entry.path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 if entry.is_dir(follow_symlinks=False):
@@ -192,15 +196,19 @@ def file_record(keys: dict[str, str], statuses: dict[str, tuple[int, ...]],
 def read_record(folder: Path) -> Record | None:
     """Load the last build's record; None when there is none or it cannot be read."""
     try:
-        record = pickle.loads((folder / RECORD).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        data = (folder / RECORD).read_bytes()
+        if data[:8] != check(data[8:]):
+            return None  # damaged: a flipped bit is never unpickled
+        record = pickle.loads(data[8:])
+    except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the record is not used
         return None
     return record if isinstance(record, Record) else None
 
 
 def write_record(folder: Path, record: Record) -> None:
     """Save the record in one step, so a killed build never leaves half of one."""
-    write_atomically(folder / RECORD, pickle.dumps(record, protocol=5))
+    data = pickle.dumps(record, protocol=5)
+    write_atomically(folder / RECORD, check(data) + data)
 
 
 def forget(folder: Path) -> None:

@@ -56,7 +56,9 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
         prefix, folder = todo.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:  # an unreadable folder is skipped, as os.walk does
+        except OSError as exc:  # never skipped in silence: its notices would vanish from the site
+            problems.append(Diagnostic(prefix.rstrip("/") or ".", 1,
+                                       f"无法读取这个目录（{exc.strerror}），其中的公告无法发布：请检查目录权限"))
             continue
         for entry in entries:
             name, rel = entry.name, prefix + entry.name

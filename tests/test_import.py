@@ -132,6 +132,7 @@ written: 2025-03-03
 def test_disclosure_line_decides_publication(tmp_path):
     d = docx.Document()
     line(d, "关于某事项的答复", CENTER)
+    line(d, "（2026年3月1日）", CENTER)
     line(d, "答复内容。")
     line(d, "（此件依申请公开）")
     d.save(tmp_path / "r.docx")
@@ -140,6 +141,8 @@ def test_disclosure_line_decides_publication(tmp_path):
                                  "--responsible", "张三", "--slug", "reply")
     assert code == 0, err
     assert "disclosure: on-request" in front_matter(content / "results/reply.md")
+    assert 'title: "关于某事项的答复"' in front_matter(content / "results/reply.md")
+    assert "（2026年3月1日）\n\n答复内容。" in (content / "results/reply.md").read_text(encoding="utf-8")
     assert build(content, tmp_path / "out") == 0
     assert not (tmp_path / "out/results/reply").exists()
 

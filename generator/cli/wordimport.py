@@ -89,7 +89,8 @@ def recognise(blocks: list[Block], title: str | None = None) -> Gongwen:
         g.title = title
     else:
         while i < end and blocks[i].kind in ("paragraph", "heading") and \
-                (blocks[i].align == "center" or blocks[i].style == "title") and texts[i]:
+                (blocks[i].align == "center" or blocks[i].style == "title") and texts[i] and \
+                not (g.title and texts[i].startswith(("（", "("))):  # a 题注 under the title stays in the body
             g.title += texts[i]
             i += 1
         if not g.title and i < end and blocks[i].kind == "paragraph" and len(texts[i]) <= 80 and "。" not in texts[i]:

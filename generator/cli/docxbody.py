@@ -67,6 +67,7 @@ class Reader:
         self.footnote_ids: dict[str, int] = {}
         self.footnote_text = _footnotes(document)
         self.numbering = _numbering_formats(document)
+        self.styles = Styles(document)
 
     def read(self) -> Document:
         """Turn the whole body into blocks."""
@@ -96,8 +97,8 @@ class Reader:
         """Convert one paragraph; None when it holds nothing to show."""
         text = self.inline(p, "md")
         plain = _plain(p)
-        style = _style_name(self.doc, p)
-        align = _alignment(self.doc, p)
+        style = _style_name(self.styles, p)
+        align = _alignment(self.styles, p)
         if not text.strip():
             return None
         markdown = text
@@ -121,7 +122,7 @@ class Reader:
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         style_match = LIST_STYLE.match(style)
         if num_pr is None and style_match is None:
-            num_pr = _style_num_pr(self.doc, p)
+            num_pr = _style_num_pr(self.styles, p)
             if num_pr is None:
                 return None
         level = 0
@@ -147,7 +148,7 @@ class Reader:
         for run in element.iter(qn("w:r")):
             if _inside(run, "txbxContent") or _inside(run, "fallback"):
                 continue
-            bold = _bold(self.doc, run)
+            bold = _bold(run)
             for child in run:
                 if child.tag == qn("w:t"):
                     pieces.append((child.text or "", bold))
@@ -332,26 +333,31 @@ def _inside(node, local: str) -> bool:
     return False
 
 
-def _style(document, p):
-    """Return the paragraph's style object, or None."""
-    style_id = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    key = style_id.get(qn("w:val")) if style_id is not None else None
-    for style in document.styles:
-        if (key is None and style.type == 1 and getattr(style, "element", None) is not None
-                and style.element.get(qn("w:default")) in ("1", "true")) or style.style_id == key:
-            return style
-    return None
+class Styles:
+    """The document's paragraph styles by id, looked up once rather than for every paragraph."""
+
+    def __init__(self, document):
+        self.by_id = {style.style_id: style for style in document.styles if style.type == 1}
+        self.default = next((style for style in self.by_id.values()
+                             if style.element.get(qn("w:default")) in ("1", "true")), None)
+
+    def of(self, p):
+        """Return the paragraph's style object, or None."""
+        style_id = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style_id is None:
+            return self.default
+        return self.by_id.get(style_id.get(qn("w:val")))
 
 
-def _style_name(document, p) -> str:
+def _style_name(styles: Styles, p) -> str:
     """Return the paragraph style's name (Heading 1, 标题 1, List Number …)."""
-    style = _style(document, p)
+    style = styles.of(p)
     return style.name if style is not None and style.name else ""
 
 
-def _style_num_pr(document, p):
+def _style_num_pr(styles: Styles, p):
     """Return the numbering a paragraph's style gives it, if any."""
-    style = _style(document, p)
+    style = styles.of(p)
     while style is not None:
         num_pr = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         if num_pr is not None:
@@ -360,12 +366,12 @@ def _style_num_pr(document, p):
     return None
 
 
-def _alignment(document, p) -> str:
+def _alignment(styles: Styles, p) -> str:
     """Return left, center or right from the paragraph or its style; "" when neither says."""
     jc = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
     value = jc.get(qn("w:val")) if jc is not None else None
     if value is None:
-        style = _style(document, p)
+        style = styles.of(p)
         while style is not None and value is None:
             found = style.element.find(f"{qn('w:pPr')}/{qn('w:jc')}")
             value = found.get(qn("w:val")) if found is not None else None
@@ -374,7 +380,7 @@ def _alignment(document, p) -> str:
             "both": "left", "distribute": "left"}.get(value or "", "")
 
 
-def _bold(document, run) -> bool:
+def _bold(run) -> bool:
     """Tell whether a run is bold, directly or by its character style."""
     props = run.find(qn("w:rPr"))
     if props is not None:
@@ -382,7 +388,7 @@ def _bold(document, run) -> bool:
         if b is not None:
             return b.get(qn("w:val")) not in ("0", "false", "off")
         style = props.find(qn("w:rStyle"))
-        if style is not None and style.get(qn("w:val")) in ("Strong", "a5"):
+        if style is not None and style.get(qn("w:val")) == "Strong":
             return True
     return False
 

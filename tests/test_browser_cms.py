@@ -157,6 +157,8 @@ def test_a_notice_made_in_the_form_is_published_as_typed(cms, editor, tmp_path):
     copy_into_docs(save_screenshot(editor, "admin-list.png"))
     assert (content / "guides/online-application/申请表.pdf").read_bytes() == upload.read_bytes()
     assert "title: 关于网上申请的通知" in text and "date: 2026-11-20 09:30" in text
+    assert "category: guides" in text and "responsible: 王丽" in text and "doc_number: 小测发〔2026〕3号" in text
+    assert "---\n自即日起可在网上申请。\n\n" + TABLE in text
     assert build(content, tmp_path / "site") == 0
     page = (tmp_path / "site/guides/online-application/index.html").read_text(encoding="utf-8")
     assert "关于网上申请的通知</h1>" in page and "王丽" in page and "小测发〔2026〕3号" in page

@@ -102,3 +102,23 @@ def add_footnote(document, paragraph, text: str) -> None:
     document.part.relate_to(part, RT.FOOTNOTES)
     paragraph.add_run()._r.append(OxmlElement("w:footnoteReference"))
     paragraph.runs[-1]._r[-1].set(qn("w:id"), "1")
+
+
+def chinese_numbering(document) -> str:
+    """Define WPS's usual 公文 numbering (一、 then （一） then 1.) and return its numId."""
+    numbering = document.part.numbering_part.element
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    xml = f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="90">' + "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)) + "</w:abstractNum>"
+    numbering.insert(0, parse_xml(xml))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def numbered(document, text: str, num_id: str, level: int):
+    """Add a paragraph numbered by the given numbering and level."""
+    p = document.add_paragraph(text)
+    p._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    return p

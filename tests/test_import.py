@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import GOOD_NOTICE, NOW, build, run_cli, write_site
-from docx_kit import CENTER, RIGHT, add_footnote, embed_file, line, tongzhi
+from docx_kit import CENTER, RIGHT, add_footnote, chinese_numbering, embed_file, line, numbered, tongzhi
 
 from generator.cli.main import main
 
@@ -256,3 +256,24 @@ def test_category_and_responsible_are_asked_for_on_a_terminal(tmp_path, monkeypa
     assert asked == ["分类（key 或中文名称）：", "责任人："]
     fields = front_matter(content / "results/asked.md")
     assert "category: results" in fields and 'responsible: "李四"' in fields
+
+
+def test_chinese_automatic_numbering_is_written_out_as_word_shows_it(tmp_path):
+    d = docx.Document()
+    line(d, "关于做好安全检查的通知", CENTER)
+    num = chinese_numbering(d)
+    numbered(d, "检查范围", num, 0)
+    numbered(d, "宗教活动场所", num, 1)
+    numbered(d, "消防设施", num, 2)
+    numbered(d, "疏散通道", num, 2)
+    numbered(d, "宗教院校", num, 1)
+    numbered(d, "工作要求", num, 0)
+    numbered(d, "加强领导", num, 1)
+    d.save(tmp_path / "n.docx")
+    content = write_site(tmp_path / "c", {})
+    code, _out, err = run_import(str(tmp_path / "n.docx"), "--content", str(content), "--category", "guides",
+                                 "--responsible", "王丽", "--slug", "numbered")
+    assert code == 0, err
+    body = (content / "guides/numbered.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == ("## 一、检查范围\n\n### （一）宗教活动场所\n\n1. 消防设施\n1. 疏散通道\n\n### （二）宗教院校\n\n"
+                    "## 二、工作要求\n\n### （一）加强领导\n")

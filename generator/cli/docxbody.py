@@ -24,6 +24,9 @@ from docx.oxml.ns import qn
 HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
 LIST_STYLE = re.compile(r"^List (Number|Bullet)(?: (\d))?$", re.I)
 LINE_START = re.compile(r"^(\s*)(#|>|[-+*]\s|\d+[.)]\s|=+\s*$)")
+# Number formats that Markdown lists cannot show: the number is written into the text instead.
+WRITTEN_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "decimalEnclosedCircle",
+                   "decimalEnclosedCircleChinese", "decimalFullWidth"}
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp"}
 
 
@@ -36,6 +39,7 @@ class Block:
     text: str = ""  # plain text, for recognising 公文 parts
     align: str = ""  # left | center | right | "" (not set)
     style: str = ""
+    level: int = 0  # a list item's level in Word; its Markdown indentation is set when lists are joined
 
 
 @dataclass
@@ -66,7 +70,8 @@ class Reader:
         self.notes: list[str] = []
         self.footnote_ids: dict[str, int] = {}
         self.footnote_text = _footnotes(document)
-        self.numbering = _numbering_formats(document)
+        self.numbering = _numbering_levels(document)
+        self.counts: dict[str, list[int]] = {}  # numId -> the current number at each level
         self.styles = Styles(document)
 
     def read(self) -> Document:
@@ -109,16 +114,19 @@ class Reader:
             level = min(int(heading.group(1)) + 1, 6)  # the notice title is the page's only h1
             return Block("heading", f"{'#' * level} {plain.strip()}", plain.strip(), align, style)
         listed = self.list_item(p, style)
+        if isinstance(listed, str):  # a Chinese number, kept as text so the 公文 reads as written
+            return Block("paragraph", escape_line(listed) + markdown.strip(), listed + plain.strip(), align, style)
         if listed is not None:
             ordered, level = listed
             marker = "1." if ordered else "-"
-            return Block("list", f"{'    ' * level}{marker} {markdown.strip()}", plain.strip(), align, style)
+            return Block("list", f"{marker} {markdown.strip()}", plain.strip(), align, style, level)
         if "![" in markdown and not plain.strip():
             return Block("image", markdown.strip(), "", align, style)
         return Block("paragraph", markdown.strip(), plain.strip(), align, style)
 
-    def list_item(self, p, style: str) -> tuple[bool, int] | None:
-        """Return (ordered, level) for a numbered or bulleted paragraph, else None."""
+    def list_item(self, p, style: str) -> tuple[bool, int] | str | None:
+        """Return (ordered, level) for a list paragraph, the number itself where Markdown has no
+        such list (一、, （一）, ①), or None for a paragraph without numbering."""
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         style_match = LIST_STYLE.match(style)
         if num_pr is None and style_match is None:
@@ -137,10 +145,18 @@ class Reader:
                 return None
         if style_match and style_match.group(2) and level == 0:
             level = int(style_match.group(2)) - 1
-        kind = self.numbering.get((num_id, level)) or self.numbering.get((num_id, 0))
-        if kind is None:
-            kind = "bullet" if style_match and style_match.group(1).lower() == "bullet" else "decimal"
-        return kind != "bullet", min(level, 8)
+        definition = self.numbering.get((num_id, level)) or self.numbering.get((num_id, 0))
+        if definition is None:
+            bullet = style_match and style_match.group(1).lower() == "bullet"
+            definition = Level("bullet" if bullet else "decimal")
+        if definition.fmt in WRITTEN_FORMATS and num_id is not None:
+            counts = self.counts.setdefault(num_id, [])
+            del counts[level + 1:]
+            while len(counts) <= level:
+                counts.append((self.numbering.get((num_id, len(counts))) or Level()).start - 1)
+            counts[level] += 1
+            return number_text(definition, counts)
+        return definition.fmt != "bullet", min(level, 8)
 
     def inline(self, element, mode: str) -> str:
         """Render the runs of a paragraph as Markdown (mode md) or HTML (mode html)."""
@@ -393,8 +409,17 @@ def _bold(run) -> bool:
     return False
 
 
-def _numbering_formats(document) -> dict[tuple[str, int], str]:
-    """Map (numId, level) to the number format (decimal, bullet, chineseCounting …)."""
+@dataclass(frozen=True)
+class Level:
+    """How one level of a Word numbering writes its number: format, pattern (`%1、`) and first value."""
+
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+
+
+def _numbering_levels(document) -> dict[tuple[str, int], Level]:
+    """Map (numId, level) to how that level numbers its paragraphs."""
     try:
         numbering = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
@@ -403,15 +428,49 @@ def _numbering_formats(document) -> dict[tuple[str, int], str]:
     for item in numbering.iterchildren(qn("w:abstractNum")):
         levels = {}
         for lvl in item.iterchildren(qn("w:lvl")):
-            fmt = lvl.find(qn("w:numFmt"))
-            levels[int(lvl.get(qn("w:ilvl"), "0"))] = fmt.get(qn("w:val")) if fmt is not None else "decimal"
+            fmt, text, start = (lvl.find(qn(f"w:{name}")) for name in ("numFmt", "lvlText", "start"))
+            levels[int(lvl.get(qn("w:ilvl"), "0"))] = Level(
+                fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                text.get(qn("w:val"), "") if text is not None else "%1.",
+                int(start.get(qn("w:val"), "1")) if start is not None else 1)
         abstract[item.get(qn("w:abstractNumId"))] = levels
-    formats = {}
+    found = {}
     for num in numbering.iterchildren(qn("w:num")):
         ref = num.find(qn("w:abstractNumId"))
-        for level, fmt in abstract.get(ref.get(qn("w:val")) if ref is not None else None, {}).items():
-            formats[(num.get(qn("w:numId")), level)] = fmt
-    return formats
+        for level, definition in abstract.get(ref.get(qn("w:val")) if ref is not None else None, {}).items():
+            found[(num.get(qn("w:numId")), level)] = definition
+    return found
+
+
+def number_text(level: Level, counts: list[int]) -> str:
+    """Write a paragraph's number as Word shows it: `%1、` with 3 in Chinese counting is 三、."""
+    def one(match: re.Match) -> str:
+        index = int(match.group(1)) - 1
+        return _count(counts[index] if index < len(counts) else 1, level.fmt)
+
+    return re.sub(r"%(\d)", one, level.text)
+
+
+def _count(n: int, fmt: str) -> str:
+    """Write n in one of Word's number formats used in 公文."""
+    if fmt in ("chineseCounting", "chineseCountingThousand"):
+        return _chinese(n)
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    return str(n)
+
+
+def _chinese(n: int) -> str:
+    """Write 1–99 in Chinese counting (一, 十, 十一, 二十三)."""
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _footnotes(document) -> dict[str, str]:

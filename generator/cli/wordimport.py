@@ -257,17 +257,33 @@ def _gongwen_heading(block: Block) -> str | None:
 
 
 def _body_markdown(blocks: list[Block]) -> list[str]:
-    """Join blocks into Markdown paragraphs; consecutive list items form one list."""
+    """Join blocks into Markdown paragraphs; consecutive list items form one list.
+
+    A list is indented by how deep each item sits below the items before it, not by Word's level
+    alone: a list that starts at Word's third level (under numbered headings) starts at the margin,
+    where four spaces more would make a code block.
+    """
     out: list[str] = []
+    levels: list[int] = []  # Word levels of the open items, outermost first
     for index, block in enumerate(blocks):
         heading = _gongwen_heading(block)
         if heading is not None:
             out.append(heading)
             continue
-        if block.kind == "list" and index and blocks[index - 1].kind == "list":
-            out[-1] += "\n" + block.markdown
-        else:
+        if block.kind != "list":
             out.append(block.markdown)
+            continue
+        if not (index and blocks[index - 1].kind == "list"):
+            levels = []
+        while levels and levels[-1] > block.level:
+            levels.pop()
+        if not levels or levels[-1] < block.level:
+            levels.append(block.level)
+        item = "    " * (len(levels) - 1) + block.markdown
+        if index and blocks[index - 1].kind == "list":
+            out[-1] += "\n" + item
+        else:
+            out.append(item)
     return out
 
 

@@ -122,3 +122,11 @@ def numbered(document, text: str, num_id: str, level: int):
     p._p.get_or_add_pPr().append(parse_xml(
         f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
     return p
+
+
+def add_link(document, paragraph, text: str, url: str) -> None:
+    """Append a hyperlink to a paragraph, as Word's Insert › Link does."""
+    rid = document.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    paragraph._p.append(parse_xml(
+        f'<w:hyperlink xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'r:id="{rid}"><w:r><w:t>{text}</w:t></w:r></w:hyperlink>'))

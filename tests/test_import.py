@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import GOOD_NOTICE, NOW, build, run_cli, write_site
-from docx_kit import CENTER, RIGHT, add_footnote, chinese_numbering, embed_file, line, numbered, tongzhi
+from docx_kit import CENTER, RIGHT, add_footnote, add_link, chinese_numbering, embed_file, line, numbered, tongzhi
 
 from generator.cli.main import main
 
@@ -222,10 +222,11 @@ def test_the_command_runs_as_a_process(tmp_path):
     assert result.stdout.startswith("已导入 guides/notice-")
 
 
-def test_embedded_files_and_footnotes_are_kept(tmp_path):
+def test_embedded_files_footnotes_and_links_are_kept(tmp_path):
     d = docx.Document()
     line(d, "关于收费标准的公告", CENTER)
     add_footnote(d, d.add_paragraph("收费依据见省物价局文件。"), "省价费〔2020〕5号")
+    add_link(d, d.add_paragraph("详见"), "省发展改革委网站", "https://fgw.example.gov.cn/sf (2020).html")
     sheet = b"PK\x03\x04 a small workbook"
     embed_file(d, sheet)
     d.save(tmp_path / "f.docx")
@@ -237,10 +238,12 @@ def test_embedded_files_and_footnotes_are_kept(tmp_path):
     assert '- {file: "附件1.xlsx", title: "附件1"}' in text
     assert "收费依据见省物价局文件。[^1]" in text and "[^1]: 省价费〔2020〕5号" in text
     assert (content / "guides/fees/附件1.xlsx").read_bytes() == sheet
+    assert "详见[省发展改革委网站](https://fgw.example.gov.cn/sf%20%282020%29.html)" in text
     assert build(content, tmp_path / "out") == 0
     html = notice_body(tmp_path / "out/guides/fees/index.html")
     assert '<p>见下表：<a href="附件1.xlsx" rel="noopener noreferrer">附件1.xlsx</a></p>' in html
     assert '<sup id="fnref:1">' in html and "省价费〔2020〕5号" in html
+    assert '<a href="https://fgw.example.gov.cn/sf%20%282020%29.html"' in html
     assert (tmp_path / "out/guides/fees/附件1.xlsx").read_bytes() == sheet
 
 

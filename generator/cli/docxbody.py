@@ -24,6 +24,10 @@ from docx.oxml.ns import qn
 HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
 LIST_STYLE = re.compile(r"^List (Number|Bullet)(?: (\d))?$", re.I)
 LINE_START = re.compile(r"^(\s*)(#|>|[-+*]\s|\d+[.)]\s|=+\s*$)")
+MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+# Elements whose runs are shown as if they stood in the paragraph itself.
+CONTAINERS = {qn("w:ins"), qn("w:smartTag"), qn("w:sdt"), qn("w:sdtContent"), qn("w:fldSimple"), qn("w:customXml"),
+              qn("w:moveTo")}
 # Number formats that Markdown lists cannot show: the number is written into the text instead.
 WRITTEN_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "decimalEnclosedCircle",
                    "decimalEnclosedCircleChinese", "decimalFullWidth"}
@@ -160,29 +164,57 @@ class Reader:
 
     def inline(self, element, mode: str) -> str:
         """Render the runs of a paragraph as Markdown (mode md) or HTML (mode html)."""
-        pieces: list[tuple[str, bool]] = []  # (text, bold)
-        for run in element.iter(qn("w:r")):
-            if _inside(run, "txbxContent") or _inside(run, "fallback"):
-                continue
-            bold = _bold(run)
-            for child in run:
-                if child.tag == qn("w:t"):
-                    pieces.append((child.text or "", bold))
-                elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) in (None, "textWrapping"):
-                    pieces.append(("\n", False))
-                elif child.tag == qn("w:tab"):
-                    pieces.append((" ", False))
-                elif child.tag == qn("w:footnoteReference"):
-                    fid = child.get(qn("w:id"))
-                    number = self.footnote_ids.setdefault(fid, len(self.footnote_ids) + 1)
-                    pieces.append((f"\x01[^{number}]\x01", False))
-                elif child.tag in (qn("w:drawing"), qn("w:pict"), qn("w:object")):
-                    pieces.append((f"\x01{self.embedded(child, mode)}\x01", False))
-                elif child.tag.endswith("}AlternateContent"):  # newer drawings, with an older fallback
-                    choice = next(iter(child), None)
-                    if choice is not None:
-                        pieces.append((f"\x01{self.embedded(choice, mode)}\x01", False))
-        return _join(pieces, mode)
+        return _join(self.pieces(element, mode), mode)
+
+    def pieces(self, element, mode: str) -> list[tuple[str, bool]]:
+        """Collect a paragraph's text in order as (text, bold); links, notes and files as markup."""
+        out: list[tuple[str, bool]] = []
+        for child in element:
+            if child.tag == qn("w:r"):
+                out += self.run_pieces(child, mode)
+            elif child.tag == qn("w:hyperlink"):
+                inner = _join(self.pieces(child, mode), mode)
+                target = self.link_target(child)
+                if target and inner:
+                    safe = target.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+                    inner = f'<a href="{html.escape(safe)}">{inner}</a>' if mode == "html" else f"[{inner}]({safe})"
+                out.append((f"\x01{inner}\x01", False))
+            elif child.tag in (f"{{{MATH}}}oMath", f"{{{MATH}}}oMathPara"):
+                text = "".join(t.text or "" for t in child.iter(f"{{{MATH}}}t"))
+                out.append((text, False))
+                self.notes.append(f"公式「{_short(text)}」已按文字导入，请核对")
+            elif child.tag in CONTAINERS:  # tracked insertions, content controls, simple fields: their runs
+                out += self.pieces(child, mode)
+        return out
+
+    def run_pieces(self, run, mode: str) -> list[tuple[str, bool]]:
+        """Collect one run's text, breaks, footnote marks, images and embedded files."""
+        out: list[tuple[str, bool]] = []
+        bold = _bold(run)
+        for child in run:
+            if child.tag == qn("w:t"):
+                out.append((child.text or "", bold))
+            elif child.tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) in (None, "textWrapping"):
+                out.append(("\n", False))
+            elif child.tag == qn("w:tab"):
+                out.append((" ", False))
+            elif child.tag == qn("w:footnoteReference"):
+                fid = child.get(qn("w:id"))
+                number = self.footnote_ids.setdefault(fid, len(self.footnote_ids) + 1)
+                out.append((f"\x01[^{number}]\x01", False))
+            elif child.tag in (qn("w:drawing"), qn("w:pict"), qn("w:object")):
+                out.append((f"\x01{self.embedded(child, mode)}\x01", False))
+            elif child.tag.endswith("}AlternateContent"):  # newer drawings, with an older fallback
+                choice = next(iter(child), None)
+                if choice is not None:
+                    out.append((f"\x01{self.embedded(choice, mode)}\x01", False))
+        return out
+
+    def link_target(self, hyperlink) -> str:
+        """Return a hyperlink's address; "" for a link to a place inside the document."""
+        rid = hyperlink.get(qn("r:id"))
+        rel = self.doc.part.rels.get(rid) if rid else None
+        return rel.target_ref if rel is not None and rel.is_external else ""
 
     def embedded(self, element, mode: str) -> str:
         """Save an image or embedded file; return the Markdown (or HTML) that shows or links it."""

@@ -280,3 +280,35 @@ def test_chinese_automatic_numbering_is_written_out_as_word_shows_it(tmp_path):
     body = (content / "guides/numbered.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     assert body == ("## 一、检查范围\n\n### （一）宗教活动场所\n\n1. 消防设施\n1. 疏散通道\n\n### （二）宗教院校\n\n"
                     "## 二、工作要求\n\n### （一）加强领导\n")
+
+
+def test_a_head_without_wenjian_and_a_signer_beside_the_number(tmp_path):
+    d = docx.Document()
+    line(d, "星海市民族和宗教事务局", CENTER)
+    line(d, "星民宗〔2024〕3号　　签发人：张明", CENTER)
+    line(d, "关于申请专项经费的请示", CENTER)
+    line(d, "市财政局：")
+    line(d, "根据《星政发〔2023〕5号》文件精神，申请专项经费。")
+    d.save(tmp_path / "q.docx")
+    content = write_site(tmp_path / "c", {})
+    code, out, err = run_import(str(tmp_path / "q.docx"), "--content", str(content), "--category", "guides",
+                                "--responsible", "王丽", "--slug", "request")
+    assert code == 0, err
+    text = (content / "guides/request.md").read_text(encoding="utf-8")
+    assert 'title: "关于申请专项经费的请示"' in text and 'doc_number: "星民宗〔2024〕3号"' in text
+    assert 'department: "星海市民族和宗教事务局"' in text
+    assert "版头「签发人：张明」" in out and "主送机关「市财政局：」" in out
+    assert text.split("---\n", 2)[2] == "签发人：张明\n\n市财政局：\n\n根据《星政发〔2023〕5号》文件精神，申请专项经费。\n"
+
+
+def test_a_document_without_a_head_keeps_a_number_quoted_in_its_text(tmp_path):
+    d = docx.Document()
+    line(d, "关于转发文件的通知", CENTER)
+    line(d, "现将《星政发〔2023〕5号》转发给你们，请遵照执行。")
+    d.save(tmp_path / "z.docx")
+    content = write_site(tmp_path / "c", {})
+    code, _out, err = run_import(str(tmp_path / "z.docx"), "--content", str(content), "--category", "guides",
+                                 "--responsible", "王丽", "--slug", "forward")
+    assert code == 0, err
+    text = (content / "guides/forward.md").read_text(encoding="utf-8")
+    assert "doc_number" not in text and 'title: "关于转发文件的通知"' in text

@@ -72,19 +72,30 @@ def recognise(blocks: list[Block], title: str | None = None) -> Gongwen:
     g = Gongwen()
     i, end = 0, len(blocks)
     texts = [b.text.strip() for b in blocks]
-    while i < end and i < 6 and blocks[i].kind == "paragraph" and not g.title:  # 版头
-        text = texts[i]
-        number = DOC_NUMBER.search(text)
-        if number and not g.doc_number:
-            g.doc_number = re.sub(r"\s+", "", number.group(0))
-            rest = (text[: number.start()] + text[number.end():]).strip()
-            if rest:
-                g.head.append(rest)
-        elif text.endswith("文件") and len(text) <= 40 and blocks[i].align == "center" and not g.doc_number:
-            g.department = text[:-2].strip()
-        else:
+    # 版头: everything up to a short line with the 发文字号, within the first lines and before any sentence
+    number_at = None
+    for k in range(min(end, 6)):
+        if blocks[k].kind != "paragraph" or texts[k].endswith("。"):
             break
-        i += 1
+        if len(texts[k]) <= 40 and DOC_NUMBER.search(texts[k]):
+            number_at = k
+            break
+    if number_at is not None:
+        before = [t for t in texts[:number_at] if t]
+        for text in before:  # the 发文机关标志 (…文件, or the agency's name alone), then 份号, 密级 …
+            if not g.department and (text.endswith("文件") or len(before) == 1):
+                g.department = re.sub(r"\s*文件$", "", text)
+            else:
+                g.head.append(text)
+        number = DOC_NUMBER.search(texts[number_at])
+        g.doc_number = re.sub(r"\s+", "", number.group(0))
+        rest = (texts[number_at][: number.start()] + texts[number_at][number.end():]).strip()
+        if rest:  # 签发人 of a 上行文
+            g.head.append(rest)
+        i = number_at + 1
+    elif end and blocks[0].kind == "paragraph" and texts[0].endswith("文件") and blocks[0].align == "center" \
+            and len(texts[0]) <= 40:
+        g.department, i = texts[0][:-2].strip(), 1
     if title is not None:
         g.title = title
     else:

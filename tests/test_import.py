@@ -312,3 +312,17 @@ def test_a_document_without_a_head_keeps_a_number_quoted_in_its_text(tmp_path):
     assert code == 0, err
     text = (content / "guides/forward.md").read_text(encoding="utf-8")
     assert "doc_number" not in text and 'title: "关于转发文件的通知"' in text
+
+
+def test_without_a_title_line_it_asks_for_title(tmp_path):
+    d = docx.Document()
+    line(d, "经研究，决定自即日起调整窗口办公时间，具体安排如下，请相互转告。")
+    d.save(tmp_path / "t.docx")
+    content = write_site(tmp_path / "c", {})
+    args = [str(tmp_path / "t.docx"), "--content", str(content), "--category", "guides", "--responsible", "王丽"]
+    code, _out, err = run_import(*args)
+    assert code == 1 and "没有找到标题（居中的标题段落）：请在 Word 中把标题设为居中，或用 --title 指定标题" in err
+    assert sorted(p.name for p in content.iterdir()) == ["site.yaml"]
+    code, _out, err = run_import(*args, "--title", "关于调整窗口办公时间的通知", "--slug", "hours")
+    assert code == 0, err
+    assert "经研究，决定自即日起" in (content / "guides/hours.md").read_text(encoding="utf-8")

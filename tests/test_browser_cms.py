@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 from test_browser_accessibility import AXE, WCAG21_AA
+
+from generator.cli.serve import make_server
 
 SITE_YAML = """\
 title: 小站政务公开栏
@@ -191,3 +194,26 @@ def test_the_form_has_no_serious_accessibility_violation(cms, editor):
         ".join(', ')])), e => done([['critical', 'axe failed: ' + e]]));", WCAG21_AA)
     print(found)
     assert [text for impact, text in found if impact in ("serious", "critical")] == []
+
+
+@pytest.mark.parametrize("section, button", [
+    ("  backend: github\n  repo: mzj/gongkai\n", "GitHub"),
+    ("  backend: gitlab\n  repo: mzj/gongkai\n  api_root: https://git.example.gov.cn/api/v4\n"
+     "  base_url: https://git.example.gov.cn\n  auth_endpoint: oauth/authorize\n  app_id: abc123\n", "GitLab"),
+    ("  backend: gitea\n  repo: mzj/gongkai\n  branch: cms\n  api_root: https://git.example.gov.cn/api/v1\n"
+     "  base_url: https://git.example.gov.cn\n  app_id: abc123\n", "Gitea"),
+])
+def test_decap_accepts_the_generated_configuration_of_each_forge(editor, tmp_path, section, button):
+    content = write_site(tmp_path / "c", {"guides/existing-notice.md": EXISTING}, SITE_YAML + "cms:\n" + section)
+    assert build(content, tmp_path / "out") == 0
+    server = make_server(tmp_path / "out", "/xz/", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        editor.get(f"http://127.0.0.1:{server.server_address[1]}/xz/admin/")
+        WebDriverWait(editor, 30).until(ready.presence_of_element_located(
+            (By.XPATH, f"//button[contains(., '{button}') and contains(., '登录')]")))
+        text = editor.execute_script("return document.body.innerText")
+        assert "Config" not in text and "配置" not in text
+    finally:
+        server.shutdown()
+        server.server_close()

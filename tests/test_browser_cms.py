@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import ARTIFACTS, copy_into_docs, save_screenshot
-from conftest import NOW, ROOT, build, write_site
+from conftest import ROOT, build, write_site
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready

@@ -20,17 +20,20 @@ from pathlib import Path
 
 from generator.core.errors import UsageError
 
-PROXY_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "decap-server" / "dist" / "index.js"
+# The project's node_modules (package.json pins the version), or the working folder's for an installed gongkai.
+PROXY_SCRIPTS = tuple(root / "node_modules" / "decap-server" / "dist" / "index.js"
+                      for root in (Path(__file__).resolve().parents[2], Path.cwd()))
 
 
 def start_proxy(content: Path, port: int) -> tuple[subprocess.Popen, str]:
     """Start decap-server for the content folder's parent on 127.0.0.1; return it and its API address."""
     node = shutil.which("node")
-    if node is None or not PROXY_SCRIPT.is_file():
+    script = next((path for path in PROXY_SCRIPTS if path.is_file()), None)
+    if node is None or script is None:
         raise UsageError("本机编辑模式需要 Node.js 和 decap-server：请安装 Node.js，在项目目录运行 npm ci 后重试")
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs", "LOG_LEVEL": "warn",
            "GIT_REPO_DIRECTORY": str(content.resolve().parent)}
-    process = subprocess.Popen([node, str(PROXY_SCRIPT)], env=env, cwd=content.resolve().parent,
+    process = subprocess.Popen([node, str(script)], env=env, cwd=content.resolve().parent,
                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}/api/v1"
     deadline = time.monotonic() + 20

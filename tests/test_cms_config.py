@@ -123,3 +123,15 @@ def test_gitea_saves_are_commits_to_the_branch_since_decap_has_no_review_for_it(
     result = run_cli("--content", str(write_site(tmp_path / "d", {}, SITE_YAML + section + "  editorial_workflow: true\n")),
                      "--check")
     assert result.returncode == 1 and "Gitea 后端不支持审核流程" in result.stderr
+
+
+def test_the_local_mode_without_decap_server_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    from generator.cli import cmsproxy
+    from generator.cli.main import main
+
+    monkeypatch.setattr(cmsproxy, "PROXY_SCRIPTS", (tmp_path / "nowhere.js",))
+    content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE})
+    assert main(["serve", "--cms", "--content", str(content), "--output", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        "build.py: 本机编辑模式需要 Node.js 和 decap-server：请安装 Node.js，在项目目录运行 npm ci 后重试\n")
+    assert not (tmp_path / "out").exists()

@@ -326,3 +326,16 @@ def test_without_a_title_line_it_asks_for_title(tmp_path):
     code, _out, err = run_import(*args, "--title", "关于调整窗口办公时间的通知", "--slug", "hours")
     assert code == 0, err
     assert "经研究，决定自即日起" in (content / "guides/hours.md").read_text(encoding="utf-8")
+
+
+def test_an_id_number_in_the_document_is_reported_like_in_a_build(tmp_path):
+    d = docx.Document()
+    line(d, "关于补发证件的公告", CENTER)
+    line(d, "申请人：张三，身份证号 11010519491231002X。")
+    d.save(tmp_path / "p.docx")
+    content = write_site(tmp_path / "c", {})
+    code, _out, err = run_import(str(tmp_path / "p.docx"), "--content", str(content), "--category", "guides",
+                                 "--responsible", "王丽", "--slug", "reissue")
+    assert code == 1
+    assert err.startswith("guides/reissue.md:") and "身份证号" in err
+    assert build(content, tmp_path / "out") == 1  # the build refuses it for the same reason

@@ -24,7 +24,8 @@ from generator.cli.docxbody import Block, Document, escape_line, read_docx
 from generator.cli.scaffold import category_key, load_notices, next_index_number, notice_path
 from generator.core.config import load_config
 from generator.core.errors import Diagnostic, UsageError, errors_in
-from generator.disclosure.attachments import check_attachments
+from generator.disclosure.checks import check_all
+from generator.disclosure.privacy import scan_notice
 from generator.load.sources import read_sources
 from generator.load.validate import validate_all
 
@@ -243,12 +244,13 @@ def open_docx(source: Path) -> Document:
 
 
 def problems_of(content: Path, rel: str) -> list[Diagnostic]:
-    """Validate the content as a build does and keep the new notice's problems."""
+    """Check the content as a build does (fields, 索引号, attachments, privacy) and keep the new notice's errors."""
     config = load_config(content)
     sources, problems = read_sources(content, config.max_notice_kb)
     notices, invalid = validate_all(sources, config)
-    _found, attachment_problems = check_attachments([n for n in notices if n.path == rel], content)
-    return [d for d in errors_in(problems + invalid + attachment_problems) if d.path == rel]
+    disclosure, spanning = check_all(notices, config, content, lambda notice: True)
+    private = [d for n in notices if n.path == rel for d in scan_notice(n, disclosure.attachments.get(rel, []))]
+    return [d for d in errors_in(problems + invalid + spanning + private) if d.path == rel]
 
 
 def _gongwen_heading(block: Block) -> str | None:

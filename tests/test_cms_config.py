@@ -54,6 +54,11 @@ def test_widgets_follow_the_kind_of_each_field(tmp_path):
     assert form["tags"]["widget"] == form["redirect_from"]["widget"] == "list"
 
 
+def test_every_kind_of_field_in_the_schema_has_a_widget():
+    # A new kind of field (a list of lines, a choice of genres …) needs its widget chosen in site/admin.py.
+    assert {f.kind for f in FIELDS} <= admin.WIDGET_KINDS
+
+
 def test_a_new_schema_field_appears_in_the_form(tmp_path, monkeypatch):
     extra = Field("topic", "text", False, "主题分类", "按主题归类", "民族团结")
     monkeypatch.setattr(admin, "FIELDS", (*FIELDS, extra))

@@ -28,6 +28,9 @@ BUNDLE = "decap-cms.js"
 # The project's node_modules (package.json pins the version); a source tree has it beside generator/.
 BUNDLE_DIRS = (Path(__file__).resolve().parents[2] / "node_modules" / "decap-cms" / "dist",
                Path.cwd() / "node_modules" / "decap-cms" / "dist")
+# The kinds of schema field the form knows a widget for; a field of another kind gets a text box.
+WIDGET_KINDS = {"text", "category", "datetime", "bool", "disclosure", "slug", "tags", "status", "ref", "period",
+                "changes", "attachments", "urls"}
 DISCLOSURE_LABELS = {"public": "主动公开", "on-request": "依申请公开", "withheld": "不予公开"}
 DATE_ONLY = {"format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
 DATE_TIME = {"format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD", "time_format": "HH:mm"}

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # axe-core and the Nu HTML checker, for the browser tests; Decap CMS and decap-server, for the editing page
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test test-fast serve cms check bench bench-serve clean
+.PHONY: build test test-fast serve cms check new assign-index bench bench-serve clean
 
 # A site whose site.yaml turns on the web editing page (cms:) also needs the CMS from npm.
 CMS_MODULES := $(if $(shell grep -s '^cms:' content/site.yaml),$(NODE_MODULES))
@@ -30,6 +30,13 @@ serve: $(INSTALLED) $(CMS_MODULES)
 # The web editing page on this machine: the form at /admin/ saves straight into content/.
 cms: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python build.py serve --cms
+
+# The editors' shortcuts: make new category=guides title="关于……的通知"
+new: $(INSTALLED)
+	$(BIN)/python build.py new --category "$(category)" --title "$(title)"
+
+assign-index: $(INSTALLED)
+	$(BIN)/python build.py assign-index
 
 # Load on loopback against nginx with deploy/nginx.conf (needs Debian's nginx and wrk).
 bench-serve: $(INSTALLED)

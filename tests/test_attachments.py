@@ -51,6 +51,23 @@ def test_attachment_of_a_draft_is_not_published(tmp_path):
     assert not list((tmp_path / "out").rglob("b.txt"))
 
 
+def test_an_image_a_body_names_that_links_outside_the_content_folder_is_refused(tmp_path, capsys):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for publication")
+    content = write_site(tmp_path / "content", {
+        "guides/ok.md": GOOD_NOTICE.replace("正文。", "正文。\n\n![图](pic.png)\n\n![上级](../../../secret.png)")})
+    (content / "guides/pic.png").symlink_to(secret)
+    output = tmp_path / "output"
+    assert build(content, output) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "guides/ok.md:9: 正文引用的文件「pic.png」在内容目录之外（.. 或符号链接）：附件必须放在内容目录中")
+    (content / "guides/pic.png").unlink()
+    (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "正文。\n\n![上级](../../../secret.png)"),
+                                          encoding="utf-8")
+    assert build(content, output) == 0  # a path that climbs out names another page, never a file to copy
+    assert not any(b"not for publication" in p.read_bytes() for p in output.rglob("*") if p.is_file())
+
+
 def test_a_file_in_the_notice_s_own_folder_is_found_by_its_name(tmp_path):
     content = write_site(tmp_path / "c", {
         "guides/a.md": with_attachments("attachments: [申请表.pdf, 清单.txt]\n"),

@@ -14,7 +14,7 @@ BOMB = "---\n" + "\n".join(
 
 CASES = {
     "yaml_syntax": ({"guides/bad.md": "---\ntitle: 好\ncategory: guides\ndate: [2024\nresponsible: 张三\n---\n"},
-                    "guides/bad.md:5: YAML 语法错误"),
+                    "guides/bad.md:4: YAML 语法错误：这一行的 [ 没有配对的 ]"),
     "missing_field": ({"guides/bad.md": "---\ntitle: 好\ncategory: guides\ndate: 2024-05-15\n---\n"},
                       "guides/bad.md:1: 缺少必填字段 responsible（责任人）"),
     "unknown_category": ({"guides/bad.md": GOOD_NOTICE.replace("category: guides", "category: news")},
@@ -29,7 +29,7 @@ CASES = {
     "invalid_utf8": ({"guides/bad.md": GOOD_NOTICE.encode("utf-8") + b"\xc3\x28\n"},
                      "guides/bad.md:8: 文件不是有效的 UTF-8 编码"),
     "alias_bomb": ({"guides/bad.md": BOMB}, "guides/bad.md:7: 不允许使用 YAML 别名"),
-    "bad_site_yaml": ({"site.yaml": "title: [\n"}, "site.yaml:2: YAML 语法错误"),
+    "bad_site_yaml": ({"site.yaml": "title: [\n"}, "site.yaml:1: YAML 语法错误：这一行的 [ 没有配对的 ]"),
     "attachment_escapes": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "attachments: [../../secret.txt]\n---\n正文")},
                            "guides/bad.md:6: 附件「../../secret.txt」在内容目录之外"),
     "attachment_missing": ({"guides/bad.md": GOOD_NOTICE.replace("---\n正文", "attachments:\n  - {file: 表.pdf, title: 表}\n---\n正文")},

@@ -2,7 +2,10 @@
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli, snapshot
 
 
@@ -26,3 +29,20 @@ def test_two_builds_are_byte_identical(tmp_path):
     different = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
     assert different == []
     assert len(outputs[0]) > 60
+
+
+def test_the_search_index_is_the_same_on_any_file_system(tmp_path):
+    """Folders list their files in another order on tmpfs than on ext4; the site's bytes must not follow it."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.fail("this test needs /dev/shm, a tmpfs, to compare with the project's disk")
+    other = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        here, there = tmp_path / "disk", other / "tmpfs"
+        for output in (here, there):
+            result = run_cli("--content", str(ROOT / "content"), "--output", str(output), "--no-cache")
+            assert result.returncode == 0, result.stderr
+        assert (here / "pagefind" / "pagefind-entry.json").is_file()
+        assert snapshot(here) == snapshot(there)
+    finally:
+        shutil.rmtree(other)

@@ -26,6 +26,12 @@ def _check_commands(lines: list[str]) -> set[str]:
         if words[:2] == ["python", "build.py"]:
             parser().parse_args(words[2:])  # exits (fails the test) on an unknown option
             seen.add("build.py " + " ".join(w for w in words[2:] if w.startswith("--")))
+        if words[:5] == ["python", "-m", "generator.disclosure.manifest", "fetch", "content"]:
+            # The download itself needs the live site; the address it downloads from is checked instead.
+            result = subprocess.run([sys.executable, "-m", "generator.disclosure.manifest", "url", "content"],
+                                    cwd=ROOT, capture_output=True, text=True)
+            assert result.returncode == 0 and result.stdout.startswith("https://"), result.stderr
+            seen.add(f"manifest fetch {words[5]}")
         for command in re.findall(r"\$\((python -m [^)]*)\)", line):  # each module CI runs, as it runs it
             module = shlex.split(command)[1:]
             result = subprocess.run([sys.executable, *module], cwd=ROOT, capture_output=True, text=True)
@@ -42,11 +48,15 @@ def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
     jobs = workflow["jobs"]
     assert "pull_request" in jobs["check"]["if"] and "pull_request" in jobs["build"]["if"]
     seen = _check_commands(_run_lines(s["run"] for s in jobs["check"]["steps"] if "run" in s))
-    assert "build.py --check --manifest" in seen and "generator.disclosure.manifest url" in seen
+    assert "build.py --check --manifest --first-publication" in seen
+    assert "manifest fetch previous-manifest.json" in seen
     build_steps = jobs["build"]["steps"]
-    assert "build.py --precompress --manifest --output" in _check_commands(
-        _run_lines(s["run"] for s in build_steps if "run" in s))
+    assert {"manifest fetch previous-manifest.json", "build.py --precompress --manifest --first-publication --output"} <= \
+        _check_commands(_run_lines(s["run"] for s in build_steps if "run" in s))
     uses = [s.get("uses", "") for s in build_steps + jobs["deploy"]["steps"]]
+    kept = [s for s in build_steps if s.get("uses", "").startswith("actions/cache@")]
+    assert kept and kept[0]["with"]["path"] == ".gongkai-cache" and "generator/**" in kept[0]["with"]["key"]
+    assert not any(s.get("uses", "").startswith("actions/cache@") for s in jobs["check"]["steps"])
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert jobs["deploy"]["needs"] == "build" and jobs["deploy"]["permissions"]["pages"] == "write"
@@ -54,12 +64,14 @@ def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
 
 def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages():
     pipeline = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
-    _check_commands(_run_lines(pipeline["before_script"]))
+    assert "manifest fetch previous-manifest.json" in _check_commands(_run_lines(pipeline["before_script"]))
     assert "merge_request_event" in pipeline["check"]["rules"][0]["if"]
-    assert "build.py --check --manifest" in _check_commands(_run_lines(pipeline["check"]["script"]))
-    assert "build.py --precompress --manifest --output" in _check_commands(_run_lines(pipeline["pages"]["script"]))
+    assert "build.py --check --manifest --first-publication" in _check_commands(_run_lines(pipeline["check"]["script"]))
+    assert "build.py --precompress --manifest --first-publication --output" in _check_commands(
+        _run_lines(pipeline["pages"]["script"]))
     assert "--output public" in pipeline["pages"]["script"][0]
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
+    assert pipeline["pages"]["cache"]["paths"] == [".gongkai-cache/"] and "cache" not in pipeline["check"]
 
 
 BAD = GOOD_NOTICE.replace("category: guides", "category: nosuch")

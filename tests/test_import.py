@@ -153,7 +153,8 @@ def test_missing_responsible_is_a_clear_error_in_the_written_notice(tmp_path):
     code, out, err = run_import(str(source), "--content", str(content), "--category", "guides", "--slug", "t")
     assert code == 1
     assert "已导入 guides/t.md" in out
-    assert err.splitlines()[0].startswith("guides/t.md:5: 缺少必填字段 responsible（责任人）")
+    assert err.splitlines()[0].startswith("guides/t.md:6: 缺少必填字段 responsible（责任人）")
+    assert "# 必填：在下一行冒号后写对公开内容负责的人\nresponsible: \n" in (content / "guides/t.md").read_text(encoding="utf-8")
     assert "Traceback" not in err
 
 

@@ -15,11 +15,18 @@ def test_every_broken_link_is_reported_with_page_and_line(tmp_path):
     output = tmp_path / "output"
     result = run_cli("--check", "--content", str(content), "--output", str(output))
     assert result.returncode == 1
+    # A file the body names beside the notice is checked with the notice itself, before any page is made.
+    assert result.stderr.splitlines()[:-1] == [
+        "guides/a.md:11: 正文引用的文件「pic.png」不存在：在 guides/ 中没有找到它（路径从 a.md 所在的文件夹算起），"
+        "请检查文件名（包括扩展名和大小写），或把文件放进去",
+    ]
+    (content / "guides/pic.png").write_bytes(b"png")
+    result = run_cli("--check", "--content", str(content), "--output", str(output))
+    assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[:-1] == [
         "guides/a.md:9: 页面 guides/a/index.html 中的链接 ../../files/missing.pdf 指向的文件不存在，请改正链接或补上该文件",
         "guides/a.md:9: 页面 guides/a/index.html 中的链接 ../beta/ 指向的文件不存在，请改正链接或补上该文件",
-        "guides/a.md:11: 页面 guides/a/index.html 中的链接 pic.png 指向的文件不存在，请改正链接或补上该文件",
     ]
     assert not output.exists(), "a check never writes the output folder"
     assert [p.name for p in tmp_path.iterdir()] == ["content"]

@@ -68,7 +68,9 @@ def test_a_changed_notice_is_served_after_the_rebuild(server):
     # The new site is swapped in a moment before the version moves on; the browser polls, so do we.
     status_url = base.replace("/xz/", "/__gongkai/status")
     status = _until(lambda: (s := json.loads(_get(status_url)[1]))["version"] > version and s)
-    assert status == {"version": version + 1, "error": None}  # the browser reloads on this
+    assert status["version"] == version + 1 and status["error"] is None  # the browser reloads on this
+    # The warnings of the good build reach the page's panel too, not only the terminal.
+    assert status["warnings"].startswith("guides/ok.md:1: 警告：索引号 2024-00001 是临时编号")
     # The live-reload script is added on the way out, never written into the published files.
     assert "__gongkai/live.js" in _get(base + "guides/ok/")[1]
     assert "__gongkai" not in (output / "guides/ok/index.html").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.core.errors import UsageError
+from generator.core.errors import EnvironmentProblem, UsageError
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, listing
 
@@ -78,7 +78,11 @@ class Staging:
         """`new_spare`: whether a build into an empty output makes a spare for the next build; one that
         replaces an output keeps the old tree as the spare in any case (a rename)."""
         self.output = output.resolve()
-        self.path = self.output.with_name(self.output.name + STAGING_SUFFIX)
+        # An output folder that is a mount point (a container's volume) cannot be renamed: the site is
+        # then staged inside it, on its file system, and swapped in entry by entry (_swap_contents).
+        self.mounted = os.path.ismount(self.output)
+        self.path = (self.output / STAGING_SUFFIX if self.mounted
+                     else self.output.with_name(self.output.name + STAGING_SUFFIX))
         self.retired = self.output.with_name(self.output.name + RETIRED_SUFFIX)
         self.spare = spare
         self._new_spare = new_spare
@@ -135,6 +139,12 @@ class Staging:
 
     def _take_folder(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        # Killed between the two renames of the swap without renameat2: the previous site waits
+        # in the retired folder, and goes back before anything else happens.
+        if not self.output.exists() and _is_ours(self.retired):
+            os.rename(self.retired, self.output)
+        for leftover in (self.path, self.retired):
+            _refuse_foreign(leftover)
         _remove_ours(self.retired)
         # A killed build's staging folder, or else the spare, is reused; its state is read, not trusted.
         if not _is_ours(self.path) and self.spare is not None and _is_ours(self.spare):
@@ -145,8 +155,7 @@ class Staging:
         self._reused = self.spare is not None and _is_ours(self.path)
         if not self._reused:
             _remove_ours(self.path)
-            self.path.mkdir()
-            (self.path / MARKER).write_text("gongkai\n", encoding="utf-8")
+            _make_marked(self.path)
         if self.spare is not None:
             _remove_ours(self.spare)
 
@@ -178,6 +187,14 @@ class Staging:
         waiting = self.spare is None or self.spare.exists()  # a spare waits already, or has no place
         if not (_is_ours(self.path) and not waiting and self._keep_as_spare()):
             _remove_ours(self.path)
+
+    def discard(self) -> None:
+        """Remove the staging folder and a spare begun for this site, freeing their space."""
+        self._stop_helper()
+        _remove_ours(self.path)
+        if self._spare_begun:
+            _remove_ours(self.spare)
+            self._spare_begun = False
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file below the staging folder, refusing paths that leave it."""
@@ -267,7 +284,9 @@ class Staging:
         self._stop_helper()
         self.prune()
         pause_at("swap")
-        if self.output.exists():
+        if self.mounted:
+            self._swap_contents()
+        elif self.output.exists():
             if not _exchange(self.path, self.output):
                 os.rename(self.output, self.retired)
                 os.rename(self.path, self.output)
@@ -280,6 +299,25 @@ class Staging:
             os.rename(self.path, self.output)
             if self._spare_begun:
                 self._fill_spare()
+
+    def _swap_contents(self) -> None:
+        """Swap each top-level entry of the staged site into the mounted output, each in one step.
+
+        The volume itself stays; each file or folder directly below it is exchanged atomically with
+        its new version, and what the new site lacks is moved out, so a reader meets either the old
+        or the new version of each entry, never a missing site.
+        """
+        new = set(os.listdir(self.path))
+        for name in sorted(new - {MARKER}) + [MARKER]:
+            source, target = self.path / name, self.output / name
+            if not os.path.lexists(target):
+                os.rename(source, target)
+            elif not _exchange(source, target):
+                os.rename(target, self.path / f"{name}.old")
+                os.rename(source, target)
+        for name in sorted(set(os.listdir(self.output)) - new - {STAGING_SUFFIX}):
+            os.rename(self.output / name, self.path / f"{name}.old")  # the old site's, gone from the new
+        shutil.rmtree(self.path)
 
     def _keep_as_spare(self) -> bool:
         """Move the staging folder to the spare's place; say whether it went (there may be no place)."""
@@ -493,6 +531,26 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def _make_marked(path: Path) -> None:
+    """Make a folder that carries the marker from its first moment: made aside, marked, then renamed.
+
+    A folder beside the output without the marker is then never one of gongkai's, even after a kill.
+    """
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    (partial / MARKER).write_text("gongkai\n", encoding="utf-8")
+    os.rename(partial, path)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Stop, with the command that clears it, when a folder gongkai needs holds something it did not make."""
+    if path.exists() and not _is_ours(path) and not (path.is_dir() and not any(path.iterdir())):
+        raise EnvironmentProblem(
+            f"{path} 已存在，但不是 gongkai 生成的（缺少 {MARKER}），构建不会覆盖它：确认其中没有需要的文件后，"
+            f"运行 rm -rf '{path}' 再构建")
 
 
 def _remove_ours(path: Path) -> None:

@@ -11,10 +11,13 @@ ways.py decides beforehand whether the build needs to do any at all.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gc
 import hashlib
+import html
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 
@@ -37,13 +40,13 @@ from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.cmsconfig import local_cms
 from generator.core.config import SiteConfig, load_config
-from generator.core.errors import BuildFailed, Diagnostic, errors_in
+from generator.core.errors import BuildFailed, Diagnostic, EnvironmentProblem, errors_in
 from generator.core.faults import pause_at
 from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
-from generator.disclosure.collect import Collection, collect, hidden_reason
+from generator.disclosure.collect import Collection, collect, far_future, hidden_reason
 from generator.disclosure.manifest import MANIFEST, manifest_bytes, previous_manifest, published_urls, vanished
 from generator.incremental.cache import (
     Cache,
@@ -52,6 +55,7 @@ from generator.incremental.cache import (
     body_key,
     default_folder,
     discard_database,
+    repair_layout,
     spare_folder,
     template_digests,
     write_blob,
@@ -149,10 +153,12 @@ def build(options: Options, now: datetime, progress: Progress | None = None,
 
 def _build(options: Options, now: datetime, progress: Progress | None) -> Report:
     started = time.perf_counter()
-    # 1. Configuration first: every later stage needs the categories and the timezone.
+    # 1. Configuration first: every later stage needs the categories and the timezone; and the live
+    #    site's manifest, which a failed download must never turn into "nothing was published".
     config = load_config(options.content)
     if options.cms_proxy:  # serve --cms: the editing page writes through the proxy on this machine
         config = dataclasses.replace(config, cms=local_cms(options.cms_proxy, options.content.resolve().name))
+    previous_manifest(options.manifest, options.first_publication)
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
     # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
@@ -171,9 +177,14 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         report = _touch_up(run) if way.kind == TOUCH_UP else None
         if report is None:
             report = _full_build(run, progress)
-    except BaseException:
+    except BaseException as exc:
         if run.stage is not None:  # a failed build leaves the output, and the spare, as they were
-            run.stage.put_aside()
+            if _disk_full(exc):
+                run.stage.discard()  # its space is what the disk lacks
+            else:
+                run.stage.put_aside()
+        if _disk_full(exc):
+            raise EnvironmentProblem(_full_disk_message(exc, options)) from None
         raise
     finally:
         run.cache.close()
@@ -182,6 +193,25 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
         report.warnings.append(_damage_warning(run.inputs.folder, run.cache.damage))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Say whether a build failed for want of disk space (SQLite says so in words of its own)."""
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc))
+
+
+def _full_disk_message(exc: BaseException, options: Options) -> str:
+    """Name the folder whose disk is full and about how much a build of this site needs there."""
+    where = Path(getattr(exc, "filename", None) or options.cache or default_folder(options.output)).parent
+    try:
+        files, _ = listing(options.output)
+        need = sum(os.stat(options.output / rel).st_size for rel in files) if options.output.exists() else 0
+    except OSError:
+        need = 0
+    size = f"；上次构建的网站约占 {need / 1e6:.1f} MB，构建时需要约两倍的空间" if need else ""
+    return (f"磁盘空间不足：{where} 所在的磁盘已满，构建已停止，输出目录未作任何改动{size}；"
+            "请清理磁盘后再构建（删除构建缓存 .gongkai-cache 总是安全的）")
 
 
 def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:
@@ -195,6 +225,7 @@ def _usable_cache(options: Options) -> tuple[Options, Diagnostic | None]:
     folder = options.cache or default_folder(options.output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        repair_layout(folder)
         (folder / "clock").write_bytes(b"")
         info = os.stat(folder)
     except OSError as exc:
@@ -254,7 +285,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
                      intake.bodies)
     # A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, run.now)
-    gone = vanished(*previous_manifest(options.output, options.manifest), published)
+    gone = vanished(*previous_manifest(options.manifest, options.first_publication), published)
     if gone:
         raise BuildFailed(gone)
     site.data[MANIFEST] = manifest_bytes(published)
@@ -289,7 +320,8 @@ def _read_and_check(run: Run) -> tuple[Intake, Disclosure, list[Diagnostic]]:
     salt = result_salt(run.config)
     unchanged = unchanged_files(record, run.inputs.statuses, options.content, salt) if run.inputs else {}
     intake = load_notices(options.content, run.config, run.cache, options.jobs, unchanged)
-    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown)
+    live = frozenset(previous_manifest(options.manifest, options.first_publication)[0])  # who owns a 索引号 that two notices carry
+    disclosure, found = check_all(intake.notices, run.config, options.content, run.shown, live)
     problems = [*intake.problems, *found]
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
@@ -310,7 +342,7 @@ def _collect(run: Run, intake: Intake, disclosure: Disclosure,
     if run.stage is not None and (run.inputs is None or run.inputs.record is None):
         run.stage.prepare(page_path(n.url) for n in collection.notices)  # a new tree's folders, while planning
     problems = problems + check_published(collection.notices, disclosure, run.config, options.content,
-                                          intake.exposures)
+                                          intake.exposures) + far_future(notices, run.now)
     if errors_in(problems):
         raise BuildFailed(errors_in(problems))
     return collection, withdrawn, problems
@@ -384,7 +416,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
                                        {n.path: n.line_of("redirect_from") for n in (*collection.notices, *withdrawn)})
     if problems:
         raise BuildFailed(problems)
-    attachments = {n.url + a.name: a.source for n in collection.notices for a in disclosure.attachments.get(n.path, ())}
+    attachments = {n.url + a.name: a.source for n in collection.notices
+                   for a in (*disclosure.body_files.get(n.path, ()), *disclosure.attachments.get(n.path, ()))}
     admin_pages, admin_files = plan_admin(config)  # the web editing page, only when site.yaml asks for it
     return Site(pages + removals + admin_pages, common, {}, {**theme.static, **attachments, **admin_files},
                 dict(zip((n.path for n in collection.notices), views)))
@@ -399,9 +432,9 @@ def convert_bodies(texts: list[str], cache: Cache, jobs: int | None) -> list[Bod
     keys = [body_key(t) for t in texts]
     summaries = cache.summaries(keys)
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in summaries}.items())
-    for (key, _), (html, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
+    for (key, _), (converted, summary) in zip(missing, ordered_map(_converter, None, [t for _, t in missing], jobs)):
         summaries[key] = summary
-        cache.store_body(key, html, summary)
+        cache.store_body(key, converted, summary)
     read = cache.body_reader()
     return [Body(StoredHtml(key, read), summaries[key]) for key in keys]
 
@@ -588,10 +621,14 @@ def _raise_broken_links(site: Path, config: SiteConfig, collection: Collection, 
 def _line_of(file: Path, body_line: int, link: str) -> int:
     """Find the line of the Markdown body that holds a link, for the editor's convenience.
 
-    The file is read again: the body's text was left behind in the worker that converted it.
+    The link itself is looked for (`](link`, `]: link`, `="link"`), not the same words in the
+    prose before it; the file is read again, as the body's text stayed in the worker that converted it.
     """
-    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number in range(body_line, len(lines) + 1):
-        if link in lines[number - 1]:
-            return number
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()[body_line - 1:]
+    written = {link, unquote(link), html.unescape(link)}
+    marks = [f"{before}{w}" for w in written for before in ("](", "](<", "]: ", "]:", '="', "='")]
+    for wanted in (marks, written):
+        for number, line in enumerate(lines, start=body_line):
+            if any(mark in line for mark in wanted):
+                return number
     return body_line

@@ -144,7 +144,7 @@ def _manifest(cache: Cache, options: Options) -> bytes | None:
         current = set(json.loads(data)["urls"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return None if vanished(*previous_manifest(options.output, options.manifest), current) else data
+    return None if vanished(*previous_manifest(options.manifest, options.first_publication), current) else data
 
 
 def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str], str] | None:

@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from generator.cli.args import Parser
 from generator.cli.scaffold import assign_index, new_notice
 from generator.cli.wordimport import ImportFailed, import_docx
 from generator.core.errors import BuildFailed, UsageError
@@ -14,7 +15,8 @@ from generator.core.errors import BuildFailed, UsageError
 
 def new_parser() -> argparse.ArgumentParser:
     """Describe `build.py new`."""
-    p = argparse.ArgumentParser(prog="build.py new", description="新建一篇公告：写好今天的日期和下一个索引号。")
+    p = Parser(prog="build.py new", example='python build.py new --category guides --title "关于……的通知"',
+               description="新建一篇公告：写好今天的日期和下一个索引号。")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     p.add_argument("--category", required=True, help="分类的 key 或中文名称")
     p.add_argument("--title", required=True, help="标题")
@@ -25,7 +27,7 @@ def new_parser() -> argparse.ArgumentParser:
 
 def assign_parser() -> argparse.ArgumentParser:
     """Describe `build.py assign-index`."""
-    p = argparse.ArgumentParser(prog="build.py assign-index",
+    p = Parser(prog="build.py assign-index",
                                 description="把临时索引号写入缺少索引号的公告文件，从此固定不变。")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     return p
@@ -33,9 +35,9 @@ def assign_parser() -> argparse.ArgumentParser:
 
 def import_parser() -> argparse.ArgumentParser:
     """Describe `build.py import`."""
-    p = argparse.ArgumentParser(prog="build.py import",
-                                description="把 Word 文档（.docx）导入为一篇公告：正文转为 Markdown，"
-                                            "图片和嵌入的文件作为附件放在公告旁边，识别标题、文号、成文日期等。")
+    p = Parser(prog="build.py import", example="python build.py import 通知.docx --category documents --responsible 王丽",
+               description="把 Word 文档（.docx）导入为一篇公告：正文转为 Markdown，"
+                           "图片和嵌入的文件作为附件放在公告旁边，识别标题、文号、成文日期等。")
     p.add_argument("file", type=Path, help="Word 文档（.docx）；.doc、.wps 请先另存为 .docx")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     p.add_argument("--category", default=None, help="分类的 key 或中文名称（必填；未写时在终端中询问）")

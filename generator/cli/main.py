@@ -12,6 +12,7 @@ from generator import __version__
 from generator.build.output import STAGING_SUFFIX, check_cache_dir, check_output_dir
 from generator.build.pipeline import build
 from generator.cli.annotations import github_annotation, on_github
+from generator.cli.args import Parser
 from generator.cli.progress import bar_for
 from generator.core.errors import BuildFailed, EnvironmentProblem, UsageError
 from generator.core.options import UNCHANGED, WAY_LABELS, Options, Report
@@ -22,27 +23,29 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def parser() -> argparse.ArgumentParser:
     """Describe the build command line."""
-    p = argparse.ArgumentParser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
+    p = Parser(prog="build.py", description="把 Markdown 公告生成政务公开栏静态网站。",
                                 epilog="预览：python build.py serve [--port 8000]")
     _common(p)
     p.add_argument("--check", action="store_true",
                    help="只检查内容并在临时目录试构建、检查站内链接，不写输出目录（用于合并请求检查）")
     p.add_argument("--precompress", action="store_true", help="为每个文本文件另写一份 .gz，供 nginx gzip_static 使用")
     p.add_argument("--manifest", type=Path, default=None,
-                   help="已发布网址清单的位置：构建前读取、成功后写回（默认只用输出目录中的 .gongkai-manifest.json）")
+                   help="线上网站的已发布网址清单：构建前读取（文件必须存在且有效）、成功后写回；不给则不检查网址是否消失")
+    p.add_argument("--first-publication", action="store_true",
+                   help="网站首次发布：--manifest 指定的文件可以不存在")
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
     return p
 
 
 def serve_parser() -> argparse.ArgumentParser:
     """Describe `build.py serve`."""
-    p = argparse.ArgumentParser(prog="build.py serve", description="构建并在本机预览网站。")
+    p = Parser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--cms", action="store_true",
                    help="同时启动网页编辑的本机模式：在 /admin/ 用表单编辑公告，直接保存到内容目录（需要 npm ci）")
     p.add_argument("--cms-port", type=int, default=8081, help="本机编辑模式代理的端口（默认 8081）")
-    p.set_defaults(check=False, precompress=False, manifest=None)
+    p.set_defaults(check=False, precompress=False, manifest=None, first_publication=False)
     return p
 
 
@@ -76,6 +79,7 @@ def options_from(args: argparse.Namespace) -> Options:
     return Options(content=args.content, output=args.output, theme=args.theme,
                    check=args.check, drafts=args.drafts, future=args.future,
                    precompress=args.precompress, manifest=args.manifest,
+                   first_publication=args.first_publication,
                    cache=args.cache, use_cache=args.use_cache, jobs=args.jobs, wait=args.wait)
 
 
@@ -115,16 +119,21 @@ class MachineFailure(str):
 
 def run_build(options: Options, now: datetime | None = None, verbose: bool = False) -> int:
     """Build once, print the problems or the summary, and return the exit code."""
-    outcome = build_and_tell(options, now, verbose)
-    return 0 if outcome is None else 3 if isinstance(outcome, MachineFailure) else 1
+    error, _ = build_and_tell(options, now, verbose)
+    return 0 if error is None else 3 if isinstance(error, MachineFailure) else 1
 
 
 def _waiting(folder: Path) -> None:
     print(f"另一个构建正在使用 {folder}，等待它结束……（加 --no-wait 则不等待、立即退出）", file=sys.stderr, flush=True)
 
 
-def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False) -> str | None:
-    """Build once and print the outcome; return None on success, or the problems as text."""
+def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False,
+                   tell_failure: bool = True) -> tuple[str | None, str]:
+    """Build once and print the outcome; return the problems as text (None on success) and the warnings.
+
+    The preview retries a build that failed right after a save without telling, so that a
+    problem reaches the terminal once (`tell_failure`).
+    """
     bar = bar_for(sys.stderr)
     try:
         report = build(options, now or datetime.now(timezone.utc), progress=bar, waiting=_waiting)
@@ -132,17 +141,18 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
         if bar is not None:
             bar.close()
         print(f"build.py: {exc}", file=sys.stderr, flush=True)
-        return MachineFailure(str(exc))
+        return MachineFailure(str(exc)), ""
     except BuildFailed as exc:
         if bar is not None:
             bar.close()
         lines = [diagnostic.format() for diagnostic in exc.diagnostics]
         lines.append(f"构建失败：发现 {len(exc.diagnostics)} 个问题，输出目录未作任何改动。")
-        print("\n".join(lines), file=sys.stderr, flush=True)
-        if on_github():  # the same problems again, as annotations on the pull request's lines
-            for diagnostic in exc.diagnostics:
-                print(github_annotation(diagnostic, options.content), flush=True)
-        return "\n".join(lines)
+        if tell_failure:
+            print("\n".join(lines), file=sys.stderr, flush=True)
+            if on_github():  # the same problems again, as annotations on the pull request's lines
+                for diagnostic in exc.diagnostics:
+                    print(github_annotation(diagnostic, options.content), flush=True)
+        return "\n".join(lines), ""
     if bar is not None:
         bar.close()
     for warning in report.warnings:
@@ -156,7 +166,7 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
         print(f"成文后超过 20 个工作日才发布：{'、'.join(report.late)}", flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
-    return None
+    return None, "\n".join(warning.format() for warning in report.warnings)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -184,16 +194,18 @@ def serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, options: Options) -> int:
     """Serve and rebuild until interrupted."""
     from generator.build.pipeline import theme_dir
-    from generator.cli.serve import make_server
+    from generator.cli.serve import bind_server
     from generator.cli.watch import LiveState, Watcher
     from generator.core.config import load_config
     from generator.incremental.cache import default_folder
     from generator.site.theme import DEFAULT_THEME
 
     live = LiveState()
-    error = build_and_tell(options, verbose=args.verbose)
+    error, warnings = build_and_tell(options, verbose=args.verbose)
     if error is not None:
         live.failed(error)  # keep serving: the editor fixes the file and the page recovers
+    else:
+        live.warnings = warnings or None
     try:
         config = load_config(options.content)
         base_path = config.base_path
@@ -201,15 +213,19 @@ def _serve(args: argparse.Namespace, options: Options) -> int:
     except BuildFailed:
         base_path, folders = "/", [options.content, options.theme or options.content]
     folders.append(DEFAULT_THEME)
-    watcher = Watcher(folders, lambda: build_and_tell(options, verbose=args.verbose), live,
+    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell), live,
                       ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
                                options.cache or default_folder(options.output)))
-    server = make_server(options.output, base_path, args.port, live)
+    try:
+        server, port = bind_server(options.output, base_path, args.port, live)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
     watcher.start()
-    print(f"预览地址：http://127.0.0.1:{args.port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
+    print(f"预览地址：http://127.0.0.1:{port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
           flush=True)
     if options.cms_proxy:
-        print(f"网页编辑：http://127.0.0.1:{args.port}{base_path}admin/（本机模式，保存即写入内容目录）", flush=True)
+        print(f"网页编辑：http://127.0.0.1:{port}{base_path}admin/（本机模式，保存即写入内容目录）", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -50,8 +50,10 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
         f"title: {json.dumps(' '.join(title.split()), ensure_ascii=False)}",
         f"category: {key}",
         f"date: {today:%Y-%m-%d}",
-        f"responsible: {json.dumps(responsible, ensure_ascii=False) if responsible else ''}"
-        + ("" if responsible else "  # 必填：对公开内容负责的人"),
+        # The hint goes on a line of its own: a comment after the value would be cut from the
+        # name the editor types before it, which the check of text values refuses (validate.py).
+        *([] if responsible else ["# 必填：在下一行冒号后写对公开内容负责的人"]),
+        f"responsible: {json.dumps(responsible, ensure_ascii=False) if responsible else ''}",
         f"index_number: {next_index_number(notices, config, today)}",
     ]
     lines += [f"# {f.name}: {f.example}  # {f.help}" for f in FIELDS if f.name not in WRITTEN_FIELDS]

@@ -8,13 +8,16 @@ files on disk, which are the published site, never contain it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import json
 import os
+import sys
 from pathlib import Path
 
 from generator.cli.watch import LiveState
+from generator.core.errors import UsageError
 
 LIVE_PREFIX = "/__gongkai/"
 LIVE_SCRIPT = (Path(__file__).resolve().parent / "live.js").read_bytes()
@@ -34,7 +37,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path("/.gongkai-not-found")
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        if self.path in ("/", "") and self.base_path != "/":
+        clean = self.path.split("?", 1)[0]
+        if self.base_path != "/" and (clean in ("/", "") or clean + "/" == self.base_path):
             self.send_response(302)
             self.send_header("Location", self.base_path)
             self.end_headers()
@@ -89,6 +93,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build messages
         pass
+
+
+PORTS_TRIED = 10  # a busy port moves the preview to the next free one of these
+
+
+def bind_server(output: Path, base_path: str, port: int,
+                live: LiveState | None = None) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """Serve on `port`, or on the next free port when another program (often an earlier preview) holds it."""
+    for candidate in range(port, port + PORTS_TRIED):
+        try:
+            server = make_server(output, base_path, candidate, live)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                continue
+            raise UsageError(f"无法使用端口 {candidate}（{exc.strerror}）：请用 --port 换一个 1024 以上的端口，"
+                             "例如 python build.py serve --port 8100") from None
+        if candidate != port:
+            print(f"端口 {port} 已被占用（可能另一个预览还开着：回到那个窗口按 Ctrl+C 可以停止它），"
+                  f"本次预览改用端口 {candidate}", file=sys.stderr, flush=True)
+        return server, candidate
+    raise UsageError(f"端口 {port} 到 {port + PORTS_TRIED - 1} 都被占用：请关掉其他预览，"
+                     "或用 --port 指定另一个端口，例如 python build.py serve --port 8100")
 
 
 def make_server(output: Path, base_path: str, port: int,

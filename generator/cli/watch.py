@@ -28,13 +28,15 @@ class LiveState:
 
     version: int = 0
     error: str | None = None
+    warnings: str | None = None  # of the last good build, shown until the editor deals with them
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def succeeded(self) -> None:
-        """Record a good build: browsers reload and drop any error overlay."""
+    def succeeded(self, warnings: str = "") -> None:
+        """Record a good build: browsers reload, drop any error overlay and show its warnings."""
         with self.lock:
             self.version += 1
             self.error = None
+            self.warnings = warnings or None
 
     def failed(self, message: str) -> None:
         """Record a failed build: browsers show the message over the last good site."""
@@ -44,7 +46,7 @@ class LiveState:
     def snapshot(self) -> dict:
         """Return the state as plain values for the status endpoint."""
         with self.lock:
-            return {"version": self.version, "error": self.error}
+            return {"version": self.version, "error": self.error, "warnings": self.warnings}
 
 
 class _Poke(FileSystemEventHandler):
@@ -64,9 +66,11 @@ class _Poke(FileSystemEventHandler):
 class Watcher:
     """Run `rebuild` once per burst of changes below the watched folders."""
 
-    def __init__(self, folders: list[Path], rebuild: Callable[[], str | None], live: LiveState,
+    def __init__(self, folders: list[Path], rebuild: Callable[[bool], tuple[str | None, str]], live: LiveState,
                  ignored: tuple[Path, ...] = ()):
-        self.rebuild = rebuild  # returns None on success, or the error text
+        # rebuild(tell) returns the error text (None on success) and the warnings; tell=False keeps a
+        # failure quiet, since it may be retried
+        self.rebuild = rebuild
         self.live = live
         self.changed = threading.Event()
         self.stopped = threading.Event()
@@ -95,14 +99,14 @@ class Watcher:
             self._settle()
             if self.stopped.is_set():
                 return
-            error = self.rebuild()
+            error, warnings = self.rebuild(False)
             if error is not None:
                 if self._settle(RETRY_AFTER):  # more saves came: build for them, report nothing yet
                     self.changed.set()
                     continue
-                error = self.rebuild()  # the file may have been half-written; try once more
+                error, warnings = self.rebuild(True)  # the file may have been half-written; try once more
             if error is None:
-                self.live.succeeded()
+                self.live.succeeded(warnings)
             else:
                 self.live.failed(error)
 

@@ -167,7 +167,10 @@ def compose(g: Gongwen, doc: Document, fields: dict[str, str]) -> tuple[str, lis
     before, after, report = body_parts(g)
     body = before + _body_markdown(g.body) + after
     lines = ["---", f"title: {_quote(g.title)}"]
-    lines += [f"{name}: {value}" for name, value in fields.items()]
+    for name, value in fields.items():
+        if name == "responsible" and not value:  # the hint on its own line, as `new` writes it
+            lines.append("# 必填：在下一行冒号后写对公开内容负责的人")
+        lines.append(f"{name}: {value}")
     if g.department:
         lines.append(f"department: {_quote(g.department)}")
     if g.doc_number:
@@ -207,7 +210,7 @@ def import_docx(source: Path, content: Path, now: datetime, category: str | None
     fields = {
         "category": key,
         "date": f"{today:%Y-%m-%d}",
-        "responsible": _quote(responsible) if responsible.strip() else '""  # 必填：对公开内容负责的人',
+        "responsible": _quote(responsible) if responsible.strip() else "",
         "index_number": next_index_number(notices, config, today),
     }
     text, report = compose(g, doc, fields)

@@ -61,6 +61,7 @@ class Notice:
         return self.lines.get(name, 1)
     withdrawal_reason: str | None = None
     redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
+    body_files: tuple[AttachmentRef, ...] = ()  # files the body names by a relative path (load/bodyrefs.py)
 
     @property
     def url(self) -> str:

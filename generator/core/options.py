@@ -22,6 +22,7 @@ class Options:
     future: bool = False
     precompress: bool = False  # write NAME.gz beside each text file, for gzip_static
     manifest: Path | None = None  # read the last published manifest here and write the new one back
+    first_publication: bool = False  # the site was never published: --manifest may name a file not there yet
     cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
     use_cache: bool = True
     jobs: int | None = None  # worker processes; None: every core when the site is big enough

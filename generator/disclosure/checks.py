@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.core.config import SiteConfig
 from generator.core.errors import Diagnostic
 from generator.core.model import Notice
-from generator.disclosure.attachments import Attachment, check_attachments
+from generator.disclosure.attachments import Attachment, check_attachments, check_body_files
 from generator.disclosure.indexnumber import IndexNumbers, number_notices
 from generator.disclosure.privacy import scan_notice, scan_text
 from generator.disclosure.status import check_references, relations
@@ -39,6 +39,7 @@ class Disclosure:
     numbers: IndexNumbers
     attachments: dict[str, list[Attachment]]
     pages: list[StandalonePage]
+    body_files: dict[str, list[Attachment]] = field(default_factory=dict)  # images a body shows, copied too
 
     def facts(self, published: tuple[Notice, ...]) -> dict[str, Facts]:
         """Give each published notice its 索引号, attachments and links to other published notices."""
@@ -47,16 +48,21 @@ class Disclosure:
                               tuple(self.attachments.get(n.path, ())), links[n.path]) for n in published}
 
 
-def check_all(notices: list[Notice], config: SiteConfig, content: Path,
-              published: Callable[[Notice], bool]) -> tuple[Disclosure, list[Diagnostic]]:
-    """Check what spans notices and files: 索引号, superseded_by/amends, attachments, standalone pages."""
-    numbers, problems = number_notices(notices, config, published)
+def check_all(notices: list[Notice], config: SiteConfig, content: Path, published: Callable[[Notice], bool],
+              live: frozenset[str] = frozenset()) -> tuple[Disclosure, list[Diagnostic]]:
+    """Check what spans notices and files: 索引号, superseded_by/amends, attachments, standalone pages.
+
+    `live` holds the URLs of the public site's manifest, when the build was given it.
+    """
+    numbers, problems = number_notices(notices, config, published, live)
     problems += check_references(notices)
     attachments, found = check_attachments(notices, content)
     problems += found
+    body_files, found = check_body_files(notices, content)
+    problems += found
     pages, found = read_pages(content, config)
     problems += found
-    return Disclosure(numbers, attachments, pages), problems
+    return Disclosure(numbers, attachments, pages, body_files), problems
 
 
 def check_published(published: tuple[Notice, ...], disclosure: Disclosure, config: SiteConfig,

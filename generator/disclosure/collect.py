@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from generator.core.config import SiteConfig
+from generator.core.errors import Diagnostic
 from generator.core.model import Notice
 
 HELD_BACK_LABELS = {
@@ -40,6 +41,17 @@ def hidden_reason(notice: Notice, now: datetime, drafts: bool = False, future: b
     if notice.date.moment > now and not future:
         return "future"
     return None
+
+
+FAR_FUTURE = timedelta(days=366)  # a notice planned further ahead than a year is most likely a typo
+
+
+def far_future(notices: list[Notice], now: datetime) -> list[Diagnostic]:
+    """Warn about each notice dated more than a year ahead: `2062` for `2026` hides it for decades."""
+    return [Diagnostic(n.path, n.line_of("date"),
+                       f"发布日期 {n.date.moment.date().isoformat()} 在一年以后，这篇公告要到那时才会发布："
+                       "如果年份写错了，请改正；确实要定时发布的，可以不管这条提醒", "warning")
+            for n in notices if n.date.moment - now > FAR_FUTURE and n.disclosure == "public" and not n.draft]
 
 
 def order_key(config: SiteConfig):

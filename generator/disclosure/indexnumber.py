@@ -48,17 +48,20 @@ def year_of(notice: Notice, config: SiteConfig) -> int:
 PROVISIONAL_SHOWN = 10  # provisional numbers named one by one; the rest are counted in one line
 
 
-def number_notices(notices: list[Notice], config: SiteConfig,
-                   published: Callable[[Notice], bool]) -> tuple[IndexNumbers, list[Diagnostic]]:
+def number_notices(notices: list[Notice], config: SiteConfig, published: Callable[[Notice], bool],
+                   live: frozenset[str] = frozenset()) -> tuple[IndexNumbers, list[Diagnostic]]:
     """Check the written numbers, then number the published rest by publish time and slug within each year.
 
     Only notices published in this build take a provisional number: a draft or a
-    future notice counted here would leave a gap that betrays it.
+    future notice counted here would leave a gap that betrays it. `live` holds the
+    URLs the public site has published (its manifest), whose numbers are owned first.
     """
     problems: list[Diagnostic] = []
     numbers: dict[str, str] = {}
     owner: dict[str, Notice] = {}
-    for notice in sorted(notices, key=lambda n: n.path):
+    # A notice already on the public site, then the earliest published one, owns a number;
+    # a copy that kept it is the one blamed.
+    for notice in sorted(notices, key=lambda n: (n.url not in live, not published(n), n.date.moment, n.path)):
         number = notice.index_number
         if number is None:
             continue
@@ -68,7 +71,8 @@ def number_notices(notices: list[Notice], config: SiteConfig,
                                        f"例如 {compose(config, year_of(notice, config), 1)}"))
         elif number in owner:
             problems.append(Diagnostic(notice.path, line, f"索引号 {number} 与 {owner[number].path} 重复，"
-                                       "索引号必须唯一，请改正后发布的那一篇"))
+                                       "索引号必须唯一：这一篇发布在后（可能是复制来的），请删掉这一行索引号，"
+                                       "再运行 python build.py assign-index 写入新的索引号"))
         else:
             owner[number] = notice
             numbers[notice.path] = number

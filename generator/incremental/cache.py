@@ -431,6 +431,29 @@ def check(data: str | bytes) -> bytes:
     return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=8).digest()
 
 
+FOLDERS = ("blobs", "templates", "spare")  # what the cache folder holds as folders; anything else is a file
+
+
+def repair_layout(folder: Path) -> None:
+    """Remove what has the wrong kind in a cache folder (a file where a folder goes, or the reverse).
+
+    Everything in the cache can be made again, and a wrong-typed entry would otherwise stop every
+    build at the first write to it.
+    """
+    with os.scandir(folder) as entries:
+        wrong = [e.path for e in entries if e.is_dir(follow_symlinks=False) != (e.name in FOLDERS)
+                 or e.is_symlink()]
+    blobs = folder / "blobs"
+    if blobs.is_dir() and not blobs.is_symlink():
+        with os.scandir(blobs) as shards:
+            wrong += [e.path for e in shards if not e.is_dir(follow_symlinks=False)]
+    for path in wrong:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
 def discard_database(folder: Path) -> None:
     """Set a damaged cache's tables aside: the next build starts them afresh and sweeps unlisted blobs."""
     for name in ("cache.sqlite", "cache.sqlite-journal", "cache.sqlite-wal", "cache.sqlite-shm"):

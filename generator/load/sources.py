@@ -17,6 +17,7 @@ from frontmatter.default_handlers import YAMLHandler
 from generator.core.errors import Diagnostic
 from generator.core.limits import DEFAULT_MAX_NOTICE_KB, MAX_FRONT_MATTER_BYTES, MAX_YAML_NESTING, yaml_nesting
 from generator.core.yamltree import YamlProblem, decode, parse_yaml
+from generator.load.fmlint import dash_like, lint_lines
 
 BOUNDARY = YAMLHandler.FM_BOUNDARY  # `---` on a line of its own, as python-frontmatter reads it
 SKIPPED_DIRS = {"pages"}  # standalone pages live here, not notices
@@ -32,6 +33,7 @@ class Source:
     body: str
     body_line: int  # 1-based file line where the body starts
     nested_lines: dict[tuple, int] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)  # top-level key -> the `# …` YAML dropped from its value
 
     def line_of(self, key: str) -> int:
         """Return the file line of `key`, or 1 when the key is absent."""
@@ -63,8 +65,12 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
         for entry in entries:
             name, rel = entry.name, prefix + entry.name
             is_dir = entry.is_dir()
-            if name.startswith(".") or (not is_dir and not name.endswith(".md")) or (
-                    is_dir and not prefix and name in SKIPPED_DIRS):
+            if name.startswith(".") or (is_dir and not prefix and name in SKIPPED_DIRS):
+                continue
+            if not is_dir and not name.endswith(".md"):
+                unread = _unread_notice(entry, rel)
+                if unread:
+                    problems.append(unread)
                 continue
             if entry.is_symlink():
                 if not _inside(Path(entry.path).resolve(), root_real):
@@ -79,6 +85,40 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[Diagnostic]]:
     return sorted(found), sorted(problems)
 
 
+NOTICE_LOOKALIKES = (".md.txt", ".markdown", ".mdown", ".mkd")
+
+
+def _unread_notice(entry: os.DirEntry, rel: str) -> Diagnostic | None:
+    """Warn about a file that was meant as a notice but is not read: `x.MD`, Notepad's `x.md.txt`.
+
+    An editor who sees 50 notices published instead of 51 should not have to guess why.
+    """
+    name = entry.name
+    lower = name.lower()
+    suffix = next((s for s in NOTICE_LOOKALIKES if lower.endswith(s)), None)
+    if suffix is None and lower.endswith(".md"):
+        suffix = name[-3:]
+    if suffix is None and lower.endswith(".txt") and _starts_like_a_notice(entry.path):
+        suffix = name[-4:]
+    if suffix is None:
+        return None
+    fixed = name[: len(name) - len(suffix)] + ".md"
+    why = ("记事本保存时会加上 .txt，另存为时把保存类型选为“所有文件”" if lower.endswith(".txt")
+           else "扩展名只认小写的 .md")
+    return Diagnostic(rel, 1, f"文件名以 {suffix} 结尾，不会被当作公告读取，也不会发布："
+                              f"如果它是公告，请改名为 {fixed}（{why}）", "warning")
+
+
+def _starts_like_a_notice(path: str) -> bool:
+    """Say whether a file begins with a `---` line, as a notice does."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(8)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
 def _inside(path: Path, folder: Path) -> bool:
     """Say whether a resolved path is the folder or below it."""
     return path == folder or folder in path.parents
@@ -88,12 +128,20 @@ def split_front_matter(text: str, rel: str) -> tuple[str, int, str, int] | Diagn
     """Split `---`-fenced front matter from the body; return both with their first lines."""
     opening = BOUNDARY.match(text)
     if not opening or not text.startswith("---"):
+        first = text.split("\n", 1)[0]
+        if dash_like(first):
+            return Diagnostic(rel, 1, f"第一行「{first.strip()}」不是三个半角减号：请改成 ---（切换到英文输入法输入减号）")
         return Diagnostic(rel, 1, "缺少 front matter：文件第一行应为 ---，随后是 title、category 等字段，再以 --- 结束")
     closing = BOUNDARY.search(text, opening.end())
+    fm_first_line = text.count("\n", 0, opening.end()) + 1
+    end = closing.start() if closing else len(text)
+    for number, line in enumerate(text[opening.end():end].split("\n")):
+        if dash_like(line):  # a fence typed with look-alike dashes: YAML would read it as a value
+            return Diagnostic(rel, fm_first_line + number,
+                              f"「{line.strip()}」不是三个半角减号：字段区的结束行请改成 ---（切换到英文输入法输入减号）")
     if not closing:
         return Diagnostic(rel, 1, "front matter 没有结束：请在字段之后单独加一行 ---")
     fm_text = text[opening.end():closing.start()]
-    fm_first_line = text.count("\n", 0, opening.end()) + 1
     body_start = closing.end()
     if text.startswith("\n", body_start):
         body_start += 1
@@ -122,6 +170,9 @@ def parse_source(data: bytes, rel: str) -> tuple[Source | None, list[Diagnostic]
             rel, fm_line + depth_line,
             f"front matter 嵌套过深（{depth} 层，上限 {MAX_YAML_NESTING} 层）：字段值应是文字或简单的列表",
         )]
+    typed = lint_lines(fm_text)  # all typing mistakes at their own lines, before YAML trips on one
+    if typed:
+        return None, [Diagnostic(rel, fm_line + line, message) for line, message in typed]
     try:
         doc = parse_yaml(fm_text)
     except YamlProblem as exc:
@@ -136,7 +187,8 @@ def parse_source(data: bytes, rel: str) -> tuple[Source | None, list[Diagnostic]
     ]
     key_lines = {path[0]: fm_line + line for path, line in doc.lines.items() if len(path) == 1}
     nested = {path: fm_line + line for path, line in doc.lines.items()}
-    return Source(rel, doc.data, key_lines, body, body_line, nested), diagnostics
+    comments = {path[0]: text for path, text in doc.comments.items() if len(path) == 1}
+    return Source(rel, doc.data, key_lines, body, body_line, nested, comments), diagnostics
 
 
 def read_sources(content_dir: Path, max_kb: int = DEFAULT_MAX_NOTICE_KB) -> tuple[list[Source], list[Diagnostic]]:

@@ -42,7 +42,12 @@ def read_pages(content_dir: Path, config: SiteConfig) -> tuple[list[StandalonePa
     taken = {c.key: f"分类 {c.key}" for c in config.categories} | {k: "网站本身" for k in RESERVED_KEYS}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         rel = f"{PAGES_DIR}/{path.name}"
-        source, found = parse_source(path.read_bytes(), rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Diagnostic(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限"))
+            continue
+        source, found = parse_source(data, rel)
         problems += found
         if source is None:
             continue

@@ -15,7 +15,18 @@ from generator.core.dates import DateProblem, parse_stamp
 from generator.core.errors import Diagnostic
 from generator.core.limits import MAX_BODY_NESTING, body_nesting
 from generator.core.model import Notice
-from generator.core.schema import ALIASES, DISCLOSURE, FALSE_WORDS, FIELDS, STATUS, STATUS_LABELS, TRUE_WORDS, WITHDRAWN
+from generator.core.schema import (
+    ALIASES,
+    BY_NAME,
+    DISCLOSURE,
+    FALSE_WORDS,
+    FIELDS,
+    STATUS,
+    STATUS_LABELS,
+    TRUE_WORDS,
+    WITHDRAWN,
+)
+from generator.load.bodyrefs import body_file_refs
 from generator.load.sources import Source
 from generator.load.structured import STRUCTURED
 
@@ -75,11 +86,13 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     def where(name: str) -> str:
         return spelled.get(name, name)
 
+    problems.extend(_cut_by_comments(source, spelled))
+
     for field in FIELDS:
         raw = values.get(field.name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             values[field.name] = None
-            if field.required:
+            if field.required and not _hash_value(source, spelled.get(field.name)):
                 problems.append(Diagnostic(
                     rel, 1 if field.name not in spelled else source.line_of(where(field.name)),
                     f"缺少必填字段 {field.name}（{field.label}），例如 {field.name}: {field.example}",
@@ -149,7 +162,45 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         lines={name: source.line_of(key) for name, key in spelled.items()},
         withdrawal_reason=values["withdrawal_reason"],
         redirect_from=values["redirect_from"] or (),
+        body_files=body_file_refs(source.body, source.body_line),
     ), []
+
+
+# Fields of free text, where a `#` is more likely part of the value than a comment (索引号 may carry one).
+COMMENT_SENSITIVE = {f.name for f in FIELDS if f.kind == "text"} - {"index_number"}
+
+
+def _hash_value(source: Source, key: str | None) -> bool:
+    """Say whether a key's value is empty because it began with `#`, which YAML read as a comment.
+
+    `# 必填：…` (a hash and a space) is a comment on purpose, as `build.py new` writes them.
+    """
+    comment = source.comments.get(key or "")
+    return bool(comment) and source.meta.get(key) is None and not comment[1:2].isspace() and comment != "#"
+
+
+def _cut_by_comments(source: Source, spelled: dict[str, str]) -> list[Diagnostic]:
+    """Report values that YAML cut at a `#`: the rest of the line never reaches the page."""
+    problems = []
+    for name, key in sorted(spelled.items()):
+        comment = source.comments.get(key)
+        if comment is None:
+            continue
+        label = f"{key}（{BY_NAME[name].label}）" if key == name else key
+        if _hash_value(source, key):
+            problems.append(Diagnostic(
+                source.path, source.line_of(key),
+                f"{label}的值以 # 开头，YAML 把 # 之后的整行当作注释，值就成了空的：请给整个值加引号，"
+                f"例如 {key}: \"{comment}\"",
+            ))
+        elif name in COMMENT_SENSITIVE and source.meta.get(key) is not None:
+            value = " ".join(str(source.meta[key]).split())
+            problems.append(Diagnostic(
+                source.path, source.line_of(key),
+                f"{label}中「{comment}」会被当作注释丢掉，只剩下「{value}」：请给整个值加引号，"
+                f"例如 {key}: \"{value} {comment}\"",
+            ))
+    return problems
 
 
 def _nested_line(source: Source, key: str):

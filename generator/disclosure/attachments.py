@@ -106,8 +106,7 @@ def _resolve(notice: Notice, file: str, root: Path, report) -> tuple[PurePosixPa
     if not real.is_file():
         folder = PurePosixPath(rel).parent.as_posix()
         where = "内容目录的最上层" if folder == "." else f"{folder}/"
-        report(f"不存在：在 {where} 中没有找到它（路径从 {PurePosixPath(notice.path).name} 所在的文件夹算起，"
-               f"也找过与公告同名的文件夹 {PurePosixPath(notice.path).with_suffix('').name}/），"
+        report(f"不存在：在 {where} 中没有找到它（路径从 {PurePosixPath(notice.path).name} 所在的文件夹算起），"
                "请检查文件名（包括扩展名和大小写），或把文件放进去")
         return None
     try:  # found but unreadable: said here, at the reference's line, not as a failure while copying

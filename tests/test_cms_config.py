@@ -140,3 +140,8 @@ def test_the_local_mode_without_decap_server_says_how_to_get_it(tmp_path, monkey
     assert capsys.readouterr().err == (
         "build.py: 本机编辑模式需要 Node.js 和 decap-server：请安装 Node.js，在项目目录运行 npm ci 后重试\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_content_folder_at_the_top_of_the_repository(tmp_path):
+    found = collections(write_site(tmp_path / "c", {}, GITLAB + "  content_dir: .\n"))
+    assert found["guides"]["folder"] == "guides" and found["pages"]["folder"] == "pages"

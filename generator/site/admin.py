@@ -88,7 +88,7 @@ def cms_config(config: SiteConfig) -> dict:
     """Return Decap CMS's configuration: one collection per category, one for the standalone pages."""
     cms = config.cms
     folder = cms.content_dir.strip("/")
-    prefix = f"{folder}/" if folder else ""
+    prefix = f"{folder}/" if folder not in ("", ".") else ""  # "." : the content folder is the repository
     result: dict = {"locale": "zh_Hans", "backend": backend(cms), "omit_empty_optional_fields": True,
                     "media_folder": f"{prefix}uploads", "public_folder": "uploads", "collections": []}
     if cms.editorial_workflow and cms.backend != PROXY:

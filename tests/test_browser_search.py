@@ -100,3 +100,20 @@ def test_hidden_notices_are_never_found(page, site_url):
         page.get(site_url + "search/?q=" + quote(word))
         titles = [i.find_element(By.CSS_SELECTOR, "h2 a").text for i in results(page)]
         assert not any(hidden in t for t in titles), (word, titles)
+
+
+def test_filters_narrow_by_genre_and_topic_without_a_word(page, site_url, sample_output):
+    gongshi = {p for p in sample_output.glob("*/*/index.html")
+               if 'data-pagefind-filter="genre">公示<' in p.read_text(encoding="utf-8")}
+    assert len(gongshi) >= 5
+    page.get(site_url + "search/")
+    Select(page.find_element(By.ID, "search-genre")).select_by_visible_text("公示")
+    page.find_element(By.CSS_SELECTOR, ".search-form button").click()
+    titles = {i.find_element(By.CSS_SELECTOR, "h2 a").text for i in results(page)}
+    want = {p.read_text(encoding="utf-8").split('data-pagefind-meta="title">', 1)[1].split("<", 1)[0] for p in gongshi}
+    assert len(want) <= 20 and titles == want  # all of them on the first page of results
+    assert "genre=" + quote("公示") in page.current_url
+    Select(page.find_element(By.ID, "search-topic")).select_by_visible_text("宗教事务")
+    page.find_element(By.CSS_SELECTOR, ".search-form button").click()
+    narrowed = {i.find_element(By.CSS_SELECTOR, "h2 a").text for i in results(page)}
+    assert narrowed and narrowed <= want and all("民族" not in t for t in narrowed)

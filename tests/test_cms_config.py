@@ -145,3 +145,13 @@ def test_the_local_mode_without_decap_server_says_how_to_get_it(tmp_path, monkey
 def test_a_content_folder_at_the_top_of_the_repository(tmp_path):
     found = collections(write_site(tmp_path / "c", {}, GITLAB + "  content_dir: .\n"))
     assert found["guides"]["folder"] == "guides" and found["pages"]["folder"] == "pages"
+
+
+def test_genre_and_topic_offer_what_site_yaml_allows(tmp_path):
+    yaml = GITLAB.replace("cms:", "topics: [民族事务, 宗教事务]\ncms:")
+    form = {f["name"]: f for f in collections(write_site(tmp_path / "c", {}, yaml))["guides"]["fields"]}
+    assert form["genre"]["widget"] == "select" and "通知" in form["genre"]["options"]
+    assert form["topic"] == {**form["topic"], "widget": "select", "options": ["民族事务", "宗教事务"]}
+    assert form["signatories"]["widget"] == "list" and form["addressee"]["widget"] == "string"
+    without = {f["name"]: f for f in collections(write_site(tmp_path / "d", {}, GITLAB))["guides"]["fields"]}
+    assert without["topic"]["widget"] == "string"

@@ -29,6 +29,7 @@ WORD = st.sampled_from([
     "&", "&amp;", "&#91;", "&copy;", "\\", "\\*", "\\[", "\\`", "!", "#", "|", ":", "-", "  \n", "\n",
     "<span>", "</span>", "<b class=\"x\">", "<!-- 注 -->", "<http://a.example/b>", "<a@b.example>",
     "[链接](https://a.example/)", "[引用][r]", "[r]", "![图](p.png)", "*强调*", "**加粗**", "`代码`",
+    "https://a.example/x", "www.gov.cn", "a@b.example", "\n（一）", "\n附件：", "\n1、", "\\\n", "\n{: .center }", " {: .right }", "\u3000\u3000", "\n\u3000\u3000",
     "\x02", "\x03", "=", "===", "---", "> ", "\n> ", "\n#", "\n===", "\n- - -", "\n_ _ _", "\n* * *",
 ])
 INLINE = st.lists(WORD, max_size=12).map("".join)

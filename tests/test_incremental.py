@@ -470,7 +470,7 @@ def test_the_shortcut_knows_every_time_a_notice_can_name():
         return any(holds_a_time(arg) for arg in typing.get_args(kind))
 
     timed = sorted(name for name, kind in typing.get_type_hints(model.Notice).items() if holds_a_time(kind))
-    assert timed == ["changes", "date", "notice_period", "updated", "valid_until", "written"]
+    assert timed == ["changes", "date", "effective", "notice_period", "updated", "valid_until", "written"]
     stamp = Stamp(NOW, True)
     notice = model.Notice(
         path="guides/a.md", title="甲", category="guides", date=Stamp(NOW - timedelta(days=1), True), responsible="张三",

@@ -20,7 +20,8 @@ from generator.markdown.plainmarkdown import render
 FULL = Converter(plain=False)
 SHORT = Converter()
 
-CLEAN_WORDS = ["办理", "申请材料", "公开", "第一条", "工作日", "abc", "2024", "，", "。", "、", "（", "）", "：", "“", "”", "《", "》"]
+CLEAN_WORDS = ["办理", "申请材料", "公开", "第一条", "工作日", "abc", "2024", "，", "。", "、", "（", "）", "：", "“", "”", "《", "》",
+               "（1）", "一、", "（一）", "附件：", "第二章", "①", "mzzj@example.gov.cn", "https://a.example/", "www.x.cn"]
 # Characters that keep a body in the subset's reach but change a line's meaning where they stand...
 EDGE_WORDS = [
     " ", "  ", "\u3000", "\u2028", "\u200b", "\ufeff", "#", "##", "-", "- ", "--", "---", "|", ":", "=", "===",
@@ -82,7 +83,8 @@ def slip_in(body: str, line: int, where: int, word: str) -> str:
     return "\n".join(lines)
 
 
-START_WORDS = ["#", "# ", "- ", "-", "1. ", "2. ", "|", ":", "=", "~~~", "+ ", "> ", " ", "\u3000", "*", "    "]
+START_WORDS = ["#", "# ", "- ", "-", "1. ", "2. ", "|", ":", "=", "~~~", "+ ", "> ", " ", "\u3000", "*", "    ",
+               "（1）", "一、", "附件：", "2、", "{: .right }", "\t"]
 END_WORDS = [" ", "  ", "\u3000", "\u2028", "#", " #", "|", ":", "=", "-"]
 # A plain body with one word slipped in where lines start and end: the cases at the subset's edge.
 NEAR_PLAIN = st.one_of(
@@ -100,6 +102,8 @@ NEAR_PLAIN = st.one_of(
 @example("| 事项 | 时限 |\n| :-- | --: |\n| 甲 |  |\n")
 @example("\u3000\u3000正文缩进。\n\n- \u3000项\n")
 @example("甲  \n乙\n")  # a line break
+@example("各单位：\n（一）甲\n（二）乙\nabc\ndef\n")  # Chinese enumerations keep their lines
+@example("甲\n{: .right }\n")  # an attribute list
 @example("- 1. 甲\n- 乙\n")  # a list inside an item
 @example("## 甲 # 乙\n")
 @example("甲\u00a0乙\n")  # the sanitiser writes &nbsp;

@@ -34,6 +34,7 @@ from generator.disclosure.privacy import scan_fields
 from generator.incremental.cache import SALT, Cache, body_key
 from generator.load.sources import parse_source, read_notice, walk_content
 from generator.load.validate import duplicate_urls, validate_source
+from generator.markdown.bodycheck import needs_summary, removed_html
 from generator.markdown.markup import Body, Converter, StoredHtml
 
 BATCH = 500  # files read before asking the cache about them
@@ -146,7 +147,23 @@ def check_file(rel: str, data: bytes, config: SiteConfig) -> Checked:
     if source is None:
         return Checked(None, problems, [])
     notice, found = validate_source(source, config)
+    if notice is not None:
+        found += page_warnings(notice)
     return Checked(notice, problems + found, scan_fields(notice) if notice else [])
+
+
+def page_warnings(notice: Notice) -> list[Diagnostic]:
+    """Name what the page will not show as written: raw HTML the sanitiser removes, a summary that cannot be made,
+    a 落款 without its date."""
+    found = [Diagnostic(notice.path, notice.body_line + line, message, "warning")
+             for line, message in removed_html(notice.body)]
+    if notice.summary is None and needs_summary(notice.body):
+        found.append(Diagnostic(notice.path, notice.body_line, "正文只有表格，没有可作摘要的文字："
+                                "请在字段中写 summary（摘要），或在表格前写一句说明或一个标题", "warning"))
+    if notice.signatories and notice.written is None:
+        found.append(Diagnostic(notice.path, notice.line_of("signatories"), "落款没有日期：请写 written（成文日期），"
+                                "落款下方会显示为“2024年5月6日”", "warning"))
+    return found
 
 
 def _checker(shared: tuple[SiteConfig, bytes]) -> Callable[[tuple[str, Path]], tuple]:

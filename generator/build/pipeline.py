@@ -404,7 +404,7 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
     categories = common["categories"]
     html_pages = plan_html(config, views, by_category, categories)
     catalogue = catalogue_groups(by_category, categories)
-    html_pages += plan_catalogue(catalogue) + plan_archive(config, views)
+    html_pages += plan_catalogue(config, catalogue) + plan_archive(config, views)
     html_pages += [Page(page_path(p.url), "page.html", {"page": p, "html": body.html})
                    for p, body in zip(disclosure.pages, convert_bodies([p.body for p in disclosure.pages], cache, jobs))]
     pages = html_pages + plan_feeds(config, views, by_category, categories, html_pages)

@@ -237,7 +237,7 @@ def _keys(plan: Plan, edits: list[Edit], config: SiteConfig, theme: Theme, cache
         if titles:  # the catalogue's rows are copies, not views: its pages are planned again from the kept rows
             groups = kept.context(plan.paths.index(CATALOGUE_PAGE), view_of)[0]["groups"]
             retitle(groups, titles)
-            for page in plan_catalogue(groups) + plan_catalogue_data(config, groups):
+            for page in plan_catalogue(config, groups) + plan_catalogue_data(config, groups):
                 number = plan.paths.index(page.path)
                 if plan.templates[number] != page.template:
                     return None

@@ -31,6 +31,24 @@ class Category:
     key: str
     name: str
     description: str
+    validity: bool = True  # its notices show 有效性 (off for 公示, 办事结果, 年报: nothing there is "in force")
+    indent: bool | None = None  # body paragraphs start with a two-character indent (None: as the site says)
+
+
+@dataclass(frozen=True)
+class Genre:
+    """One 体裁分类 (公文种类): the name readers see, and whether notices of it show 有效性."""
+
+    name: str
+    validity: bool | None = None  # None: as the notice's category says
+
+
+# The fifteen kinds of 《党政机关公文处理工作条例》 and the genres disclosure boards add to them.
+DEFAULT_GENRES = (
+    *(Genre(name) for name in ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",
+                               "请示", "批复", "议案", "函", "纪要", "规划", "计划", "方案", "办法", "规定", "其他")),
+    *(Genre(name, False) for name in ("公示", "办事指南", "年度报告", "统计数据", "工作动态", "解读")),
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +71,33 @@ class SiteConfig:
     holidays: str | None = None  # a calendar file relative to the content folder (working-day checks)
     search: bool = True  # build the full-text index; test sites that never search switch it off to save time
     max_notice_kb: int = DEFAULT_MAX_NOTICE_KB  # a larger notice file is refused (5 MB)
+    indent: bool = True  # body paragraphs start with a two-character indent, as 公文 do; a category may say otherwise
+    genres: tuple[Genre, ...] = DEFAULT_GENRES  # the 体裁分类 a notice's genre may name
+    topics: tuple[str, ...] = ()  # the 主题分类 a notice's topic may name; empty: any
     cms: CmsConfig | None = None  # the web editing page at /admin/; None: no such page (cmsconfig.py)
+
+    def genre(self, name: str) -> Genre | None:
+        """Return the genre of this name, or None."""
+        return next((g for g in self.genres if g.name == name), None)
+
+    def shows_validity(self, category: str, genre: str | None) -> bool:
+        """Tell whether notices of this category and genre show 有效性: the genre's word wins, then the category's."""
+        found = self.genre(genre) if genre else None
+        if found is not None and found.validity is not None:
+            return found.validity
+        return self.category(category).validity
+
+    def filter_values(self, topics: set[str], genres: set[str]) -> tuple[list[str], list[str]]:
+        """Order the 主题分类 and 体裁分类 that notices carry as site.yaml lists them, for filters to offer."""
+        topic_order = {name: index for index, name in enumerate(self.topics)}
+        genre_order = {genre.name: index for index, genre in enumerate(self.genres)}
+        return (sorted(topics, key=lambda t: (topic_order.get(t, len(topic_order)), t)),
+                sorted(genres, key=lambda g: (genre_order.get(g, len(genre_order)), g)))
+
+    def indents(self, category: str) -> bool:
+        """Tell whether body paragraphs of this category start with a two-character indent."""
+        own = self.category(category).indent
+        return self.indent if own is None else own
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,9 +117,11 @@ class SiteConfig:
 TEXT_KEYS = {"title", "agency", "language", "timezone", "base_url", "theme", "agency_code", "index_pattern",
              "site_id_code", "holidays"}
 INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 100), "max_notice_kb": (1, 1024 * 1024)}
-BOOL_KEYS = {"search"}
-KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories", "cms"}
+BOOL_KEYS = {"search", "indent"}
+KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | {"categories", "genres", "topics", "cms"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
+CATEGORY_FLAGS = {"validity", "indent"}
+CATEGORY_KEYS = {"key", "name", "description"} | CATEGORY_FLAGS
 
 
 def load_config(content_dir: Path) -> SiteConfig:
@@ -152,6 +198,10 @@ def _check(doc: YamlDoc) -> SiteConfig:
             report(("index_pattern",), "index_pattern 必须含 {year} 和 {serial}（可写 {serial:05d}），"
                    "只能用 {agency_code}、{year}、{serial}，例如 {agency_code}/{year}-{serial:05d}")
     categories = _check_categories(data.get("categories"), report)
+    if "genres" in data:
+        values["genres"] = _check_genres(data["genres"], report)
+    if "topics" in data:
+        values["topics"] = _check_topics(data["topics"], report)
     cms = check_cms(data.get("cms"), report)
     if cms is not None:
         values["cms"] = cms
@@ -173,8 +223,14 @@ def _check_categories(raw: Any, report) -> tuple[Category, ...]:
         if not isinstance(item, dict):
             report(path, "每个分类应包含 key、name 和 description")
             continue
-        for extra in sorted(set(item) - {"key", "name", "description"}):
-            report(path + (extra,), f"分类中未知的项 {extra}，只能有 key、name 和 description")
+        for extra in sorted(set(item) - CATEGORY_KEYS):
+            report(path + (extra,), f"分类中未知的项 {extra}，只能有 {'、'.join(sorted(CATEGORY_KEYS))}")
+        flags = {}
+        for flag in sorted(CATEGORY_FLAGS & set(item)):
+            if item[flag] not in ("true", "false"):
+                report(path + (flag,), f"分类的 {flag} 应该是 true 或 false，现在是「{item[flag]}」")
+            else:
+                flags[flag] = item[flag] == "true"
         key, name = item.get("key"), item.get("name")
         description = item.get("description") or ""
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
@@ -190,5 +246,43 @@ def _check_categories(raw: Any, report) -> tuple[Category, ...]:
             if label in seen:
                 report(path, f"分类「{label}」重复，分类的 key 和名称都不能重复")
             seen[label] = index
-        result.append(Category(key, name.strip(), str(description).strip()))
+        result.append(Category(key, name.strip(), str(description).strip(), **flags))
     return tuple(result)
+
+
+def _check_genres(raw: Any, report) -> tuple[Genre, ...]:
+    """Check the 体裁分类 list: names, or {name, validity}; each name once."""
+    if not isinstance(raw, list) or not raw:
+        report(("genres",), "genres 应该是体裁分类的列表，例如 [通知, 公告, {name: 公示, validity: false}]")
+        return DEFAULT_GENRES
+    result, seen = [], set()
+    for index, item in enumerate(raw):
+        path = ("genres", index)
+        name, validity = item, None
+        if isinstance(item, dict):
+            name, validity = item.get("name"), item.get("validity")
+            for extra in sorted(set(item) - {"name", "validity"}):
+                report(path + (extra,), f"体裁分类中未知的项 {extra}，只能有 name 和 validity")
+        if not isinstance(name, str) or not name.strip():
+            report(path, "每个体裁分类应是一个名称，或写成 {name: 公示, validity: false}")
+            continue
+        if validity not in (None, "true", "false"):
+            report(path + ("validity",), f"体裁分类的 validity 应该是 true 或 false，现在是「{validity}」")
+            continue
+        if name.strip() in seen:
+            report(path, f"体裁分类「{name.strip()}」重复")
+        seen.add(name.strip())
+        result.append(Genre(name.strip(), None if validity is None else validity == "true"))
+    return tuple(result)
+
+
+def _check_topics(raw: Any, report) -> tuple[str, ...]:
+    """Check the 主题分类 list: names, each once."""
+    if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip() for t in raw):
+        report(("topics",), "topics 应该是主题分类名称的列表，例如 [民族事务, 宗教事务, 综合政务]")
+        return ()
+    names = tuple(t.strip() for t in raw)
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            report(("topics", index), f"主题分类「{name}」重复")
+    return names

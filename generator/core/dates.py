@@ -31,6 +31,11 @@ class Stamp:
         day, minute = _day_and_minute(self.moment.astimezone(tz))
         return minute if self.has_time else day
 
+    def chinese(self, tz: tzinfo) -> str:
+        """Format the day as a 公文 is dated (GB/T 9704): 2024年5月6日, Arabic numerals without leading zeros."""
+        local = self.moment.astimezone(tz)
+        return f"{local.year}年{local.month}月{local.day}日"
+
     def rfc3339(self, tz: tzinfo) -> str:
         """Format for Atom and sitemaps, with the site's offset (+08:00)."""
         return self.moment.astimezone(tz).isoformat(timespec="seconds")

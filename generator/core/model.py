@@ -62,6 +62,14 @@ class Notice:
     withdrawal_reason: str | None = None
     redirect_from: tuple[str, ...] = ()  # old URLs below the site root that lead here
     body_files: tuple[AttachmentRef, ...] = ()  # files the body names by a relative path (load/bodyrefs.py)
+    issuer: str | None = None  # 发文机关 when written; readers see the department otherwise
+    source: str | None = None  # 信息来源 of a republished document
+    topic: str | None = None  # 主题分类
+    genre: str | None = None  # 体裁分类 (公文种类): a name of SiteConfig.genres
+    effective: Stamp | None = None  # 生效日期
+    addressee: str | None = None  # 主送机关
+    signatories: tuple[str, ...] = ()  # 落款: the issuing agencies, several when joint
+    closing: str | None = None  # 附注 after the 落款, e.g. （此件公开发布）
 
     @property
     def url(self) -> str:

@@ -14,7 +14,7 @@ class Field:
     """One front-matter field: its name, how it is checked, and how editors may spell it."""
 
     name: str
-    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls
+    kind: str  # text | category | datetime | bool | disclosure | slug | tags | status | ref | period | changes | attachments | urls | genre | topic | names
     required: bool
     label: str  # what readers and editors call it
     help: str  # one line for docs/reference.md and the editors' guide
@@ -28,7 +28,15 @@ FIELDS: tuple[Field, ...] = (
     Field("date", "datetime", True, "发布日期", "发布时间；未写时区时按站点时区（Asia/Shanghai）；未到时间的公告不发布", "2024-05-15 或 2024-05-15 09:30", ("发布日期",)),
     Field("responsible", "text", True, "责任人", "对公开内容负责的人", "王丽", ("责任人",)),
     Field("department", "text", False, "发布机构", "默认为 site.yaml 的 agency", "星海市民族和宗教事务局宗教事务处", ("发布机构",)),
-    Field("doc_number", "text", False, "文号", "发文字号", "星民宗发〔2024〕12号", ("文号",)),
+    Field("doc_number", "text", False, "发文字号", "发文字号；没有文号的不写，页面不显示这一行", "星民宗发〔2024〕12号", ("文号", "发文字号")),
+    Field("issuer", "text", False, "发文机关", "制发文件的机关；默认为发布机构。转载其他机关的文件时写原发文机关", "星海市人民政府办公室", ("发文机关",)),
+    Field("source", "text", False, "信息来源", "转载时写原出处，页面显示为信息来源", "浙江省民族宗教事务委员会网站", ("信息来源", "来源")),
+    Field("topic", "topic", False, "主题分类", "主题分类；site.yaml 写了 topics 时只能用其中的名称", "民族事务", ("主题分类",)),
+    Field("genre", "genre", False, "体裁分类", "体裁分类（公文种类），用 site.yaml 的 genres 中的名称；决定是否显示有效性", "通知", ("体裁分类", "公文种类")),
+    Field("effective", "datetime", False, "生效日期", "文件开始施行的日期", "2024-07-01", ("生效日期", "施行日期")),
+    Field("addressee", "text", False, "主送机关", "公文的主送机关，显示在正文之前", "各区、县（市）民族宗教工作部门", ("主送机关",)),
+    Field("signatories", "names", False, "落款", "发文机关署名，可写多个（联合发文并排显示）；与成文日期一起右对齐显示在正文之后", "[星海市民族和宗教事务局, 星海市财政局]", ("落款", "署名")),
+    Field("closing", "text", False, "附注", "落款之后的附注，例如（此件公开发布）", "（此件公开发布）", ("附注",)),
     Field("slug", "slug", False, "网址名", "网址中的名称，小写字母、数字和连字符；默认为文件名", "venue-annual-inspection-2024"),
     Field("summary", "text", False, "摘要", "默认取正文开头的句子（约 120 字以内）", "本局决定开展年检工作。"),
     Field("draft", "bool", False, "草稿", "true 时不发布（--drafts 预览时可见）", "true"),

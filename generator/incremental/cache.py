@@ -168,14 +168,11 @@ class Cache:
         if self._db is None:
             return {}
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start: start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, summary, sums in self._read(f"SELECT key, summary, sums FROM body WHERE key IN ({marks})", chunk):
-                if isinstance(summary, str) and isinstance(sums, bytes) and sums[:8] == check(summary):
-                    found[key] = summary
-                else:
-                    self._damaged("正文摘要")
+        for key, summary, sums in self._rows("SELECT key, summary, sums FROM body", wanted):
+            if isinstance(summary, str) and isinstance(sums, bytes) and sums[:8] == check(summary):
+                found[key] = summary
+            else:
+                self._damaged("正文摘要")
         return found
 
     def store_body(self, key: str, html: str, summary: str) -> None:
@@ -228,16 +225,13 @@ class Cache:
         if self._db is None:
             return {}
         found: dict[str, Any] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start: start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, value, sum_ in self._read(f"SELECT key, value, sum FROM result WHERE key IN ({marks})", chunk):
-                try:
-                    if not isinstance(value, bytes) or sum_ != check(value):
-                        raise ValueError("check")
-                    found[key] = pickle.loads(value)
-                except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the file is read again
-                    self._damaged("检查结果")
+        for key, value, sum_ in self._rows("SELECT key, value, sum FROM result", wanted):
+            try:
+                if not isinstance(value, bytes) or sum_ != check(value):
+                    raise ValueError("check")
+                found[key] = pickle.loads(value)
+            except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the file is read again
+                self._damaged("检查结果")
         return found
 
     def has_results(self) -> bool:
@@ -249,6 +243,12 @@ class Cache:
         self._used_results.add(key)
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO result VALUES (?, ?, ?)", (key, pickled, check(pickled)))
+
+    def _rows(self, select: str, keys: list[str]) -> Iterator[tuple]:
+        """Yield the rows of these keys, asking in chunks (SQLite limits a query's parameters)."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start: start + 500]
+            yield from self._read(f"{select} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
 
     def _read(self, query: str, args: Sequence[str]) -> list[tuple]:
         """Run a query; a table SQLite cannot read any more counts as empty, and as damage."""

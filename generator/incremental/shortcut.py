@@ -127,7 +127,8 @@ def moments_around(notices: list[Notice], now: datetime) -> tuple[datetime | Non
 
 def stamps(notice: Notice) -> list[Stamp]:
     """List every time a notice names (test_incremental.py checks that no field of Notice is missed)."""
-    found = [notice.date, notice.updated, notice.valid_until, notice.written, *(notice.notice_period or ()),
+    found = [notice.date, notice.updated, notice.valid_until, notice.written, notice.effective,
+             *(notice.notice_period or ()),
              *(change.date for change in notice.changes)]
     return [stamp for stamp in found if stamp is not None]
 

@@ -6,6 +6,7 @@ that only show across files (two notices at one URL).
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -76,7 +77,7 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
     for key in source.meta:
         name = ALIASES.get(key)
         if name is None:
-            report(key, f"未知字段 {key}，可用的字段：{'、'.join(f.name for f in FIELDS)}")
+            report(key, unknown_field(key))
         elif name in spelled:
             report(key, f"字段 {key} 与 {spelled[name]} 是同一个字段，请只保留一个")
         else:
@@ -163,6 +164,14 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         withdrawal_reason=values["withdrawal_reason"],
         redirect_from=values["redirect_from"] or (),
         body_files=body_file_refs(source.body, source.body_line),
+        issuer=values["issuer"],
+        source=values["source"],
+        topic=values["topic"],
+        genre=values["genre"],
+        effective=values["effective"],
+        addressee=values["addressee"],
+        signatories=values["signatories"] or (),
+        closing=values["closing"],
     ), []
 
 
@@ -203,6 +212,14 @@ def _cut_by_comments(source: Source, spelled: dict[str, str]) -> list[Diagnostic
     return problems
 
 
+def unknown_field(key: str) -> str:
+    """Say that a key is no field, suggest the nearest name, and list every field with its Chinese name."""
+    near = difflib.get_close_matches(key, list(ALIASES), n=1, cutoff=0.5)
+    hint = f"，是不是 {near[0]}？" if near else "。"
+    names = "、".join(f"{f.name}（{f.label}）" for f in FIELDS)
+    return f"未知字段 {key}{hint}可用的字段：{names}"
+
+
 def _nested_line(source: Source, key: str):
     """Return a function giving the file line of an item below `key` (falls back to the key's line)."""
     return lambda *path: source.nested_lines.get((key, *path), source.line_of(key))
@@ -217,6 +234,11 @@ def _convert(kind: str, raw: Any, config: SiteConfig, line_of=lambda *path: 1) -
         if items is None or not all(isinstance(i, str) or i is None for i in items):
             raise ValueError("应该是关键词列表，例如 [宗教活动场所, 年检]")
         return tuple(i.strip() for i in items if i and i.strip())
+    if kind == "names":
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(i, str) and i.strip() for i in items):
+            raise ValueError("应该是机关名称的列表，例如 [星海市民族和宗教事务局, 星海市财政局]")
+        return tuple(" ".join(i.split()) for i in items)
     if kind == "urls":
         items = raw if isinstance(raw, list) else [raw]
         if not all(isinstance(i, str) for i in items):
@@ -226,6 +248,14 @@ def _convert(kind: str, raw: Any, config: SiteConfig, line_of=lambda *path: 1) -
         raise ValueError("应该是一段文字，不能是列表或嵌套的字段")
     text = " ".join(raw.split()) if kind == "text" else raw.strip()
     if kind == "text":
+        return text
+    if kind == "genre":
+        if config.genre(text) is None:
+            raise ValueError(f"「{text}」不是 site.yaml 中的体裁分类，可用的：{'、'.join(g.name for g in config.genres)}")
+        return text
+    if kind == "topic":
+        if config.topics and text not in config.topics:
+            raise ValueError(f"「{text}」不是 site.yaml 中的主题分类，可用的：{'、'.join(config.topics)}")
         return text
     if kind == "category":
         for category in config.categories:

@@ -17,6 +17,7 @@ import nh3
 from markdown.extensions.toc import slugify_unicode
 
 from generator.markdown import fastmarkdown, plainmarkdown
+from generator.markdown.plainmarkdown import TABLE_WRAP
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
@@ -33,10 +34,14 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "div": {"tabindex", "role", "aria-label"},  # a table's scrolling region (wrap_tables), these values only
 }
+# The only values the attributes of a table's region may take (TABLE_WRAP): nothing else becomes focusable.
+_REGION_VALUES = {"tabindex": "0", "role": "region", "aria-label": "表格"}
 # Plain python-markdown with these options is the reference the fast engine must equal byte for byte.
 MARKDOWN_OPTIONS = {
-    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc"],
+    "extensions": ["tables", "fenced_code", "footnotes", "sane_lists", "toc", "attr_list", "generator.markdown.cjk",
+                   "generator.markdown.links"],
     "extension_configs": {
         "toc": {"slugify": slugify_unicode},
         "footnotes": {"BACKLINK_TITLE": "返回正文"},
@@ -46,12 +51,19 @@ MARKDOWN_OPTIONS = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SENTENCE_END = "。！？!?；"
 SUMMARY_LIMIT = 120
-_ALIGN = re.compile(r' style="text-align: (left|right|center);"')
+# Alignment as python-markdown's tables write it, and as editors and word processors spell it in raw HTML.
+_ALIGN = re.compile(r"""\s(?:style\s*=\s*(["']?)\s*text-align\s*:\s*|align\s*=\s*(["']?))(left|right|center)"""
+                    r"""(?:\s*;?\s*\1|\2)(?=[\s/>])""", re.I)
+_TABLE_OPEN = re.compile(r"<table\b")
+
 _H1 = re.compile(r"<(/?)h1\b")
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|[/\\]{2})", re.I)  # a scheme, or //host (or \\host)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TABLE_BLOCK = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+_ADDRESSEE = re.compile(r"[^。！？；]{2,60}[：:]")  # a 主送机关 line: short, no sentence, ends in a colon
 
 
 @dataclass(frozen=True)
@@ -124,15 +136,25 @@ class Converter:
                                             attribute_filter=_local_images)
             self._md.reset()
             raw = self._md.convert(text)
-            raw = _ALIGN.sub(r' class="align-\1"', raw)  # keep alignment without inline styles
+            raw = _ALIGN.sub(lambda m: f' class="align-{m.group(3).lower()}"', raw)  # keep alignment without inline styles
             raw = _H1.sub(r"<\1h2", raw)  # the notice title is the page's only h1
+            if "<table" in raw:
+                raw = wrap_tables(raw)  # before the sanitiser, which has the last word on what a page holds
             safe = self._cleaner.clean(raw)
         return Body(safe, summary if summary is not None else summarise(safe))
 
 
+def wrap_tables(fragment: str) -> str:
+    """Put every table in a region of its own that scrolls sideways when the table is wider than the screen."""
+    return _TABLE_OPEN.sub(TABLE_WRAP + "<table", fragment).replace("</table>", "</table></div>")
+
+
 def _local_images(tag: str, attribute: str, value: str) -> str | None:
     """Drop an image source on another server: every asset is local (readers' visits are nobody else's
-    business, and the Content-Security-Policy would block it anyway); the alt text still shows."""
+    business, and the Content-Security-Policy would block it anyway); the alt text still shows.
+    Keep a region's attributes only with the values a table's region has."""
+    if attribute in _REGION_VALUES:
+        return value if value == _REGION_VALUES[attribute] else None
     if tag == "img" and attribute == "src" and _EXTERNAL.match(value):
         return None
     return value
@@ -146,7 +168,15 @@ def plain_text(fragment: str) -> str:
 def summarise(body_html: str) -> str:
     """Take the body's first sentences, cut at a Chinese sentence end, about 120 characters at most."""
     main = _FOOTNOTE_REF.sub("", body_html.split('<div class="footnote">', 1)[0])
-    text = "".join(plain_text(p) for p in _PARAGRAPH.findall(main)) or plain_text(main)
+    tables = _TABLE_BLOCK.findall(main)
+    main = _TABLE_BLOCK.sub("", main)  # a flattened table reads as noise, not as a summary
+    paragraphs = [plain_text(p) for p in _PARAGRAPH.findall(main)]
+    if len(paragraphs) > 1 and _ADDRESSEE.fullmatch(paragraphs[0]):
+        paragraphs = paragraphs[1:]  # 各区、县（市）民宗局： says to whom, not what
+    text = "".join(paragraphs) or plain_text(main)  # lists and headings; of a table-only notice, its heading
+    if not text and tables:
+        caption = _CAPTION.search(tables[0])
+        text = plain_text(caption.group(1)) if caption else ""  # else the build asks for a summary (bodycheck.py)
     if len(text) <= SUMMARY_LIMIT:
         return text
     head = text[:SUMMARY_LIMIT]

@@ -18,23 +18,29 @@ import re
 
 from markdown.extensions.toc import slugify_unicode, unique
 
+from generator.markdown.cjk import join_lines, split_paragraph
+
 # Characters that start inline syntax, raw HTML, entities or escapes, or that the
 # serialiser or the sanitiser would rewrite (controls, no-break space): one of them
 # anywhere sends the body the full way.
-_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&]")
+_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0\\`*_\[\]<>&{@]")  # @ may be in an e-mail address (links.py)
+_ADDRESS = ("://", "www.")  # what starts a web address that links.py turns into a link
 # A paragraph or list item line starting so could open another block (heading,
 # quote, list, rule, setext underline, table, fence, code) or be stripped.
 _OPENS_BLOCK = re.compile(r"[#>+\-*=_|:~]|\d+\.|\s")
 _HEADING = re.compile(r"(#{1,6})([^#]*)")
 _ORDERED_ITEM = re.compile(r"(\d+)\. (.*)")
 _RULE_CELL = re.compile(r":?-+:?")
+# A wide table scrolls inside its own region, which the keyboard can reach (WCAG 2.1.1); the full way
+# wraps its tables so too (markup.wrap_tables).
+TABLE_WRAP = '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">'
 _ALIGN = {(True, True): ' class="align-center"', (True, False): ' class="align-left"',
           (False, True): ' class="align-right"', (False, False): ""}
 
 
 def render(text: str) -> str | None:
     """Return the safe HTML of a plain body, or None when it is not plain."""
-    if _SPECIAL.search(text):
+    if _SPECIAL.search(text) or any(mark in text for mark in _ADDRESS):
         return None
     html: list[str] = []
     used_ids: set[str] = set()
@@ -92,7 +98,9 @@ def _heading(block: list[str], used_ids: set[str], counters: dict[str, int]) -> 
 def _paragraph(block: list[str]) -> str | None:
     if not all(map(_plain_line, block)):
         return None
-    return "<p>" + "\n".join(block) + "</p>"
+    if len(block) == 1:
+        return "<p>" + block[0] + "</p>"  # most paragraphs: one line, no line rule to apply
+    return "\n".join("<p>" + join_lines(part, "<br>\n") + "</p>" for part in split_paragraph("\n".join(block)))
 
 
 def _list(block: list[str]) -> str | None:
@@ -133,5 +141,5 @@ def _table(block: list[str]) -> str | None:
     def row(tag: str, cells: list[str]) -> str:
         return "<tr>\n" + "\n".join(f"<{tag}{a}>{c}</{tag}>" for a, c in zip(align, cells)) + "\n</tr>"
 
-    return ("<table>\n<thead>\n" + row("th", head) + "\n</thead>\n<tbody>\n"
-            + "\n".join(row("td", cells) for cells in body) + "\n</tbody>\n</table>")
+    return (TABLE_WRAP + "<table>\n<thead>\n" + row("th", head) + "\n</thead>\n<tbody>\n"
+            + "\n".join(row("td", cells) for cells in body) + "\n</tbody>\n</table></div>")

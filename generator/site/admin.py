@@ -30,7 +30,7 @@ BUNDLE_DIRS = (Path(__file__).resolve().parents[2] / "node_modules" / "decap-cms
                Path.cwd() / "node_modules" / "decap-cms" / "dist")
 # The kinds of schema field the form knows a widget for; a field of another kind gets a text box.
 WIDGET_KINDS = {"text", "category", "datetime", "bool", "disclosure", "slug", "tags", "status", "ref", "period",
-                "changes", "attachments", "urls"}
+                "changes", "attachments", "urls", "genre", "topic", "names"}
 DISCLOSURE_LABELS = {"public": "主动公开", "on-request": "依申请公开", "withheld": "不予公开"}
 DATE_ONLY = {"format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
 DATE_TIME = {"format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD", "time_format": "HH:mm"}
@@ -168,7 +168,11 @@ def widget(field: Field, config: SiteConfig, category: str) -> dict:
         entry.update(widget="string", required=True,
                      pattern=[SLUG_PATTERN.pattern, "只能用小写字母、数字和连字符，例如 venue-inspection-2024"])
         entry["hint"] += "；也是文件名，新建后不要再改。修改没有网址名的旧公告时，填它的文件名（不含 .md）"
-    elif kind in ("tags", "urls"):
+    elif kind == "genre":  # the 体裁分类 site.yaml allows
+        entry.update(widget="select", options=[g.name for g in config.genres])
+    elif kind == "topic" and config.topics:  # the 主题分类 site.yaml allows; without a list, any words
+        entry.update(widget="select", options=list(config.topics))
+    elif kind in ("tags", "urls", "names"):
         entry.update(widget="list")
     elif kind == "period":
         # Decap checks the parts of an object even when the object is optional and left empty;
@@ -188,6 +192,8 @@ def widget(field: Field, config: SiteConfig, category: str) -> dict:
             {"name": "title", "label": "名称", "widget": "string", "required": False}])
     else:
         entry["widget"] = "text" if field.name in ("summary", "privacy_reviewed", "withdrawal_reason") else "string"
+    if field.required and entry.get("widget") == "select" and "default" not in entry:
+        entry["default"] = entry["options"][0]
     return entry
 
 

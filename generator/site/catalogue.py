@@ -15,12 +15,14 @@ from generator.core.config import SiteConfig
 from generator.site.render import Page
 from generator.site.views import CategoryView, NoticeView
 
-COLUMNS = ("索引号", "标题", "文号", "发布机构", "发布日期", "有效性", "分类", "网址")
+COLUMNS = ("索引号", "标题", "文号", "发布机构", "发布日期", "有效性", "分类", "主题分类", "体裁分类", "网址")
 # Programs reading the JSON get ASCII keys; people reading the CSV get the column names they know.
-JSON_KEYS = dict(zip(COLUMNS, ("index_number", "title", "doc_number", "department", "date", "status", "category", "url")))
+JSON_KEYS = dict(zip(COLUMNS, ("index_number", "title", "doc_number", "department", "date", "status", "category",
+                               "topic", "genre", "url")))
 
 
-ROW_KEYS = ("index_number", "title", "doc_number", "department", "date", "status_label", "category_name", "url")
+ROW_KEYS = ("index_number", "title", "doc_number", "department", "date", "status_label", "category_name", "topic",
+            "genre", "url")
 CATALOGUE_PAGE = "catalogue/index.html"  # its context holds every row; a title touch-up starts from it (touchup.py)
 CATALOGUE_PAGES = (CATALOGUE_PAGE, "catalogue.json", "catalogue.csv")  # every page made from the rows
 # How builds and touch-ups key them (cache.PageKeys): by value, and with the rows kept once.
@@ -59,8 +61,10 @@ def _row(notice: NoticeView) -> dict[str, str]:
     Pages are keyed by what their context holds (cache.py): with whole views
     in it, an edit to any body rewrote a table that does not show bodies.
     """
+    # 有效性 is left empty where it means nothing (公示, 办事结果, 年报: site.yaml), as on the notice's page.
     return dict(zip(ROW_KEYS, (notice.index_number, notice.title, notice.doc_number or "", notice.department,
-                               notice.date[:10], notice.status_label, notice.category_name, notice.url)))
+                               notice.date[:10], notice.status_label if notice.shows_validity else "",
+                               notice.category_name, notice.topic or "", notice.genre or "", notice.url)))
 
 
 def catalogue_groups(by_category: dict[str, list[NoticeView]], categories: tuple[CategoryView, ...]) -> list[tuple]:
@@ -74,9 +78,11 @@ def _newest(notices: list[NoticeView]) -> str | None:
     return notices[0].date[:10] if notices else None
 
 
-def plan_catalogue(groups: list[tuple]) -> list[Page]:
+def plan_catalogue(config: SiteConfig, groups: list[tuple]) -> list[Page]:
     """List the catalogue page, readable without JavaScript."""
-    return [Page(CATALOGUE_PAGE, "catalogue.html", {"groups": groups})]
+    topics, genres = config.filter_values({row["topic"] for _, rows, _ in groups for row in rows} - {""},
+                                          {row["genre"] for _, rows, _ in groups for row in rows} - {""})
+    return [Page(CATALOGUE_PAGE, "catalogue.html", {"groups": groups, "topics": topics, "genres": genres})]
 
 
 def retitle(groups: list[tuple], titles: dict[str, str]) -> None:

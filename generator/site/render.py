@@ -73,7 +73,9 @@ def plan_html(config: SiteConfig, notices: list[NoticeView], by_category: dict[s
             }))
     # The search page's year filter offers only years that have notices.
     years = sorted({n.date[:4] for n in notices}, reverse=True)
-    pages.append(Page(page_path("search/"), "search.html", {"years": years}))
+    # Likewise the 主题分类 and 体裁分类 filters offer only the ones notices carry.
+    topics, genres = config.filter_values({n.topic for n in notices if n.topic}, {n.genre for n in notices if n.genre})
+    pages.append(Page(page_path("search/"), "search.html", {"years": years, "topics": topics, "genres": genres}))
     pages.append(Page("404.html", "404.html"))
     return pages
 

@@ -50,6 +50,17 @@ class NoticeView:
     pinned: bool = False
     pub_datetime: str = ""  # YYYY-MM-DD HH:MM, for the PubDate meta tag
     written: str | None = None
+    issuer: str | None = None  # 发文机关, shown when written or when the notice has a 发文字号
+    source: str | None = None  # 信息来源
+    topic: str | None = None  # 主题分类
+    genre: str | None = None  # 体裁分类
+    effective: str | None = None  # 生效日期
+    shows_validity: bool = True  # whether 有效性 means anything for this category and genre (site.yaml)
+    indent: bool = True  # body paragraphs indented two characters (the category's setting)
+    addressee: str | None = None  # 主送机关
+    signatories: tuple[str, ...] = ()  # 落款
+    signed: str | None = None  # the 落款's date: 成文日期 as 2024年5月6日
+    closing: str | None = None  # 附注
 
 
 @dataclass(frozen=True)
@@ -71,11 +82,14 @@ def notice_views(notices: tuple[Notice, ...], bodies: list[Body], config: SiteCo
     what they share (the zone, the category names) is looked up once.
     """
     tz, names, none = config.tz, {c.key: c.name for c in config.categories}, Facts()
-    return [notice_view(n, b, tz, names[n.category], now, facts.get(n.path, none)) for n, b in zip(notices, bodies)]
+    indents = {c.key: config.indents(c.key) for c in config.categories}
+    return [notice_view(n, b, tz, names[n.category], now, facts.get(n.path, none),
+                        config.shows_validity(n.category, n.genre), indents[n.category])
+            for n, b in zip(notices, bodies)]
 
 
 def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now: datetime,
-                facts: Facts = Facts()) -> NoticeView:
+                facts: Facts = Facts(), shows_validity: bool = True, indent: bool = True) -> NoticeView:
     """Format one notice for templates and feeds."""
     status = effective_status(notice, now, tz)
     date, date_iso, date_rfc822, pub_datetime = notice.date.texts(tz)
@@ -115,6 +129,18 @@ def notice_view(notice: Notice, body: Body, tz: tzinfo, category_name: str, now:
         pinned=notice.pinned,
         pub_datetime=pub_datetime,
         written=notice.written.display(tz) if notice.written else None,
+        issuer=notice.issuer or (notice.department if notice.doc_number else None),
+        source=notice.source,
+        topic=notice.topic,
+        genre=notice.genre,
+        effective=notice.effective.display(tz) if notice.effective else None,
+        # A document no longer in force says so wherever it stands.
+        shows_validity=shows_validity or status != "valid",
+        indent=indent,
+        addressee=notice.addressee and notice.addressee.rstrip("：:") + "：",
+        signatories=notice.signatories,
+        signed=notice.written.chinese(tz) if notice.written and notice.signatories else None,
+        closing=notice.closing,
     )
 
 

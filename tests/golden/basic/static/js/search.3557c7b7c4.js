@@ -60,7 +60,8 @@
     var params = new URLSearchParams(window.location.search);
     var q = (params.get("q") || "").trim();
     var filters = {};
-    ["category", "year"].forEach(function (name) {
+    ["category", "year", "topic", "genre"].forEach(function (name) {
+      if (!form.elements[name]) { return; }  // a filter the site has no values for
       var value = params.get(name) || "";
       form.elements[name].value = value;
       if (value) { filters[name] = value; }
@@ -68,7 +69,7 @@
     form.elements.q.value = q;
     list.replaceChildren();
     if (!q && !Object.keys(filters).length) {
-      status.textContent = "请输入关键词，或选择分类、年份。";
+      status.textContent = "请输入关键词，或选择分类、年份等筛选条件。";
       return;
     }
     status.textContent = "正在搜索……";
@@ -90,7 +91,8 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var params = new URLSearchParams();
-    ["q", "category", "year"].forEach(function (name) {
+    ["q", "category", "year", "topic", "genre"].forEach(function (name) {
+      if (!form.elements[name]) { return; }
       var value = form.elements[name].value.trim();
       if (value) { params.set(name, value); }
     });

@@ -62,6 +62,7 @@ class File:
     name: str
     data: bytes
     title: str
+    image: bool = False  # shown in the body where it stood; an embedded file is an attachment
 
 
 @dataclass
@@ -250,7 +251,7 @@ class Reader:
             described = next((d.get("descr") or "" for d in element.iter(qn("wp:docPr"))), "").strip()
             title = described or f"图{n}"
             name = f"图{n}{suffix}"
-            self.files.append(File(name, part.blob, title))
+            self.files.append(File(name, part.blob, title, image=True))
             if mode == "html":
                 return f'<img src="{name}" alt="{html.escape(title)}">'
             return f"![{_escape_text(title)}]({name})"

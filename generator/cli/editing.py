@@ -11,6 +11,7 @@ from generator.cli.args import Parser
 from generator.cli.scaffold import assign_index, new_notice
 from generator.cli.wordimport import ImportFailed, import_docx
 from generator.core.errors import BuildFailed, UsageError
+from generator.core.schema import BY_NAME
 
 
 def new_parser() -> argparse.ArgumentParser:
@@ -87,12 +88,14 @@ def run_import(args: argparse.Namespace, now: datetime) -> int:
     category = args.category if args.category is not None else _ask("分类（key 或中文名称）：")
     responsible = args.responsible if args.responsible is not None else (_ask("责任人：") or "")
     try:
-        path, kept, problems = import_docx(args.file, args.content, now, category, responsible, args.slug, args.title)
+        path, mapped, kept, problems = import_docx(args.file, args.content, now, category, responsible, args.slug,
+                                                   args.title)
     except ImportFailed as exc:
         print(exc, file=sys.stderr)
         return 1
     rel = path.relative_to(args.content).as_posix()
     print(f"已导入 {rel}")
+    print("从文档中识别出：" + "、".join(BY_NAME[name].label for name in mapped))
     if kept:
         print("以下内容没有对应的字段，已按原文保留在正文中，请核对：")
         for line in kept:

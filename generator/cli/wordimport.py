@@ -51,7 +51,7 @@ class Gongwen:
 
     title: str = ""
     doc_number: str = ""
-    department: str = ""  # the 发文机关标志 without 文件
+    issuer: str = ""  # the 发文机关标志 without 文件
     head: list[str] = field(default_factory=list)  # head lines that are neither 机关标志 nor 文号
     addressee: str = ""  # 主送机关
     body: list[Block] = field(default_factory=list)
@@ -60,6 +60,7 @@ class Gongwen:
     written_line: str = ""  # 成文日期 as written
     written: str = ""  # the same as YYYY-MM-DD
     publicity: str = ""  # （此件公开发布） as written
+    genre: str = ""  # the 体裁分类 the title ends with (通知, 公告 …), when site.yaml has it
     disclosure: str = ""  # its value for the disclosure field
     imprint: list[str] = field(default_factory=list)  # 版记: 抄送, 印发
 
@@ -84,8 +85,8 @@ def recognise(blocks: list[Block], title: str | None = None) -> Gongwen:
     if number_at is not None:
         before = [t for t in texts[:number_at] if t]
         for text in before:  # the 发文机关标志 (…文件, or the agency's name alone), then 份号, 密级 …
-            if not g.department and (text.endswith("文件") or len(before) == 1):
-                g.department = re.sub(r"\s*文件$", "", text)
+            if not g.issuer and (text.endswith("文件") or len(before) == 1):
+                g.issuer = re.sub(r"\s*文件$", "", text)
             else:
                 g.head.append(text)
         number = DOC_NUMBER.search(texts[number_at])
@@ -96,7 +97,7 @@ def recognise(blocks: list[Block], title: str | None = None) -> Gongwen:
         i = number_at + 1
     elif end and blocks[0].kind == "paragraph" and texts[0].endswith("文件") and blocks[0].align == "center" \
             and len(texts[0]) <= 40:
-        g.department, i = texts[0][:-2].strip(), 1
+        g.issuer, i = texts[0][:-2].strip(), 1
     if title is not None:
         g.title = title
     else:
@@ -133,65 +134,84 @@ def recognise(blocks: list[Block], title: str | None = None) -> Gongwen:
     return g
 
 
-def body_parts(g: Gongwen) -> tuple[list[str], list[str], list[str]]:
-    """Place the 公文 parts that have no front-matter field yet: (before the body, after it, report lines).
+@dataclass
+class Placement:
+    """Where the 公文 parts go: front-matter fields, Markdown before and after the body, and what to report."""
 
-    The one place to change when the 公文 layout gives 主送机关, 落款 and the
-    公开属性 line fields of their own: each then moves from here to the front matter.
+    fields: list[tuple[str, str]]  # (name, YAML value)
+    before: list[str]
+    after: list[str]
+    kept: list[str]  # parts that stay in the body, for the report
+
+
+def place_parts(g: Gongwen) -> Placement:
+    """Put each recognised 公文 part in its field, or in the body where it has none.
+
+    The one place that decides this: 主送机关, 落款, 成文日期 and 附注 have fields of
+    the 公文 layout, which renders them around the body; 附件说明 (it names files
+    the document does not hold), the 签发人 and 份号 of the head, the 版记 and a
+    seal's picture have none, so they stay in the body and are reported.
     """
-    before, after, report = [], [], []
+    fields, before, after, kept = [], [], [], []
+    if g.issuer:
+        fields.append(("issuer", _quote(g.issuer)))
+    if g.doc_number:
+        fields.append(("doc_number", _quote(g.doc_number)))
+    if g.genre:
+        fields.append(("genre", _quote(g.genre)))
+    if g.addressee:
+        fields.append(("addressee", _quote(re.sub(r"[：:]$", "", g.addressee))))
+    names = [line for line in g.signatories if not line.startswith("![")]
+    if names:
+        fields.append(("signatories", "[" + ", ".join(_quote(n) for n in names) + "]"))
+    if g.written:
+        fields.append(("written", g.written))
+    if g.publicity:
+        fields.append(("closing", _quote(g.publicity)))
+    if g.disclosure:
+        fields.append(("disclosure", g.disclosure))
     if g.head:
         before += [escape_line(line) for line in g.head]
-        report.append(f"版头「{'；'.join(g.head)}」")
-    if g.addressee:
-        before.append(escape_line(g.addressee))
-        report.append(f"主送机关「{g.addressee}」")
+        kept.append(f"版头「{'；'.join(g.head)}」")
     if g.attachment_note:
         after.append("<br>".join(escape_line(line) for line in g.attachment_note))
-        report.append(f"附件说明「{_short(' '.join(g.attachment_note))}」")
-    if g.signatories or g.written_line:
-        after += [line if line.startswith("![") else escape_line(line) for line in g.signatories]
-        after += [escape_line(g.written_line)] if g.written_line else []
-        report.append(f"落款「{'；'.join(s for s in g.signatories + [g.written_line] if s and not s.startswith('!['))}」")
-    if g.publicity:
-        after.append(escape_line(g.publicity))
-        report.append(f"公开属性「{g.publicity}」")
+        kept.append(f"附件说明「{_short(' '.join(g.attachment_note))}」：文中所列附件请另行放到公告旁边，写进 attachments")
+    seals = [line for line in g.signatories if line.startswith("![")]
+    if seals:
+        after += seals
+        kept.append(f"落款处的图片 {len(seals)} 张（印章）")
     if g.imprint:
         after += [escape_line(line) for line in g.imprint]
-        report.append(f"版记「{'；'.join(g.imprint)}」")
-    return before, after, report
+        kept.append(f"版记「{'；'.join(g.imprint)}」")
+    return Placement(fields, before, after, kept)
 
 
-def compose(g: Gongwen, doc: Document, fields: dict[str, str]) -> tuple[str, list[str]]:
-    """Write the notice file's text; return it with the report lines of what stayed in the body."""
-    before, after, report = body_parts(g)
-    body = before + _body_markdown(g.body) + after
+def compose(g: Gongwen, doc: Document, fields: dict[str, str]) -> tuple[str, list[str], list[str]]:
+    """Write the notice file's text; return it with the fields filled from the document and the parts kept."""
+    placed = place_parts(g)
+    body = placed.before + _body_markdown(g.body) + placed.after
     lines = ["---", f"title: {_quote(g.title)}"]
     for name, value in fields.items():
         if name == "responsible" and not value:  # the hint on its own line, as `new` writes it
             lines.append("# 必填：在下一行冒号后写对公开内容负责的人")
         lines.append(f"{name}: {value}")
-    if g.department:
-        lines.append(f"department: {_quote(g.department)}")
-    if g.doc_number:
-        lines.append(f"doc_number: {_quote(g.doc_number)}")
-    if g.written:
-        lines.append(f"written: {g.written}")
-    if g.disclosure:
-        lines.append(f"disclosure: {g.disclosure}")
-    if doc.files:
+    lines += [f"{name}: {value}" for name, value in placed.fields]
+    files = [f for f in doc.files if not f.image]  # images are shown in the body, which publishes them
+    if files:
         lines.append("attachments:")
-        lines += [f"  - {{file: {_quote(f.name)}, title: {_quote(f.title)}}}" for f in doc.files]  # in <slug>/
+        lines += [f"  - {{file: {_quote(f.name)}, title: {_quote(f.title)}}}" for f in files]  # in <slug>/
     lines.append("---")
     text = "\n".join(lines) + "\n" + "\n\n".join(body) + "\n"
     if doc.footnotes:
         text += "\n" + "\n".join(doc.footnotes) + "\n"
-    return text, report
+    mapped = ["title"] + [name for name, _ in placed.fields] + (["attachments"] if files else [])
+    return text, mapped, placed.kept
 
 
 def import_docx(source: Path, content: Path, now: datetime, category: str | None, responsible: str,
-                slug: str | None = None, title: str | None = None) -> tuple[Path, list[str], list[Diagnostic]]:
-    """Import one .docx; return the notice's path, the report lines and the notice's problems."""
+                slug: str | None = None, title: str | None = None
+                ) -> tuple[Path, list[str], list[str], list[Diagnostic]]:
+    """Import one .docx; return the notice's path, the fields it filled, the parts kept in the body and its problems."""
     doc = open_docx(source)
     if not any(b.text.strip() for b in doc.blocks):
         raise ImportFailed(f"{source}: 文档中没有文字，无法导入：请确认选对了文件，公告正文不能为空")
@@ -213,7 +233,9 @@ def import_docx(source: Path, content: Path, now: datetime, category: str | None
         "responsible": _quote(responsible) if responsible.strip() else "",
         "index_number": next_index_number(notices, config, today),
     }
-    text, report = compose(g, doc, fields)
+    g.genre = next((genre.name for genre in sorted(config.genres, key=lambda x: -len(x.name))
+                    if g.title.endswith(genre.name)), "")
+    text, mapped, report = compose(g, doc, fields)
     report += doc.notes
     path.parent.mkdir(parents=True, exist_ok=True)
     if doc.files:
@@ -223,7 +245,7 @@ def import_docx(source: Path, content: Path, now: datetime, category: str | None
             (folder / f.name).write_bytes(f.data)
     with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
-    return path, report, problems_of(content, path.relative_to(content).as_posix())
+    return path, mapped, report, problems_of(content, path.relative_to(content).as_posix())
 
 
 def open_docx(source: Path) -> Document:

@@ -1,6 +1,7 @@
 """--precompress: a .gz beside every text file, byte-identical from build to build."""
 
 import gzip
+import time
 
 from conftest import build, snapshot
 
@@ -22,3 +23,27 @@ def test_every_text_file_gets_an_identical_gzip_twin(basic_site, tmp_path):
 
 def test_without_the_option_no_gz_is_written(built_basic):
     assert not list(built_basic.rglob("*.gz"))
+
+
+def test_an_edit_recompresses_only_the_files_it_changed(basic_site, tmp_path, monkeypatch):
+    """Each twin is kept under the hash of its file: a rebuild compresses only what the edit changed."""
+    from generator.build import precompress
+
+    compressed = []
+    real = precompress.gzip.compress
+    monkeypatch.setattr(precompress.gzip, "compress", lambda data, *a, **k: compressed.append(data) or real(data, *a, **k))
+    output = tmp_path / "out"
+    assert build(basic_site, output, "--precompress") == 0
+    first = len(compressed)
+    assert first > 20
+    compressed.clear()
+    alpha = basic_site / "guides/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8") + "\n补充的一段。\n", encoding="utf-8")
+    time.sleep(0.02)
+    assert build(basic_site, output, "--precompress") == 0
+    assert 0 < len(compressed) < first // 2
+    assert any("补充的一段" in data.decode("utf-8", "replace") for data in compressed)
+    assert not any(b"User-agent" in data for data in compressed)  # robots.txt did not change
+    monkeypatch.undo()
+    assert build(basic_site, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")

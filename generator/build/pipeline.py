@@ -518,7 +518,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                 stage.link(rel, blob)
         else:
             stage.prune()  # the search indexer and the compressor must see this site only
-            made = _run_site_steps(stage.path, steps, set(expected))
+            made = _run_site_steps(stage.path, steps, set(expected), cache)
             made_key = made_key or _site_key(expected, steps)
             for rel, blob in cache.store_site_files(made_key, stage.path, made).items() if made_key else ():
                 os.unlink(stage.path / rel)
@@ -542,12 +542,12 @@ def _site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | Non
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
-def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str]) -> list[str]:
+def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str], cache: Cache) -> list[str]:
     """Run the search indexer and the compressor over the staged site; list the files they added."""
     if "search" in steps:
         index_site(folder)
     if "precompress" in steps:
-        precompress(folder)  # last, so the search index gets its .gz twins too
+        precompress(folder, cache)  # last, so the search index gets its .gz twins too
     added = []
     for root, _, names in os.walk(folder):
         for name in names:

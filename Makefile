@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# axe-core and the Nu HTML checker, for the browser tests
+# axe-core and the Nu HTML checker, for the browser tests; Decap CMS and decap-server, for the editing page
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: build test test-fast serve check new assign-index bench bench-serve clean
+.PHONY: build test test-fast serve cms check new assign-index bench bench-serve clean
 
-build: $(INSTALLED)
+# A site whose site.yaml turns on the web editing page (cms:) also needs the CMS from npm.
+CMS_MODULES := $(if $(shell grep -s '^cms:' content/site.yaml),$(NODE_MODULES))
+
+build: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py
 
-check: $(INSTALLED)
+check: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py --check
 
 test: $(INSTALLED) $(NODE_MODULES)
@@ -21,8 +24,12 @@ test: $(INSTALLED) $(NODE_MODULES)
 test-fast: $(INSTALLED)
 	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2
 
-serve: $(INSTALLED)
+serve: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py serve
+
+# The web editing page on this machine: the form at /admin/ saves straight into content/.
+cms: $(INSTALLED) $(NODE_MODULES)
+	$(BIN)/python build.py serve --cms
 
 # The editors' shortcuts: make new category=guides title="关于……的通知"
 new: $(INSTALLED)

@@ -66,3 +66,26 @@ def test_an_image_a_body_names_that_links_outside_the_content_folder_is_refused(
                                           encoding="utf-8")
     assert build(content, output) == 0  # a path that climbs out names another page, never a file to copy
     assert not any(b"not for publication" in p.read_bytes() for p in output.rglob("*") if p.is_file())
+
+
+def test_a_file_in_the_notice_s_own_folder_is_found_by_its_name(tmp_path):
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": with_attachments("attachments: [申请表.pdf, 清单.txt]\n"),
+        "guides/a/申请表.pdf": b"%PDF-1.4 form",
+        "guides/清单.txt": "beside the notice wins",
+        "guides/a/清单.txt": "in its folder",
+    })
+    assert build(content, tmp_path / "out") == 0
+    assert (tmp_path / "out/guides/a/申请表.pdf").read_bytes() == b"%PDF-1.4 form"
+    assert (tmp_path / "out/guides/a/清单.txt").read_text(encoding="utf-8") == "beside the notice wins"
+
+
+def test_a_notice_folder_that_leads_outside_is_refused(tmp_path, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.txt").write_text("机密内容不可外泄", encoding="utf-8")
+    content = write_site(tmp_path / "c", {"guides/a.md": with_attachments("attachments: [x.txt]\n")})
+    os.symlink(outside, content / "guides/a")
+    assert build(content, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "guides/a.md:6: 附件「x.txt」在内容目录之外" in err and "机密" not in err

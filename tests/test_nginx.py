@@ -129,3 +129,19 @@ def test_a_moved_notice_is_reached_from_its_old_url(tmp_path):
         assert target == "/mzzj/results/moved/"
         response, body = get(origin, target)
         assert response.status == 200 and "合格的公告" in body.decode("utf-8")
+
+
+def test_the_editing_page_gets_its_own_policy_and_the_rest_keeps_the_strict_one(tmp_path):
+    yaml = SITE_YAML.replace("https://example.org/xz/", "https://gk.example.gov.cn/mzzj/")
+    yaml += "cms:\n  backend: github\n  repo: mzj/gongkai\n"
+    content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE}, yaml)
+    assert build(content, tmp_path / "www/mzzj") == 0
+    with running_nginx(tmp_path / "www", tmp_path / "prefix") as origin:
+        page, body = get(origin, "/mzzj/admin/")
+        config, _ = get(origin, "/mzzj/admin/config.yml")
+        notice, _ = get(origin, "/mzzj/guides/a/")
+    assert page.status == 200 and b"decap-cms.js" in body
+    assert page.getheader("Content-Security-Policy") == "frame-ancestors 'none'"
+    assert page.getheader("X-Content-Type-Options") == "nosniff"
+    assert config.getheader("Content-Type").startswith("text/yaml")
+    assert notice.getheader("Content-Security-Policy").startswith(CSP)

@@ -38,6 +38,7 @@ from generator.build.precompress import precompress
 from generator.build.search import index_site
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
+from generator.core.cmsconfig import local_cms
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildFailed, Diagnostic, EnvironmentProblem, errors_in
 from generator.core.faults import pause_at
@@ -74,6 +75,7 @@ from generator.incremental.shortcut import (
     write_record,
 )
 from generator.markdown.markup import Body, Converter, StoredHtml
+from generator.site.admin import bundle_folder, plan_admin
 from generator.site.archive import plan_archive
 from generator.site.catalogue import (
     CATALOGUE_KEYING,
@@ -159,11 +161,13 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     # 1. Configuration first: every later stage needs the categories and the timezone; and the live
     #    site's manifest, which a failed download must never turn into "nothing was published".
     config = load_config(options.content)
+    if options.cms_proxy:  # serve --cms: the editing page writes through the proxy on this machine
+        config = dataclasses.replace(config, cms=local_cms(options.cms_proxy, options.content.resolve().name))
     previous_manifest(options.manifest, options.first_publication)
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
     # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
-    inputs = look(options, themes)
+    inputs = look(options, themes, bundle_folder() if config.cms else None)
     way = choose_way(options, config, inputs, local_now)
     if way.kind == UNCHANGED:  # the last build's output is the answer (shortcut.py)
         Staging(options.output, spare_folder(inputs.folder)).put_aside()
@@ -430,7 +434,8 @@ def plan_site(config: SiteConfig, collection: Collection, withdrawn: list, discl
         raise BuildFailed(problems)
     attachments = {n.url + a.name: a.source for n in collection.notices
                    for a in (*disclosure.body_files.get(n.path, ()), *disclosure.attachments.get(n.path, ()))}
-    return Site(pages + removals, common, {}, {**theme.static, **attachments},
+    admin_pages, admin_files = plan_admin(config)  # the web editing page, only when site.yaml asks for it
+    return Site(pages + removals + admin_pages, common, {}, {**theme.static, **attachments, **admin_files},
                 dict(zip((n.path for n in collection.notices), views)))
 
 

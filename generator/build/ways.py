@@ -50,13 +50,14 @@ class Way:
     why: str
 
 
-def look(options: Options, theme: Path | None) -> Inputs | None:
-    """Note the clock, then the status of every input file; None when this build keeps no cache."""
+def look(options: Options, theme: Path | None, cms_bundle: Path | None = None) -> Inputs | None:
+    """Note the clock, then the status of every input file (the editing page's CMS files too, when the
+    site has one); None when this build keeps no cache."""
     if options.check or not options.use_cache:
         return None
     folder = options.cache or default_folder(options.output)
     clock = file_clock(folder)  # before the walk: a file changed during it is then newer than the clock
-    digest, newest, statuses = fingerprint([options.content, theme, DEFAULT_THEME], options)
+    digest, newest, statuses = fingerprint([options.content, theme, DEFAULT_THEME, cms_bundle], options)
     return Inputs(folder, clock, digest, newest, statuses, read_record(folder), was_cut_short(folder))
 
 

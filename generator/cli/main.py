@@ -45,6 +45,9 @@ def serve_parser() -> argparse.ArgumentParser:
     p = Parser(prog="build.py serve", description="构建并在本机预览网站。")
     _common(p)
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--cms", action="store_true",
+                   help="同时启动网页编辑的本机模式：在 /admin/ 用表单编辑公告，直接保存到内容目录（需要 npm ci）")
+    p.add_argument("--cms-port", type=int, default=8081, help="本机编辑模式代理的端口（默认 8081）")
     p.set_defaults(check=False, precompress=False, manifest=None, first_publication=False, strict=False)
     return p
 
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None, now: datetime | None = None) -> int:
         from generator.cli.paperwork import paperwork
 
         return paperwork(argv, now or datetime.now(timezone.utc))
-    if argv[:1] in (["new"], ["assign-index"]):
+    if argv[:1] in (["new"], ["assign-index"], ["import"]):
         from generator.cli.editing import edit
 
         return edit(argv, now or datetime.now(timezone.utc))
@@ -177,7 +180,29 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted."""
+    """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted (with --cms, the proxy too)."""
+    proxy = None
+    try:
+        options = dataclasses.replace(options_from(args), serving=True)
+        if args.cms:
+            from generator.cli.cmsproxy import start_proxy
+
+            proxy, proxy_url = start_proxy(options.content, args.cms_port)
+            options = dataclasses.replace(options, cms_proxy=proxy_url)
+    except UsageError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _serve(args, options)
+    finally:
+        if proxy is not None:
+            from generator.cli.cmsproxy import stop_proxy
+
+            stop_proxy(proxy)
+
+
+def _serve(args: argparse.Namespace, options: Options) -> int:
+    """Serve and rebuild until interrupted."""
     from generator.build.pipeline import theme_dir
     from generator.cli.serve import bind_server
     from generator.cli.watch import LiveState, Watcher
@@ -185,11 +210,6 @@ def serve(args: argparse.Namespace) -> int:
     from generator.incremental.cache import default_folder
     from generator.site.theme import DEFAULT_THEME
 
-    try:
-        options = dataclasses.replace(options_from(args), serving=True)
-    except UsageError as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
-        return 2
     live = LiveState()
     error, warnings = build_and_tell(options, verbose=args.verbose)
     if error is not None:
@@ -214,6 +234,8 @@ def serve(args: argparse.Namespace) -> int:
     watcher.start()
     print(f"预览地址：http://127.0.0.1:{port}{base_path}（修改内容后自动重新构建并刷新浏览器；按 Ctrl+C 停止）",
           flush=True)
+    if options.cms_proxy:
+        print(f"网页编辑：http://127.0.0.1:{port}{base_path}admin/（本机模式，保存即写入内容目录）", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -40,24 +40,11 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
                responsible: str = "") -> Path:
     """Write a notice skeleton with today's date and the next free 索引号; never overwrite a file."""
     config, notices = load_notices(content)
-    match = [c for c in config.categories if category in (c.key, c.name)]
-    if not match:
-        choices = "、".join(f"{c.key}（{c.name}）" for c in config.categories)
-        raise UsageError(f"没有分类「{category}」，可用的分类：{choices}")
+    key = category_key(config, category)
     if not title.strip():
         raise UsageError("--title 不能为空")
-    key = match[0].key
     today = now.astimezone(config.tz)
-    if slug is None:
-        taken = {n.url for n in notices}
-        base, number = f"notice-{today:%Y%m%d}", 1
-        slug = base
-        while f"{key}/{slug}/" in taken or (content / key / f"{slug}.md").exists():
-            number += 1
-            slug = f"{base}-{number}"
-    elif not SLUG_PATTERN.match(slug):
-        raise UsageError(f"--slug「{slug}」无效：只能包含小写字母、数字和连字符")
-    path = content / key / f"{slug}.md"
+    path = notice_path(content, notices, key, today, slug)
     lines = [
         "---",
         f"title: {json.dumps(' '.join(title.split()), ensure_ascii=False)}",
@@ -67,7 +54,7 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
         # name the editor types before it, which the check of text values refuses (validate.py).
         *([] if responsible else ["# 必填：在下一行冒号后写对公开内容负责的人"]),
         f"responsible: {json.dumps(responsible, ensure_ascii=False) if responsible else ''}",
-        f"index_number: {next_free(notices, config, today.year, lambda n: not hidden_reason(n, today))}",
+        f"index_number: {next_index_number(notices, config, today)}",
     ]
     lines += [f"# {f.name}: {f.example}  # {f.help}" for f in FIELDS if f.name not in WRITTEN_FIELDS]
     lines += ["---", "正文从这里开始。", ""]
@@ -78,6 +65,34 @@ def new_notice(content: Path, category: str, title: str, now: datetime, slug: st
     except FileExistsError:
         raise UsageError(f"文件 {path} 已存在，不会覆盖；请用 --slug 换一个名称") from None
     return path
+
+
+def category_key(config: SiteConfig, category: str) -> str:
+    """Return the key of a category given by key or name; refuse an unknown one, naming the choices."""
+    match = [c for c in config.categories if category in (c.key, c.name)]
+    if not match:
+        choices = "、".join(f"{c.key}（{c.name}）" for c in config.categories)
+        raise UsageError(f"没有分类「{category}」，可用的分类：{choices}")
+    return match[0].key
+
+
+def notice_path(content: Path, notices: list[Notice], key: str, today: datetime, slug: str | None) -> Path:
+    """Choose the file of a new notice: the slug given, or the first free `notice-YYYYMMDD[-N]`."""
+    if slug is None:
+        taken = {n.url for n in notices}
+        base, number = f"notice-{today:%Y%m%d}", 1
+        slug = base
+        while f"{key}/{slug}/" in taken or (content / key / f"{slug}.md").exists() or (content / key / slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+    elif not SLUG_PATTERN.match(slug):
+        raise UsageError(f"--slug「{slug}」无效：只能包含小写字母、数字和连字符")
+    return content / key / f"{slug}.md"
+
+
+def next_index_number(notices: list[Notice], config: SiteConfig, today: datetime) -> str:
+    """Return this year's next free 索引号, counting published notices as the build does."""
+    return next_free(notices, config, today.year, lambda n: not hidden_reason(n, today))
 
 
 def assign_index(content: Path, now: datetime) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serve files below the base path; everything else is redirected or a 404 page."""
 
     base_path = "/"
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}  # admin/config.yml
     live: LiveState | None = None
 
     def translate_path(self, path: str) -> str:
@@ -55,7 +56,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if clean == LIVE_PREFIX + "live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT)
             return True
-        if not clean.endswith((".html", "/")):
+        if not clean.endswith((".html", "/")) or "/admin/" in clean:  # a reload would lose the form being filled
             return False
         path = self.translate_path(self.path)
         if os.path.isdir(path):

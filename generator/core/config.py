@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.core.cmsconfig import CmsConfig, check_cms
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.core.limits import DEFAULT_MAX_NOTICE_KB
 from generator.core.yamltree import YamlDoc, read_yaml_file
@@ -103,6 +104,7 @@ class SiteConfig:
     indent: bool = True  # body paragraphs start with a two-character indent, as 公文 do; a category may say otherwise
     genres: tuple[Genre, ...] = DEFAULT_GENRES  # the 体裁分类 a notice's genre may name
     topics: tuple[str, ...] = ()  # the 主题分类 a notice's topic may name; empty: any
+    cms: CmsConfig | None = None  # the web editing page at /admin/; None: no such page (cmsconfig.py)
 
     groups: tuple[Group, ...] = ()  # parent columns; a category names its group by key
     report_category: str | None = None  # the category of the 政府信息公开年报 (build.py report)
@@ -159,7 +161,7 @@ INT_KEYS = {"per_page": (1, 1000), "feed_limit": (1, 10000), "board_limit": (1, 
             "interpretation_within": (1, 100)}
 BOOL_KEYS = {"search", "indent"}
 LIST_KEYS = {"rule_genres", "normative_genres", "interpretation_genres"}
-KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | LIST_KEYS | {"categories", "groups", "report_category", "genres", "topics"}
+KNOWN_KEYS = TEXT_KEYS | set(INT_KEYS) | BOOL_KEYS | LIST_KEYS | {"categories", "groups", "report_category", "genres", "topics", "cms"}
 REQUIRED_KEYS = ("title", "agency", "base_url", "categories")
 CATEGORY_FLAGS = {"validity", "indent"}
 CATEGORY_KEYS = {"key", "name", "description", "group", "update_within"} | CATEGORY_FLAGS
@@ -262,6 +264,9 @@ def _check(doc: YamlDoc) -> SiteConfig:
         values["genres"] = _check_genres(data["genres"], report)
     if "topics" in data:
         values["topics"] = _check_topics(data["topics"], report)
+    cms = check_cms(data.get("cms"), report)
+    if cms is not None:
+        values["cms"] = cms
     if problems:
         raise BuildFailed(problems)
     return SiteConfig(categories=categories, groups=groups, **values)

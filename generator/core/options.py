@@ -29,6 +29,7 @@ class Options:
     serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
     wait: bool = True  # wait for another build of the same output or cache to end; False: stop at once (locks.py)
     strict: bool = False  # empty or overdue columns and missing or late 解读 fail the build (CI)
+    cms_proxy: str | None = None  # serve --cms: the local proxy's address, for the editing page
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)

@@ -94,8 +94,12 @@ def _resolve(notice: Notice, file: str, root: Path, report) -> tuple[PurePosixPa
     if written.is_absolute() or file[1:2] == ":":
         report("是绝对路径：请写相对于本公告文件的路径，例如 附件1.pdf")
         return None
-    rel = os.path.normpath(PurePosixPath(notice.path).parent / written).replace(os.sep, "/")
-    real = Path(os.path.realpath(root / rel))
+    rel, real = _locate(root, PurePosixPath(notice.path).parent / written)
+    if not real.is_file() and not rel.startswith("../") and rel != "..":
+        # or in the notice's own folder, where the editing page and `import` put its files
+        own_rel, own = _locate(root, PurePosixPath(notice.path).with_suffix("") / written)
+        if own.is_file():
+            rel, real = own_rel, own
     if rel.startswith("../") or rel == ".." or not real.is_relative_to(root):
         report("在内容目录之外（.. 或符号链接）：附件必须放在内容目录中")
         return None
@@ -112,6 +116,12 @@ def _resolve(notice: Notice, file: str, root: Path, report) -> tuple[PurePosixPa
         report(f"无法读取（{exc.strerror}）：请检查文件权限")
         return None
     return written, rel, real
+
+
+def _locate(root: Path, path: PurePosixPath) -> tuple[str, Path]:
+    """Return a path's normalised form below the content folder and the real file it names."""
+    rel = os.path.normpath(path).replace(os.sep, "/")
+    return rel, Path(os.path.realpath(root / rel))
 
 
 def _attachment(real: Path, rel: str, name: str, title: str, suffix: str) -> Attachment:

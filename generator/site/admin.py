@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from generator.core.cmsconfig import PROXY, CmsConfig
 from generator.core.config import CONFIG_NAME, SiteConfig
 from generator.core.errors import BuildFailed, Diagnostic
-from generator.core.schema import DISCLOSURE, FIELDS, STATUS_LABELS, Field
+from generator.core.schema import DISCLOSURE, FIELDS, INTERPRETATION_KINDS, STATUS_LABELS, Field
 from generator.load.standalone import FIELDS as PAGE_FIELDS
 from generator.load.standalone import PAGES_DIR
 from generator.load.validate import SLUG_PATTERN
@@ -30,7 +30,7 @@ BUNDLE_DIRS = (Path(__file__).resolve().parents[2] / "node_modules" / "decap-cms
                Path.cwd() / "node_modules" / "decap-cms" / "dist")
 # The kinds of schema field the form knows a widget for; a field of another kind gets a text box.
 WIDGET_KINDS = {"text", "category", "datetime", "bool", "disclosure", "slug", "tags", "status", "ref", "period",
-                "changes", "attachments", "urls", "genre", "topic", "names"}
+                "changes", "attachments", "urls", "genre", "topic", "names", "interpretation"}
 DISCLOSURE_LABELS = {"public": "主动公开", "on-request": "依申请公开", "withheld": "不予公开"}
 DATE_ONLY = {"format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
 DATE_TIME = {"format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD", "time_format": "HH:mm"}
@@ -116,6 +116,8 @@ def cms_config(config: SiteConfig) -> dict:
              "hint": "网址中的名称，也是文件名"},
             {"name": "order", "label": PAGE_FIELDS["order"], "widget": "number", "value_type": "int",
              "required": False, "hint": "数字小的排在前面，默认 100"},
+            {"name": "nav", "label": PAGE_FIELDS["nav"], "widget": "boolean", "required": False, "default": False,
+             "hint": "政府信息公开指南、政府信息公开制度等规定栏目选“是”"},
             BODY,
         ],
     })
@@ -168,6 +170,8 @@ def widget(field: Field, config: SiteConfig, category: str) -> dict:
         entry.update(widget="string", required=True,
                      pattern=[SLUG_PATTERN.pattern, "只能用小写字母、数字和连字符，例如 venue-inspection-2024"])
         entry["hint"] += "；也是文件名，新建后不要再改。修改没有网址名的旧公告时，填它的文件名（不含 .md）"
+    elif kind == "interpretation":  # the forms a 政策解读 takes
+        entry.update(widget="select", options=list(INTERPRETATION_KINDS))
     elif kind == "genre":  # the 体裁分类 site.yaml allows
         entry.update(widget="select", options=[g.name for g in config.genres])
     elif kind == "topic" and config.topics:  # the 主题分类 site.yaml allows; without a list, any words

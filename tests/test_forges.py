@@ -57,6 +57,7 @@ def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
     kept = [s for s in build_steps if s.get("uses", "").startswith("actions/cache@")]
     assert kept and kept[0]["with"]["path"] == ".gongkai-cache" and "generator/**" in kept[0]["with"]["key"]
     assert not any(s.get("uses", "").startswith("actions/cache@") for s in jobs["check"]["steps"])
+    assert any("^cms:" in s.get("run", "") and "npm ci" in s.get("run", "") for s in build_steps)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert jobs["deploy"]["needs"] == "build" and jobs["deploy"]["permissions"]["pages"] == "write"
@@ -69,9 +70,10 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages():
     assert "build.py --check --manifest --first-publication" in _check_commands(_run_lines(pipeline["check"]["script"]))
     assert "build.py --precompress --manifest --first-publication --output" in _check_commands(
         _run_lines(pipeline["pages"]["script"]))
-    assert "--output public" in pipeline["pages"]["script"][0]
+    assert any("--output public" in line for line in pipeline["pages"]["script"])
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
     assert pipeline["pages"]["cache"]["paths"] == [".gongkai-cache/"] and "cache" not in pipeline["check"]
+    assert any("^cms:" in line and "npm ci" in line for line in pipeline["pages"]["script"])
 
 
 BAD = GOOD_NOTICE.replace("category: guides", "category: nosuch")

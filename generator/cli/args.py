@@ -38,3 +38,19 @@ class Parser(argparse.ArgumentParser):
                 break
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: {message}\n")
+
+
+def refused(exc: Exception, untouched: str) -> int:
+    """Print why a command that edits the content folder stopped, and return its exit code.
+
+    A usage mistake is exit 2; invalid content is exit 1, every problem on its own line, then
+    what was left as it was (`untouched`).
+    """
+    problems = getattr(exc, "diagnostics", None)
+    if problems is None:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
+    for diagnostic in problems:
+        print(diagnostic.format(), file=sys.stderr)
+    print(f"内容有 {len(problems)} 个问题，请先改正；{untouched}。", file=sys.stderr)
+    return 1

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from generator.cli.args import Parser
+from generator.cli.args import Parser, refused
 from generator.cli.scaffold import assign_index, new_notice
 from generator.cli.wordimport import ImportFailed, import_docx
 from generator.core.errors import BuildFailed, UsageError
@@ -62,14 +62,8 @@ def edit(argv: list[str], now: datetime) -> int:
         args = assign_parser().parse_args(argv[1:])
         _check_content(args.content)
         changed = assign_index(args.content, now)
-    except UsageError as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
-        return 2
-    except BuildFailed as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        print(f"内容有 {len(exc.diagnostics)} 个问题，请先改正；没有修改任何文件。", file=sys.stderr)
-        return 1
+    except (UsageError, BuildFailed) as exc:
+        return refused(exc, "没有修改任何文件")
     for path, number in changed:
         print(f"{path}: 索引号 {number}")
     print(f"为 {len(changed)} 篇公告写入了索引号")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 from generator.build.paper import Selection, board_html, print_pdf, select
 from generator.build.published import read_published
+from generator.cli.args import refused
 from generator.core.errors import BuildFailed, UsageError
 from generator.site.theme import load_theme
 
@@ -34,14 +34,8 @@ def paperwork(argv: list[str], now: datetime) -> int:
         from generator.cli.reporting import report
 
         return report(argv[1:], now)
-    except UsageError as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
-        return 2
-    except BuildFailed as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        print(f"内容有 {len(exc.diagnostics)} 个问题，请先改正；没有写入任何文件。", file=sys.stderr)
-        return 1
+    except (UsageError, BuildFailed) as exc:
+        return refused(exc, "没有写入任何文件")
 
 
 def _print(args: argparse.Namespace, now: datetime) -> int:

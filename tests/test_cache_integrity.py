@@ -152,3 +152,22 @@ def test_random_bytes_flipped_in_any_cache_file_between_builds_give_the_clean_bu
     assert "Traceback" not in result.stderr, victim
     assert result.returncode == 0, (victim, result.stderr)
     assert snapshot(output) == snapshot(root / "clean"), victim
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_damaged_compiled_templates_are_compiled_again_not_run(tmp_path, seed):
+    """A compiled template is marshalled Python code: run damaged, it crashed the build or rendered wrong bytes."""
+    content = _site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    time.sleep(0.02)
+    assert build(content, output, "--cache", str(cache)) == 0
+    compiled = sorted(p for p in (cache / "templates").iterdir() if p.is_file())
+    assert compiled
+    for number, path in enumerate(compiled):
+        _flip(path, seed * 100 + number, 8)
+    (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
+    time.sleep(0.02)
+    result = run_cli("--content", str(content), "--output", str(output), "--cache", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(output) == _clean(content, tmp_path)

@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import FileSystemBytecodeCache
-
 from generator.build.intake import Intake, load_notices, result_salt
 from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
@@ -55,6 +53,7 @@ from generator.disclosure.yearcount import duplicate_reports
 from generator.incremental.cache import (
     Cache,
     CacheDamaged,
+    CheckedBytecodeCache,
     PageKeys,
     body_key,
     default_folder,
@@ -176,7 +175,7 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     run = Run(options, now, local_now, config, load_theme(themes), Cache(inputs and inputs.folder), inputs, way,
               None)
     if run.cache.templates is not None:
-        run.theme.env.bytecode_cache = FileSystemBytecodeCache(str(run.cache.templates))
+        run.theme.env.bytecode_cache = CheckedBytecodeCache(str(run.cache.templates))
     try:
         run.stage = _begin_staging(run)
         report = _touch_up(run) if way.kind == TOUCH_UP else None

@@ -30,8 +30,10 @@ from typing import Any
 import markdown
 import nh3
 from jinja2 import Environment, meta
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from generator import __version__
+from generator.core.files import write_atomically
 
 FOLDER_NAME = ".gongkai-cache"
 TEMPLATES = "templates"  # compiled Jinja2 templates
@@ -420,6 +422,31 @@ class Cache:
 
 
 UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
+
+
+class CheckedBytecodeCache(FileSystemBytecodeCache):
+    """Jinja2's compiled templates, each file with a check in front.
+
+    A compiled template is marshalled Python code: loaded damaged, it crashed the interpreter
+    outright (a segmentation fault) or rendered wrong bytes. One that fails its check is
+    compiled again from the template.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._get_cache_filename(bucket), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        if len(data) > 8 and data[:8] == check(data[8:]):
+            bucket.bytecode_from_string(data[8:])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        try:
+            write_atomically(Path(self._get_cache_filename(bucket)), check(data) + data)
+        except OSError:
+            pass  # only a cache: the template is compiled again next time
 
 
 class CacheDamaged(Exception):

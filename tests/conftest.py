@@ -70,14 +70,21 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-# `make test-fast` leaves these out (-m "not slow"): the browser, nginx, packaging and memory tests, and the
+# `make test-fast` leaves these out (-m "not slow"): the browser tests (the printed board is Chromium's too),
+# nginx, packaging and memory, the end-to-end runs of the guide's commands and of killed builds, and the
 # property tests that build whole sites many times. `make test` runs everything.
-SLOW_FILES = ("test_browser_", "test_nginx.py", "test_packaging.py", "test_memory.py")
+SLOW_FILES = ("test_browser_", "test_print.py", "test_nginx.py", "test_packaging.py", "test_memory.py",
+              "test_clerk.py", "test_crash.py")
 SLOW_TESTS = {
     "test_incremental_build_equals_clean_build_after_any_edits",
     "test_after_any_body_or_title_edits_a_touch_up_equals_a_clean_build",
     "test_valid_notices_appear_once_everywhere_with_their_title_intact",
     "test_random_bytes_flipped_in_any_cache_file_between_builds_give_the_clean_build",
+    "test_flipped_bits_in_the_cache_database_never_publish_wrong_bytes",
+    "test_a_cache_entry_of_the_wrong_kind_never_stops_the_build_or_changes_its_bytes",
+    "test_plain_bodies_take_the_shortcut",
+    "test_what_the_shortcut_takes_it_renders_as_the_full_way_does",
+    "test_fast_engine_renders_what_plain_python_markdown_renders",
 }
 
 

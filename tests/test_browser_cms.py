@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import ARTIFACTS, copy_into_docs, save_screenshot
-from conftest import ROOT, build, write_site
+from conftest import ROOT, SITE_YAML, build, write_site
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -22,17 +22,6 @@ from test_browser_accessibility import AXE, WCAG21_AA
 
 from generator.cli.serve import make_server
 
-SITE_YAML = """\
-title: 小站政务公开栏
-agency: 小站测试局
-base_url: https://example.org/xz/
-search: false
-categories:
-  - key: guides
-    name: 办事指南
-  - key: results
-    name: 办事结果
-"""
 EXISTING = """\
 ---
 title: 原来的标题

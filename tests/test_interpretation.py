@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ROOT, build, write_site
+from conftest import build, write_site
 
 SITE = """\
 title: 解读测试
@@ -21,11 +21,10 @@ def _notice(slug_title, day, extra=""):
     return f"---\ntitle: {slug_title}\ncategory: files\ndate: {day}\nresponsible: 张三\n{extra}---\n正文。\n"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    output = tmp_path_factory.mktemp("sample") / "output"
-    assert build(ROOT / "content", output) == 0
-    return output
+@pytest.fixture
+def sample(sample_output):
+    """The sample site, built once for the session (browser_kit.sample_output); read, never changed."""
+    return sample_output
 
 
 def test_document_lists_its_interpretations_and_each_links_back(sample):

@@ -8,11 +8,10 @@ from conftest import NOW, ROOT, build, snapshot, write_site
 from qrdecode import decode_svg, svgs_in
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    output = tmp_path_factory.mktemp("platform") / "output"
-    assert build(ROOT / "content", output) == 0
-    return output
+@pytest.fixture
+def sample(sample_output):
+    """The sample site, built once for the session (browser_kit.sample_output); read, never changed."""
+    return sample_output
 
 
 def test_navigation_follows_the_prescribed_structure(sample):

@@ -4,7 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import NOW, ROOT, build
+from conftest import NOW, ROOT
 
 from generator.build.pipeline import build as run_pipeline
 from generator.core.options import Options
@@ -12,11 +12,10 @@ from generator.core.options import Options
 A = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    output = tmp_path_factory.mktemp("sample") / "output"
-    assert build(ROOT / "content", output) == 0
-    return output
+@pytest.fixture
+def sample(sample_output):
+    """The sample site, built once for the session (browser_kit.sample_output); read, never changed."""
+    return sample_output
 
 
 def test_sample_has_the_prescribed_columns_and_forty_notices(sample):

@@ -1,6 +1,7 @@
 """`build.py report`: the annual report drafted from the front matter, its counts exact, hidden notices never in it."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from conftest import NOW, build, write_site
@@ -94,11 +95,111 @@ def test_the_draft_follows_the_2021_format_and_marks_what_the_clerk_fills(conten
     assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
     captions = re.findall(r"^\*\*(.+)\*\*$", text, re.M)
-    assert captions == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项",
-                        "申请人情况", "复议和诉讼情况"]
-    assert text.count("<!-- 待填写：本表的数字由承办处室统计后填入空格 -->") == 5
-    assert "| 行政许可 |  |" in text and "| 行政事业性收费 |  |" in text and "| （七）总计 |" + "  |" * 7 in text
+    assert captions == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert text.count("<!-- 待填写：本表的数字由承办处室统计后填入空格 -->") == 3
+    assert text.count("<!-- 待填写：本表的数字由承办处室统计后填入每个空单元格") == 2
+    assert "| 行政许可 |  |" in text and "| 行政事业性收费 |  |" in text
     assert "国办公开办函〔2021〕30号" in text and "draft: true" in text
+
+
+class _Grid(HTMLParser):
+    """Lay out a table's cells on a grid as a reader sees it, each merged cell in every place it covers."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.taken, self.rows, self.cell = {}, -1, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows += 1
+        elif tag in ("td", "th"):
+            spans = dict(attrs)
+            self.cell = [tag, int(spans.get("rowspan", 1)), int(spans.get("colspan", 1)), ""]
+
+    def handle_data(self, data):
+        if self.cell:
+            self.cell[3] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell:
+            kind, rows, cols, text = self.cell
+            col = next(c for c in range(99) if (self.rows, c) not in self.taken)
+            for r in range(self.rows, self.rows + rows):
+                for c in range(col, col + cols):
+                    assert (r, c) not in self.taken, "cells overlap"
+                    self.taken[r, c] = (kind, text)
+            self.cell = None
+
+    def grid(self):
+        width = 1 + max(c for _, c in self.taken)
+        return [[self.taken.get((r, c)) for c in range(width)] for r in range(1 + max(r for r, _ in self.taken))]
+
+
+def _labels(cells):
+    """Join the distinct texts of a run of header cells, as the form reads them (merged cells once)."""
+    return "›".join(dict.fromkeys(text for _, text in cells))
+
+
+# The prescribed form of 国办公开办函〔2021〕30号, written out here so that a change to the draft is caught.
+APPLICATION_ROWS = [
+    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量",
+    *(f"三、本年度办理结果›{x}" for x in (
+        "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        *(f"（三）不予公开›{x}" for x in (
+            "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+            "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项")),
+        *(f"（四）无法提供›{x}" for x in ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
+                                          "3.补正后申请内容仍不明确")),
+        *(f"（五）不予处理›{x}" for x in ("1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物",
+                                          "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息")),
+        *(f"（六）其他处理›{x}" for x in ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                                          "3.其他")),
+        "（七）总计")),
+    "四、结转下年度继续办理",
+]
+APPLICANT_COLUMNS = ["申请人情况›自然人", *(f"申请人情况›法人或其他组织›{x}" for x in
+                                         ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")),
+                     "申请人情况›总计"]
+RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+REVIEW_COLUMNS = [*(f"行政复议›{x}" for x in RESULTS), *(f"行政诉讼›未经复议直接起诉›{x}" for x in RESULTS),
+                  *(f"行政诉讼›复议后起诉›{x}" for x in RESULTS)]
+
+
+def _section(text, heading):
+    part = text.split(f"## {heading}")[1].split("\n## ")[0]
+    return _Grid(part[part.index("<table>"):part.index("</table>") + 8]).grid()
+
+
+def test_section_three_has_the_prescribed_applicant_columns_and_row_groups(content):
+    grid = _section(_draft(content, 2024), "三、收到和处理政府信息公开申请情况")
+    assert len(grid[0]) == 3 + 7  # three levels of row labels, seven applicant columns
+    assert grid[0][0] == ("td", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+    assert [_labels(row[c] for row in grid[:3]) for c in range(3, 10)] == APPLICANT_COLUMNS
+    body = grid[3:]
+    assert [_labels(row[:3]) for row in body] == APPLICATION_ROWS
+    assert all(kind == "th" for row in body for kind, _ in row[:3])
+    assert all(cell == ("td", "") for row in body for cell in row[3:])  # every number left to the clerk
+
+
+def test_section_four_has_fifteen_columns_under_review_and_two_kinds_of_suit(content):
+    grid = _section(_draft(content, 2024), "四、政府信息公开行政复议、行政诉讼情况")
+    assert len(grid) == 4 and len(grid[0]) == 15
+    assert [_labels(row[c] for row in grid[:3]) for c in range(15)] == REVIEW_COLUMNS
+    assert grid[3] == [("td", "")] * 15
+
+
+def test_the_published_report_keeps_the_merged_headings(content, tmp_path):
+    path = content / "reports/2024-annual-information-disclosure-report.md"
+    _draft(content, 2024, "--responsible", "李四")
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true", "# 已定稿"), encoding="utf-8")
+    assert build(content, tmp_path / "out") == 0
+    page = (tmp_path / "out/reports/2024-annual-information-disclosure-report/index.html").read_text()
+    tables = re.findall(r"<table>.*?</table>", page, re.S)
+    assert len(tables) == 6
+    assert [_labels(row[:3]) for row in _Grid(tables[4]).grid()[3:]] == APPLICATION_ROWS
+    assert [_labels(row[c] for row in _Grid(tables[5]).grid()[:3]) for c in range(15)] == REVIEW_COLUMNS
 
 
 def test_the_draft_is_a_valid_draft_notice_that_stays_unpublished(content, tmp_path):

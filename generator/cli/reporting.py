@@ -4,7 +4,7 @@ The draft follows the 2021 format (国办公开办函〔2021〕30号) section by
 first table is counted from the published notices (yearcount.py), with a comment block naming
 every notice behind each number; the numbers the notices cannot know (行政许可, 行政处罚,
 行政强制, 收费, section 三's applications, section 四's reviews and suits) are tables with
-empty cells, each marked 待填写. The file is written once and never overwritten: the clerk edits it.
+empty cells, each marked 待填写; sections 三 and 四 keep the format's merged headings (reportform.py). The file is written once and never overwritten: the clerk edits it.
 """
 
 from __future__ import annotations
@@ -15,42 +15,13 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.build.published import read_published
+from generator.cli.reportform import application_table, review_table
 from generator.core.errors import UsageError
 from generator.disclosure.yearcount import PLACEHOLDER, Row, count_year
 
 TO_FILL = f"<!-- {PLACEHOLDER}：本表的数字由承办处室统计后填入空格 -->"
+TO_FILL_CELLS = f"<!-- {PLACEHOLDER}：本表的数字由承办处室统计后填入每个空单元格（td 标记之间），没有的填 0 -->"
 # PLACEHOLDER is a valid value, so the draft keeps every build working; a build warns if it is published.
-APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-APPLICATION_ROWS = (
-    "一、本年新收政府信息公开申请数量",
-    "二、上年结转政府信息公开申请数量",
-    "三、本年度办理结果",
-    "（一）予以公开",
-    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "（三）不予公开：1.属于国家秘密",
-    "（三）不予公开：2.其他法律行政法规禁止公开",
-    "（三）不予公开：3.危及“三安全一稳定”",
-    "（三）不予公开：4.保护第三方合法权益",
-    "（三）不予公开：5.属于三类内部事务信息",
-    "（三）不予公开：6.属于四类过程性信息",
-    "（三）不予公开：7.属于行政执法案卷",
-    "（三）不予公开：8.属于行政查询事项",
-    "（四）无法提供：1.本机关不掌握相关政府信息",
-    "（四）无法提供：2.没有现成信息需要另行制作",
-    "（四）无法提供：3.补正后申请内容仍不明确",
-    "（五）不予处理：1.信访举报投诉类申请",
-    "（五）不予处理：2.重复申请",
-    "（五）不予处理：3.要求提供公开出版物",
-    "（五）不予处理：4.无正当理由大量反复申请",
-    "（五）不予处理：5.要求行政机关确认或重新出具已获取信息",
-    "（六）其他处理：1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "（六）其他处理：2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "（六）其他处理：3.其他",
-    "（七）总计",
-    "四、结转下年度继续办理",
-)
-REVIEW_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-REVIEW_ROWS = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
 
 
 def report_parser() -> argparse.ArgumentParser:
@@ -124,10 +95,16 @@ def draft_text(agency: str, year: int, today: str, category: str, responsible: s
         *_blank_table("第二十条第（八）项", ("信息内容", "本年收费金额（单位：万元）"), ("行政事业性收费",)),
         "## 三、收到和处理政府信息公开申请情况",
         "",
-        *_blank_table("申请人情况", ("项目", *APPLICANTS), APPLICATION_ROWS),
+        TO_FILL_CELLS,
+        "",
+        application_table(),
+        "",
         "## 四、政府信息公开行政复议、行政诉讼情况",
         "",
-        *_blank_table("复议和诉讼情况", ("类别", *REVIEW_COLUMNS), REVIEW_ROWS),
+        TO_FILL_CELLS,
+        "",
+        review_table(),
+        "",
         "## 五、存在的主要问题及改进情况",
         "",
         "<!-- 待填写：上一年度问题的整改情况，本年度存在的主要问题和改进措施 -->",

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 import yaml
-from conftest import GOOD_NOTICE, ROOT, run_cli, write_site
+from conftest import GOOD_NOTICE, NOW, ROOT, run_cli, write_site
 
-from generator.cli.main import parser
+from generator.cli.main import main, parser
 
 
 def _run_lines(scripts) -> list[str]:
@@ -48,7 +48,7 @@ def test_github_workflow_checks_pull_requests_and_publishes_main_daily():
     jobs = workflow["jobs"]
     assert "pull_request" in jobs["check"]["if"] and "pull_request" in jobs["build"]["if"]
     seen = _check_commands(_run_lines(s["run"] for s in jobs["check"]["steps"] if "run" in s))
-    assert "build.py --check --manifest --first-publication" in seen
+    assert "build.py --check --strict --manifest --first-publication" in seen
     assert "manifest fetch previous-manifest.json" in seen
     build_steps = jobs["build"]["steps"]
     assert {"manifest fetch previous-manifest.json", "build.py --precompress --manifest --first-publication --output"} <= \
@@ -67,7 +67,8 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages():
     pipeline = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert "manifest fetch previous-manifest.json" in _check_commands(_run_lines(pipeline["before_script"]))
     assert "merge_request_event" in pipeline["check"]["rules"][0]["if"]
-    assert "build.py --check --manifest --first-publication" in _check_commands(_run_lines(pipeline["check"]["script"]))
+    assert "build.py --check --strict --manifest --first-publication" in _check_commands(
+        _run_lines(pipeline["check"]["script"]))
     assert "build.py --precompress --manifest --first-publication --output" in _check_commands(
         _run_lines(pipeline["pages"]["script"]))
     assert any("--output public" in line for line in pipeline["pages"]["script"])
@@ -99,3 +100,50 @@ def test_problems_become_annotations_only_inside_github_actions(tmp_path, action
         f"::error file=content/guides/bad.md,line=3::category（分类）「nosuch」不是已有的分类，{choices}",
         f"::error file=content/guides/odd%2C name.md,line=3::category（分类）「50%25」不是已有的分类，{choices}",
     ]
+
+
+def _build_lines(forge: str) -> tuple[str, str]:
+    """The template's merge-request check and its publishing build, as written."""
+    if forge == "github":
+        jobs = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]
+        check, publish = (_run_lines(s["run"] for s in jobs[job]["steps"] if "run" in s) for job in ("check", "build"))
+    else:
+        pipeline = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+        check, publish = (_run_lines(pipeline[job]["script"]) for job in ("check", "pages"))
+    return tuple(next(x for x in lines if x.startswith("python build.py")) for lines in (check, publish))
+
+
+def _here(line: str, content, output) -> list[str]:
+    """Turn a template's build line into arguments for this machine: no live manifest, folders under tmp."""
+    words = shlex.split(line)[2:]
+    if "--manifest" in words:
+        del words[words.index("--manifest"): words.index("--manifest") + 2]
+    if "--output" in words:
+        words[words.index("--output") + 1] = str(output)
+    else:
+        words += ["--output", str(output)]
+    return [*words, "--content", str(content)]
+
+
+OVERDUE_SITE = """\
+title: 栏目检查
+agency: 测试局
+base_url: https://example.org/xz/
+search: false
+categories:
+  - key: news
+    name: 工作动态
+    update_within: 14d
+"""
+
+
+@pytest.mark.parametrize("forge", ["github", "gitlab"])
+def test_requests_fail_on_an_overdue_column_while_publishing_goes_on(tmp_path, capsys, forge):
+    check, publish = _build_lines(forge)
+    notice = GOOD_NOTICE.replace("category: guides", "category: news").replace("2024-05-15", "2026-10-01")
+    content = write_site(tmp_path / "content", {"news/a.md": notice}, OVERDUE_SITE)
+    assert main(_here(check, content, tmp_path / "checked"), now=NOW) == 1
+    assert "栏目「工作动态」（news）最新一篇发布于 2026-10-01" in capsys.readouterr().err
+    assert main(_here(publish, content, tmp_path / "public"), now=NOW) == 0
+    assert (tmp_path / "public/news/a/index.html").is_file()
+    assert "最新一篇发布于 2026-10-01" in capsys.readouterr().err  # still said, as a warning

@@ -9,8 +9,9 @@ gongkai version). Rendered files are kept as content-addressed blobs and
 hard-linked into the staging folder, so a page whose bytes did not change
 keeps its inode and mtime in the new output and uploads stay small. The
 folder also holds the previous site (`spare/`, output.py) and the last
-build's record (shortcut.py). Deleting it is always safe: the next build
-simply does all the work again.
+build's record (shortcut.py), and the QR code of every page address, made
+once rather than every time its page is rendered again. Deleting it is always
+safe: the next build simply does all the work again.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ import markdown
 import nh3
 from jinja2 import Environment, meta
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from markupsafe import Markup
 
 from generator import __version__
 from generator.core.files import write_atomically
+from generator.site.qr import LABEL, qr_svg
 
 FOLDER_NAME = ".gongkai-cache"
 TEMPLATES = "templates"  # compiled Jinja2 templates
+CODES = "qr"  # QR codes of page addresses (qr_codes)
 
 
 def _code_digest() -> str:
@@ -75,6 +79,7 @@ class Cache:
         self._used_pages: dict[str, str] = {}
         self._held: dict[str, str] = {}  # body key -> HTML, when there is no folder to keep it in
         self._stamps, self._new_stamps = {}, {}
+        self._codes: set[str] | None = None  # the QR code files this build's pages may show (keep_codes)
         self.damage: list[str] = []  # what was found damaged and set aside, for one warning
         if folder is None:
             return
@@ -107,6 +112,7 @@ class Cache:
                 db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
                                  "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS blob;")
                 shutil.rmtree(path.parent / TEMPLATES, ignore_errors=True)  # compiled with other settings, maybe
+                shutil.rmtree(path.parent / CODES, ignore_errors=True)  # drawn by other code, maybe
             # Pages of 16 KB hold a body's HTML (7 KB at 1,900 characters) in one page, where pages of 4 KB
             # chained it over three: storing and reading a body cost half as much. Only a new file takes it.
             db.execute("PRAGMA page_size = 16384")
@@ -157,6 +163,59 @@ class Cache:
     def spare(self) -> Path | None:
         """Where the previous site waits to become the next staging folder (output.py says why)."""
         return None if self._db is None or self.folder is None else spare_folder(self.folder)
+
+    # QR codes -----------------------------------------------------------------------
+
+    def qr_codes(self) -> Callable[..., Markup]:
+        """Make the templates' qr_svg, which keeps each page's code in the cache by its address.
+
+        Drawing a code costs about a millisecond, more than the rest of a notice page, and a
+        page's address seldom changes while its page is rendered again after every edit to
+        the theme or site.yaml. Codes are files with a check in front, like compiled templates,
+        so that forked workers read and add them without the database; a file that fails its
+        check is drawn again. The printed board's codes (best_mask) are not kept.
+        """
+        if self._db is None or self.folder is None:
+            return qr_svg
+        folder = self.folder / CODES
+        folder.mkdir(exist_ok=True)
+        root = str(folder)
+
+        def cached_qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
+            if best_mask:
+                return qr_svg(url, label, best_mask)
+            path = os.path.join(root, code_name(url, label))
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                if len(data) > 8 and data[:8] == check(data[8:]):
+                    return Markup(data[8:].decode("utf-8"))
+            except (OSError, UnicodeDecodeError):
+                pass
+            code = qr_svg(url, label)
+            svg = str(code).encode("utf-8")
+            # Written in place: no two processes render one page, and a file a killed build cut
+            # short fails its check. A temporary file and a rename cost more than the code saves.
+            with contextlib.suppress(OSError), open(path, "wb") as handle:  # only a cache: drawn again next time
+                handle.write(check(svg) + svg)
+            return code
+
+        return cached_qr_svg
+
+    def keep_codes(self, urls: Iterable[str]) -> None:
+        """Name the page addresses whose codes are kept; finish() deletes the others' files."""
+        self._codes = {code_name(url, LABEL) for url in urls}
+
+    def _sweep_codes(self) -> None:
+        """Delete the codes of addresses this build has no page for, so the folder does not grow without end."""
+        assert self.folder is not None
+        if self._codes is None:
+            return
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.folder / CODES) as entries:
+            for entry in entries:
+                if entry.name not in self._codes:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
 
     # Markdown bodies ----------------------------------------------------------------
 
@@ -398,6 +457,7 @@ class Cache:
         gone = set(self._stamps) - keep
         db.executemany("DELETE FROM blob WHERE digest = ?", ((d,) for d in sorted(gone)))
         db.commit()
+        self._sweep_codes()
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
@@ -458,7 +518,7 @@ def check(data: str | bytes) -> bytes:
     return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=8).digest()
 
 
-FOLDERS = ("blobs", "templates", "spare")  # what the cache folder holds as folders; anything else is a file
+FOLDERS = ("blobs", "templates", "spare", CODES)  # what the cache folder holds as folders; anything else is a file
 
 
 def repair_layout(folder: Path) -> None:
@@ -539,6 +599,11 @@ def _create(path: str, data: bytes) -> None:
     """Write a new read-only file; FileExistsError if there is one."""
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as handle:
         handle.write(data)
+
+
+def code_name(url: str, label: str) -> str:
+    """Name the file of one QR code: its address and its label are all it depends on."""
+    return hashlib.blake2b(f"{url}\0{label}".encode(), digest_size=16).hexdigest()
 
 
 def body_key(text: str) -> str:

@@ -257,3 +257,50 @@ def test_a_second_report_published_in_one_year_is_warned(content, tmp_path, caps
     lines = [x for x in capsys.readouterr().err.splitlines() if "年报栏目每年只发一篇" in x]
     assert lines == ["reports/b.md:4: 警告：2025年已发布过年度报告（reports/a.md），年报栏目每年只发一篇："
                      "更正请改原报告并写 changes（修订记录）"]
+
+
+# Three years in which every document is made, repealed or kept in force by its dates alone.
+CHAIN = {
+    "files/a.md": _doc("文件甲", "2023-02-01"),
+    "files/b.md": _doc("文件乙", "2023-06-01", extra="status: 已废止\nrepealed: 2024-05-01\n"),
+    "files/c.md": _doc("文件丙", "2024-03-01", extra="status: 已废止\nsuperseded_by: d\n"),
+    "files/d.md": _doc("文件丁", "2025-03-01"),
+    "files/e.md": _doc("文件戊", "2025-09-01"),
+}
+
+
+@pytest.mark.parametrize("year,counts", [(2023, (2, 0, 2)), (2024, (1, 1, 2)), (2025, (2, 1, 3))])
+def test_in_force_follows_from_last_year_made_and_repealed(tmp_path, capsys, year, counts):
+    content = write_site(tmp_path / "content", CHAIN, SITE)
+    made, repealed, in_force = _table(_draft(content, year))[1]
+    assert (made, repealed, in_force) == counts
+    if year > 2023:
+        last = _table(_draft(content, year - 1))[1][2]
+        assert in_force == last + made - repealed
+    assert "对不上" not in capsys.readouterr().err
+
+
+ODD = {
+    "files/o1.md": _doc("废止早于发布", "2024-03-01", extra="status: 已废止\nrepealed: 2023-12-01\n"),
+    "files/o2.md": _doc("到期失效", "2024-02-01", extra="valid_until: 2024-06-30\n"),
+    "files/o3.md": _doc("不知何时废止", "2024-04-01", extra="status: 已废止\n"),
+    "files/o4.md": _doc("失效后废止", "2022-01-01", extra="valid_until: 2023-06-30\nstatus: 已废止\nrepealed: 2024-05-01\n"),
+    "files/ok.md": _doc("正常文件", "2024-01-10"),
+}
+
+
+def test_counts_that_cannot_be_reconciled_name_their_notices(tmp_path, capsys):
+    content = write_site(tmp_path / "content", ODD, SITE)
+    text = _draft(content, 2024)
+    assert _table(text)[1] == (4, 1, 1)  # 0 in force at the end of 2023 + 4 made − 1 repealed ≠ 1 in force
+    sums = "2024年行政规范性文件：上年现行有效 0 件 + 本年制发 4 件 − 本年废止 1 件 = 3 件，本年现行有效却是 1 件：这份文件"
+    lines = [x for x in capsys.readouterr().err.splitlines() if "对不上" in x or "却是" in x]
+    assert lines == [
+        f"files/o1.md:8: 警告：{sums}的废止日期 2023-12-01（repealed 字段）早于它的发布日期 2024-03-01：请改正日期",
+        f"files/o2.md:7: 警告：{sums}有效期至 2024-06-30，到期失效不算废止，所以不再计入现行有效件数：如属实无需修改，可在报告中说明",
+        f"files/o3.md:7: 警告：{sums}已废止但不知废止日期，没有计入任何一年的废止件数：请写 repealed（废止日期）或 superseded_by",
+        f"files/o4.md:7: 警告：{sums}在有效期届满（2023-06-30）后才废止（2024-05-01），废止时已不在现行有效件数中：请核对两个日期",
+    ]
+    comment = text[text.index("<!-- 统计说明"):text.index("-->", text.index("<!-- 统计说明"))]
+    assert all(f"数字对不上：files/{name}.md：" in comment for name in ("o1", "o2", "o3", "o4"))
+    assert "ok.md：" not in comment

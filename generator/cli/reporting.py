@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from generator.build.published import read_published
 from generator.cli.reportform import application_table, review_table
 from generator.core.errors import UsageError
-from generator.disclosure.yearcount import PLACEHOLDER, Row, count_year
+from generator.core.errors import Diagnostic
+from generator.disclosure.yearcount import PLACEHOLDER, Row, count_year, reconcile
 
 TO_FILL = f"<!-- {PLACEHOLDER}：本表的数字由承办处室统计后填入空格 -->"
 TO_FILL_CELLS = f"<!-- {PLACEHOLDER}：本表的数字由承办处室统计后填入每个空单元格（td 标记之间），没有的填 0 -->"
@@ -45,10 +48,14 @@ def report(argv: list[str], now: datetime) -> int:
         raise UsageError("site.yaml 中没有 report_category：请写明年度报告所在的分类，例如 report_category: annual-reports")
     if not 2000 <= args.year <= published.now.year:
         raise UsageError(f"--year {args.year} 不在 2000 到 {published.now.year} 年之间")
-    rows = count_year(published.collection.notices, config, args.year)
+    notices = published.collection.notices
+    rows = count_year(notices, config, args.year)
+    # 现行有效 = 上年现行有效 + 本年制发 − 本年废止: the notices that break it are named, here and in the draft.
+    unreconciled = [problem for before, now in zip(count_year(notices, config, args.year - 1), rows)
+                    for problem in reconcile(before, now, args.year, notices, config)]
     path = args.content / config.report_category / f"{args.year}-annual-information-disclosure-report.md"
     text = draft_text(config.agency, args.year, published.now.date().isoformat(), config.report_category,
-                      args.responsible, rows)
+                      args.responsible, rows, unreconciled)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
@@ -57,11 +64,14 @@ def report(argv: list[str], now: datetime) -> int:
         raise UsageError(f"文件 {path} 已存在，不会覆盖；要重新起草请先改名或删除它") from None
     made = "；".join(f"{r.label}本年制发 {len(r.made)} 件、废止 {len(r.repealed)} 件、现行有效 {len(r.in_force)} 件"
                     for r in rows)
+    for problem in unreconciled:
+        print(problem.format(), file=sys.stderr)
     print(f"已起草 {path.relative_to(args.content).as_posix()}（草稿）：{made}。请填写标有“待填写”的部分，改为发布后删除 draft: true")
     return 0
 
 
-def draft_text(agency: str, year: int, today: str, category: str, responsible: str, rows: list[Row]) -> str:
+def draft_text(agency: str, year: int, today: str, category: str, responsible: str, rows: list[Row],
+               unreconciled: Sequence[Diagnostic] = ()) -> str:
     """Compose the draft: front matter, then sections 一 to 六 of the 2021 format."""
     title = f"{agency}{year}年政府信息公开工作年度报告"
     lines = [
@@ -82,7 +92,7 @@ def draft_text(agency: str, year: int, today: str, category: str, responsible: s
         "",
         "## 二、主动公开政府信息情况",
         "",
-        _explanation(year, rows),
+        _explanation(year, rows, unreconciled),
         "",
         "**第二十条第（一）项**",
         "",
@@ -123,7 +133,7 @@ def _blank_table(caption: str, head: tuple[str, ...], rows: tuple[str, ...]) -> 
             *("| " + row + " |" + "  |" * (len(head) - 1) for row in rows), ""]
 
 
-def _explanation(year: int, rows: list[Row]) -> str:
+def _explanation(year: int, rows: list[Row], unreconciled: Sequence[Diagnostic]) -> str:
     """Name every notice behind the counted numbers, in a comment the published page does not show."""
     lines = [f"<!-- 统计说明（build.py report 生成，发布后不显示）：下表第一部分按本站已发布的公告统计，统计截止{year}年12月31日。"]
     for r in rows:
@@ -135,6 +145,8 @@ def _explanation(year: int, rows: list[Row]) -> str:
         if r.unknown:
             lines.append(f"{r.label}，已废止但不知废止日期、未计入的 {len(r.unknown)} 件（请在文件中写 repealed 日期）："
                          + _names(r.unknown))
+    for problem in unreconciled:
+        lines.append(f"数字对不上：{problem.path}：{_safe(problem.message)}")
     lines.append("-->")
     return "\n".join(lines)
 

@@ -118,3 +118,49 @@ def duplicate_reports(published: tuple[Notice, ...], config: SiteConfig) -> list
         else:
             first[year] = notice
     return problems
+
+
+def reconcile(before: Row, now: Row, year: int, published: tuple[Notice, ...], config: SiteConfig) -> list[Diagnostic]:
+    """Name, as warnings, the notices for which 上年现行有效 + 本年制发 − 本年废止 ≠ 本年现行有效 in one row.
+
+    Everything in force at the year's end was in force a year before or made in the year, so
+    the chain breaks only where a document left force without a repeal counted in the year, or
+    was counted as repealed without being in force; one warning each, at the field to look at.
+    """
+    expected = {n.path: n for n in [*before.in_force, *now.made]}
+    repealed = {n.path: n for n, _, _ in now.repealed}
+    in_force = {n.path for n in now.in_force}
+    left = [n for path, n in expected.items() if path not in in_force and path not in repealed]
+    phantom = [n for path, n in repealed.items() if path not in expected]
+    if not left and not phantom:
+        return []
+    sums = (f"{year}年{now.label}：上年现行有效 {len(before.in_force)} 件 + 本年制发 {len(now.made)} 件 − "
+            f"本年废止 {len(now.repealed)} 件 = {len(before.in_force) + len(now.made) - len(now.repealed)} 件，"
+            f"本年现行有效却是 {len(now.in_force)} 件")
+    problems = []
+    for notice in sorted([*left, *phantom], key=lambda n: n.path):
+        field, why = _why_unreconciled(notice, published, config.tz)
+        problems.append(Diagnostic(notice.path, notice.line_of(field), f"{sums}：这份文件{why}", "warning"))
+    return problems
+
+
+def _why_unreconciled(notice: Notice, published: tuple[Notice, ...], tz: ZoneInfo) -> tuple[str, str]:
+    """Say which field of a notice breaks the chain of counts, and why, with how to mend it."""
+    made = _day(notice.date, tz)
+    gone, how = _repeal_day(notice, published, tz)
+    if notice.status == "repealed" and gone is None:
+        return "status", "已废止但不知废止日期，没有计入任何一年的废止件数：请写 repealed（废止日期）或 superseded_by"
+    if gone is not None and gone < made:
+        field = "repealed" if notice.repealed is not None else "superseded_by"
+        return field, (f"的废止日期 {gone.isoformat()}（{how}）早于它的发布日期 {made.isoformat()}："
+                       "请改正日期")
+    if notice.valid_until is not None:
+        until = _day(notice.valid_until, tz)
+        if gone is not None and until < gone:
+            return "valid_until", (f"在有效期届满（{until.isoformat()}）后才废止（{gone.isoformat()}），"
+                                   "废止时已不在现行有效件数中：请核对两个日期")
+        return "valid_until", (f"有效期至 {until.isoformat()}，到期失效不算废止，所以不再计入现行有效件数："
+                               "如属实无需修改，可在报告中说明")
+    if notice.status == "expired":
+        return "status", "标为已失效但没有写有效期至（valid_until），不知何时失效：请写 valid_until"
+    return "date", "的数字无法对上：请核对它的发布、废止和有效期日期"

@@ -1,5 +1,7 @@
 """QR codes are drawn once per page address and kept in the build cache: a page rendered again takes its code from there."""
 
+import sqlite3
+
 import segno
 from conftest import GOOD_NOTICE, ROOT, build, write_site
 
@@ -22,6 +24,11 @@ def _pages(output):
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*.html"))}
 
 
+def _rows(tmp_path):
+    with sqlite3.connect(tmp_path / FOLDER_NAME / "cache.sqlite") as db:
+        return dict(db.execute("SELECT key, svg FROM qr"))
+
+
 def _refuse(*args, **kwargs):
     raise AssertionError("a QR code was drawn again")
 
@@ -30,8 +37,7 @@ def test_pages_rendered_again_take_their_codes_from_the_cache(tmp_path, monkeypa
     content = write_site(tmp_path / "content", FILES)
     output = tmp_path / "out"
     assert build(content, output) == 0
-    codes = tmp_path / FOLDER_NAME / "qr"
-    assert sorted(p.name for p in codes.iterdir()) == sorted(code_name(f"{BASE}guides/n{i}/", LABEL) for i in range(3))
+    assert sorted(_rows(tmp_path)) == sorted(code_name(f"{BASE}guides/n{i}/", LABEL) for i in range(3))
     monkeypatch.setattr(segno, "make", _refuse)
     assert build(content, output, "--theme", str(_theme(tmp_path / "theme"))) == 0
     monkeypatch.undo()
@@ -42,14 +48,15 @@ def test_pages_rendered_again_take_their_codes_from_the_cache(tmp_path, monkeypa
 def test_a_damaged_code_is_drawn_again(tmp_path):
     content = write_site(tmp_path / "content", FILES)
     assert build(content, tmp_path / "out") == 0
-    kept = tmp_path / FOLDER_NAME / "qr" / code_name(f"{BASE}guides/n1/", LABEL)
-    data = bytearray(kept.read_bytes())
-    data[200] ^= 0x01  # one bit of the path flipped
-    kept.write_bytes(bytes(data))
+    key = code_name(f"{BASE}guides/n1/", LABEL)
+    good = _rows(tmp_path)[key]
+    with sqlite3.connect(tmp_path / FOLDER_NAME / "cache.sqlite") as db:
+        db.execute("UPDATE qr SET svg = replace(svg, 'M4 4', 'M5 4') WHERE key = ?", (key,))  # one stroke moved
+    assert _rows(tmp_path)[key] != good
     assert build(content, tmp_path / "out", "--theme", str(_theme(tmp_path / "theme"))) == 0
     assert build(content, tmp_path / "fresh", "--no-cache") == 0
     assert _pages(tmp_path / "out") == _pages(tmp_path / "fresh")
-    assert kept.read_bytes() != bytes(data)  # written again, whole
+    assert _rows(tmp_path)[key] == good  # drawn again and kept
 
 
 def test_the_codes_of_pages_gone_are_deleted(tmp_path):
@@ -57,5 +64,5 @@ def test_the_codes_of_pages_gone_are_deleted(tmp_path):
     assert build(content, tmp_path / "out") == 0
     (content / "guides/n2.md").unlink()
     assert build(content, tmp_path / "out") == 0
-    names = {p.name for p in (tmp_path / FOLDER_NAME / "qr").iterdir()}
-    assert names == {code_name(f"{BASE}guides/n{i}/", LABEL) for i in range(2)}
+    assert set(_rows(tmp_path)) == {code_name(f"{BASE}guides/n{i}/", LABEL) for i in range(2)}
+    assert not list((tmp_path / FOLDER_NAME).glob("qr-drawn-*"))  # what the processes drew is all in the table

@@ -40,7 +40,7 @@ from generator.site.qr import LABEL, qr_svg
 
 FOLDER_NAME = ".gongkai-cache"
 TEMPLATES = "templates"  # compiled Jinja2 templates
-CODES = "qr"  # QR codes of page addresses (qr_codes)
+CODES_DRAWN = "qr-drawn-"  # the QR codes one process drew in a build, until finish() keeps them (qr_codes)
 
 
 def _code_digest() -> str:
@@ -79,7 +79,9 @@ class Cache:
         self._used_pages: dict[str, str] = {}
         self._held: dict[str, str] = {}  # body key -> HTML, when there is no folder to keep it in
         self._stamps, self._new_stamps = {}, {}
-        self._codes: set[str] | None = None  # the QR code files this build's pages may show (keep_codes)
+        self._codes: set[str] | None = None  # the QR codes this build's pages may show (keep_codes)
+        self._code_readers: dict[int, sqlite3.Connection] = {}  # process -> its connection (qr_codes)
+        self._code_files: dict[int, int] = {}  # process -> its open file of drawn codes
         self.damage: list[str] = []  # what was found damaged and set aside, for one warning
         if folder is None:
             return
@@ -110,9 +112,8 @@ class Cache:
                 salts = []
             if salts != [SALT]:  # another gongkai version wrote this: start afresh, its tables may differ
                 db.executescript("DROP TABLE IF EXISTS body; DROP TABLE IF EXISTS page; DROP TABLE IF EXISTS result;"
-                                 "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS blob;")
+                                 "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS blob; DROP TABLE IF EXISTS qr;")
                 shutil.rmtree(path.parent / TEMPLATES, ignore_errors=True)  # compiled with other settings, maybe
-                shutil.rmtree(path.parent / CODES, ignore_errors=True)  # drawn by other code, maybe
             # Pages of 16 KB hold a body's HTML (7 KB at 1,900 characters) in one page, where pages of 4 KB
             # chained it over three: storing and reading a body cost half as much. Only a new file takes it.
             db.execute("PRAGMA page_size = 16384")
@@ -125,6 +126,7 @@ class Cache:
                 CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS qr (key TEXT PRIMARY KEY, svg TEXT NOT NULL, sum BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS blob (digest TEXT PRIMARY KEY, size INTEGER NOT NULL,
                                                  mtime INTEGER NOT NULL);
             """)
@@ -171,51 +173,59 @@ class Cache:
 
         Drawing a code costs about a millisecond, more than the rest of a notice page, and a
         page's address seldom changes while its page is rendered again after every edit to
-        the theme or site.yaml. Codes are files with a check in front, like compiled templates,
-        so that forked workers read and add them without the database; a file that fails its
-        check is drawn again. The printed board's codes (best_mask) are not kept.
+        the theme or site.yaml. Any process reads the kept codes with a connection of its own,
+        as it reads bodies. A code it draws is appended to a file of its own and becomes a row
+        when the build finishes: a file per code cost a third of the drawing on some disks, and
+        workers may not write the database. A row that fails its check is drawn again; the
+        printed board's codes (best_mask) are not kept.
         """
         if self._db is None or self.folder is None:
             return qr_svg
-        folder = self.folder / CODES
-        folder.mkdir(exist_ok=True)
-        root = str(folder)
+        path, prefix = self.folder / "cache.sqlite", str(self.folder / CODES_DRAWN)
+        connections, drawn = self._code_readers, self._code_files
 
         def cached_qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
             if best_mask:
                 return qr_svg(url, label, best_mask)
-            path = os.path.join(root, code_name(url, label))
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                if len(data) > 8 and data[:8] == check(data[8:]):
-                    return Markup(data[8:].decode("utf-8"))
-            except (OSError, UnicodeDecodeError):
-                pass
+            key, pid = code_name(url, label), os.getpid()
+            db = connections.get(pid)
+            if db is None:
+                db = connections[pid] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            with contextlib.suppress(sqlite3.DatabaseError):  # damaged: drawn again, like a missing row
+                for svg, sum_ in db.execute("SELECT svg, sum FROM qr WHERE key = ?", (key,)).fetchall():
+                    if isinstance(svg, str) and sum_ == check(svg):
+                        return Markup(svg)
             code = qr_svg(url, label)
-            svg = str(code).encode("utf-8")
-            # Written in place: no two processes render one page, and a file a killed build cut
-            # short fails its check. A temporary file and a rename cost more than the code saves.
-            with contextlib.suppress(OSError), open(path, "wb") as handle:  # only a cache: drawn again next time
-                handle.write(check(svg) + svg)
+            with contextlib.suppress(OSError):  # only a cache: drawn again next time
+                if pid not in drawn:
+                    drawn[pid] = os.open(f"{prefix}{pid}", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                os.write(drawn[pid], f"{key}\t{check(str(code)).hex()}\t{code}\n".encode())  # one line, one write
             return code
 
         return cached_qr_svg
 
     def keep_codes(self, urls: Iterable[str]) -> None:
-        """Name the page addresses whose codes are kept; finish() deletes the others' files."""
+        """Name the page addresses whose codes are kept; finish() forgets the others."""
         self._codes = {code_name(url, LABEL) for url in urls}
 
-    def _sweep_codes(self) -> None:
-        """Delete the codes of addresses this build has no page for, so the folder does not grow without end."""
-        assert self.folder is not None
-        if self._codes is None:
-            return
-        with contextlib.suppress(FileNotFoundError), os.scandir(self.folder / CODES) as entries:
-            for entry in entries:
-                if entry.name not in self._codes:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
+    def _save_codes(self) -> None:
+        """Keep the codes this build drew (and any a killed build left), then forget those of pages gone."""
+        assert self._db is not None and self.folder is not None
+        rows, files = {}, [e.path for e in os.scandir(self.folder) if e.name.startswith(CODES_DRAWN)]
+        for name in sorted(files):
+            with open(name, "rb") as handle:
+                for line in handle.read().decode("utf-8", "replace").split("\n"):
+                    key, _, rest = line.partition("\t")
+                    sum_, _, svg = rest.partition("\t")
+                    if svg and sum_ == check(svg).hex():  # a line a killed build cut short fails its check
+                        rows[key] = (key, svg, check(svg))
+        self._db.executemany("INSERT OR REPLACE INTO qr VALUES (?, ?, ?)", sorted(rows.values()))
+        if self._codes is not None:
+            stale = {key for (key,) in self._read("SELECT key FROM qr", ())} - self._codes
+            self._db.executemany("DELETE FROM qr WHERE key = ?", ((k,) for k in sorted(stale)))
+        self._db.commit()
+        for name in files:
+            os.unlink(name)
 
     # Markdown bodies ----------------------------------------------------------------
 
@@ -457,7 +467,7 @@ class Cache:
         gone = set(self._stamps) - keep
         db.executemany("DELETE FROM blob WHERE digest = ?", ((d,) for d in sorted(gone)))
         db.commit()
-        self._sweep_codes()
+        self._save_codes()
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
@@ -479,6 +489,12 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+        # What this process opened to read and keep QR codes (a forked worker's end with it).
+        reader, drawn = self._code_readers.pop(os.getpid(), None), self._code_files.pop(os.getpid(), None)
+        if reader is not None:
+            reader.close()
+        if drawn is not None:
+            os.close(drawn)
 
 
 UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
@@ -518,7 +534,7 @@ def check(data: str | bytes) -> bytes:
     return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=8).digest()
 
 
-FOLDERS = ("blobs", "templates", "spare", CODES)  # what the cache folder holds as folders; anything else is a file
+FOLDERS = ("blobs", "templates", "spare")  # what the cache folder holds as folders; anything else is a file
 
 
 def repair_layout(folder: Path) -> None:
@@ -602,7 +618,7 @@ def _create(path: str, data: bytes) -> None:
 
 
 def code_name(url: str, label: str) -> str:
-    """Name the file of one QR code: its address and its label are all it depends on."""
+    """Name one QR code in the cache: its address and its label are all it depends on."""
     return hashlib.blake2b(f"{url}\0{label}".encode(), digest_size=16).hexdigest()
 
 

@@ -211,15 +211,8 @@ class Cache:
     def _save_codes(self) -> None:
         """Keep the codes this build drew (and any a killed build left), then forget those of pages gone."""
         assert self._db is not None and self.folder is not None
-        rows, files = {}, [e.path for e in os.scandir(self.folder) if e.name.startswith(CODES_DRAWN)]
-        for name in sorted(files):
-            with open(name, "rb") as handle:
-                for line in handle.read().decode("utf-8", "replace").split("\n"):
-                    key, _, rest = line.partition("\t")
-                    sum_, _, svg = rest.partition("\t")
-                    if svg and sum_ == check(svg).hex():  # a line a killed build cut short fails its check
-                        rows[key] = (key, svg, check(svg))
-        self._db.executemany("INSERT OR REPLACE INTO qr VALUES (?, ?, ?)", sorted(rows.values()))
+        files = sorted(e.path for e in os.scandir(self.folder) if e.name.startswith(CODES_DRAWN))
+        self._db.executemany("INSERT OR REPLACE INTO qr VALUES (?, ?, ?)", _drawn_codes(files))  # streamed
         if self._codes is not None:
             stale = {key for (key,) in self._read("SELECT key FROM qr", ())} - self._codes
             self._db.executemany("DELETE FROM qr WHERE key = ?", ((k,) for k in sorted(stale)))
@@ -615,6 +608,18 @@ def _create(path: str, data: bytes) -> None:
     """Write a new read-only file; FileExistsError if there is one."""
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as handle:
         handle.write(data)
+
+
+def _drawn_codes(files: list[str]) -> Iterator[tuple[str, str, bytes]]:
+    """Read the codes processes drew, line by line; a line a killed build cut short fails its check."""
+    for name in files:
+        with open(name, "rb") as handle:
+            for line in handle:
+                key, _, rest = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
+                sum_, _, svg = rest.partition("\t")
+                kept = check(svg)
+                if svg and sum_ == kept.hex():
+                    yield key, svg, kept
 
 
 def code_name(url: str, label: str) -> str:

@@ -183,18 +183,21 @@ class Cache:
             return qr_svg
         path, prefix = self.folder / "cache.sqlite", str(self.folder / CODES_DRAWN)
         connections, drawn = self._code_readers, self._code_files
+        # A new cache (a clean build, CI's first run) holds no code: no process need ask for one.
+        kept = bool(self._read("SELECT 1 FROM qr LIMIT 1", ()))
 
         def cached_qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
             if best_mask:
                 return qr_svg(url, label, best_mask)
             key, pid = code_name(url, label), os.getpid()
-            db = connections.get(pid)
-            if db is None:
-                db = connections[pid] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-            with contextlib.suppress(sqlite3.DatabaseError):  # damaged: drawn again, like a missing row
-                for svg, sum_ in db.execute("SELECT svg, sum FROM qr WHERE key = ?", (key,)).fetchall():
-                    if isinstance(svg, str) and sum_ == check(svg):
-                        return Markup(svg)
+            if kept:
+                db = connections.get(pid)
+                if db is None:
+                    db = connections[pid] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                with contextlib.suppress(sqlite3.DatabaseError):  # damaged: drawn again, like a missing row
+                    for svg, sum_ in db.execute("SELECT svg, sum FROM qr WHERE key = ?", (key,)).fetchall():
+                        if isinstance(svg, str) and sum_ == check(svg):
+                            return Markup(svg)
             code = qr_svg(url, label)
             with contextlib.suppress(OSError):  # only a cache: drawn again next time
                 if pid not in drawn:

@@ -1,4 +1,4 @@
-"""QR codes are drawn once per page address and kept in the build cache: a page rendered again takes its code from there."""
+"""QR codes are drawn once per page address and kept in the build cache, for pages rendered again."""
 
 import sqlite3
 

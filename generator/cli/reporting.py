@@ -4,7 +4,8 @@ The draft follows the 2021 format (国办公开办函〔2021〕30号) section by
 first table is counted from the published notices (yearcount.py), with a comment block naming
 every notice behind each number; the numbers the notices cannot know (行政许可, 行政处罚,
 行政强制, 收费, section 三's applications, section 四's reviews and suits) are tables with
-empty cells, each marked 待填写; sections 三 and 四 keep the format's merged headings (reportform.py). The file is written once and never overwritten: the clerk edits it.
+empty cells, each marked 待填写; sections 三 and 四 keep the format's merged headings
+(reportform.py). The file is written once and never overwritten: the clerk edits it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from pathlib import Path
 
 from generator.build.published import read_published
 from generator.cli.reportform import application_table, review_table
-from generator.core.errors import UsageError
-from generator.core.errors import Diagnostic
+from generator.core.errors import Diagnostic, UsageError
 from generator.disclosure.yearcount import PLACEHOLDER, Row, count_year, reconcile
 
 TO_FILL = f"<!-- {PLACEHOLDER}：本表的数字由承办处室统计后填入空格 -->"

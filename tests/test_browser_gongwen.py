@@ -90,6 +90,12 @@ def test_body_paragraphs_start_with_a_two_character_indent(at, width):
     assert measure(page, "return getComputedStyle(document.querySelector('.addressee')).textIndent") == "0px"
     guide = at("guide", width)
     assert measure(guide, "return getComputedStyle(document.querySelector('.notice-body > p')).textIndent") == "0px"
+    # There a paragraph the clerk pasted from Word with its full-width indent (　　) keeps two characters.
+    indent, offset = measure(guide, "const p = document.querySelector('.notice-body > p.indented');"
+                                    "const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 1);"
+                                    "return [getComputedStyle(p).textIndent,"
+                                    " r.getBoundingClientRect().left - p.getBoundingClientRect().left]")
+    assert indent == "32px" and abs(offset - 32) < 0.5
 
 
 @pytest.mark.parametrize("width", WIDTHS)

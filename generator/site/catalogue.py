@@ -117,29 +117,28 @@ def plan_catalogue(config: SiteConfig, groups: list[tuple]) -> list[Page]:
     """List the catalogue page and a page per 主题分类 and 体裁分类 value, all readable without JavaScript."""
     topics, genres = config.filter_values({row["topic"] for _, rows, _ in groups for row in rows} - {""},
                                           {row["genre"] for _, rows, _ in groups for row in rows} - {""})
-    facets = [(name, label, _links(name, values, groups))
+    # Each facet's rows by value and category, in one pass: a page per value must not read every row again.
+    narrowed = {name: {value: [] for value in values} for (name, _), values in zip(FACETS, (topics, genres))}
+    for c, rows, _ in groups:
+        for name, by_value in narrowed.items():
+            kept: dict[str, list[dict]] = {}
+            for row in rows:
+                if row[name]:
+                    kept.setdefault(row[name], []).append(row)
+            for value, matching in kept.items():
+                by_value[value].append((c, matching, matching[0]["date"]))
+    facets = [(name, label, [FacetLink(name, value, f"catalogue/{name}/{slug}/",
+                                       sum(len(matching) for _, matching, _ in narrowed[name][value]))
+                             for value, slug in facet_slugs(values).items()])
               for (name, label), values in zip(FACETS, (topics, genres)) if values]
     pages = [Page(CATALOGUE_PAGE, "catalogue.html",
                   {"groups": groups, "topics": topics, "genres": genres, "facets": facets, "facet": None})]
     for name, label, links in facets:
         for link in links:
-            narrowed = [(c, kept, kept[0]["date"]) for c, rows, _ in groups
-                        if (kept := [row for row in rows if row[name] == link.value])]
             pages.append(Page(page_path(link.url), "catalogue.html",
-                              {"groups": narrowed, "topics": [], "genres": [], "facets": facets,
+                              {"groups": narrowed[name][link.value], "topics": [], "genres": [], "facets": facets,
                                "facet": (label, link)}))
     return pages
-
-
-def _links(name: str, values: list[str], groups: list[tuple]) -> list[FacetLink]:
-    """Give each value of a facet its page's URL and its number of notices."""
-    counts = {value: 0 for value in values}
-    for _, rows, _ in groups:
-        for row in rows:
-            if row[name] in counts:
-                counts[row[name]] += 1
-    return [FacetLink(name, value, f"catalogue/{name}/{slug}/", counts[value])
-            for value, slug in facet_slugs(values).items()]
 
 
 def facet_slugs(values: list[str]) -> dict[str, str]:

@@ -154,3 +154,5 @@ def test_facet_folders_are_named_after_their_values_and_never_alike():
     assert facet_slugs(["民族事务", "财政、金融、审计", "财政 金融 审计", "A/B", "..", "Ｗｅｂ"]) == {
         "民族事务": "民族事务", "财政、金融、审计": "财政-金融-审计", "财政 金融 审计": "财政-金融-审计-2",
         "A/B": "a-b", "..": "-", "Ｗｅｂ": "web"}
+    long = "关于进一步加强和改进民族团结进步创建工作推动铸牢中华民族共同体意识的若干措施及其实施细则"
+    assert facet_slugs([long, long + "二"]) == {long: long[:40], long + "二": long[:40] + "-2"}

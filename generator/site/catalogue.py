@@ -37,6 +37,7 @@ CATALOGUE_PAGES = (CATALOGUE_PAGE, "catalogue.json", "catalogue.csv")  # every p
 FACETS = (("topic", "主题分类"), ("genre", "体裁分类"))  # row key, what readers call it
 FACET_ROOTS = tuple(f"catalogue/{name}/" for name, _ in FACETS)  # a page per value below each
 _UNSAFE = re.compile(r"[^\w-]+")  # not in a URL's folder name: all but letters (汉字 too), digits, - and _
+SLUG_LIMIT = 40  # characters: a topic is free text, and a folder name may hold only 255 bytes (85 汉字)
 
 
 class _CataloguePaths:
@@ -143,12 +144,13 @@ def plan_catalogue(config: SiteConfig, groups: list[tuple]) -> list[Page]:
 
 def facet_slugs(values: list[str]) -> dict[str, str]:
     """Name each value's folder after the value itself (民族事务), its punctuation as hyphens
-    (财政、金融、审计 → 财政-金融-审计), so that the address says what it lists; a name taken by
-    an earlier value gets -2, -3."""
+    (财政、金融、审计 → 财政-金融-审计), so that the address says what it lists, cut to SLUG_LIMIT
+    characters; a name taken by an earlier value gets -2, -3."""
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for value in values:
-        base = _UNSAFE.sub("-", unicodedata.normalize("NFKC", value)).strip("-").lower() or "-"
+        base = _UNSAFE.sub("-", unicodedata.normalize("NFKC", value)).strip("-").lower()
+        base = base[:SLUG_LIMIT].rstrip("-") or "-"
         slug, number = base, 2
         while slug in used:
             slug, number = f"{base}-{number}", number + 1

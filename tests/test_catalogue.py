@@ -140,7 +140,7 @@ def test_each_topic_and_genre_value_has_a_page_of_its_notices_alone(tmp_path):
     assert titles("genre/通知") == ["甲通知", "丙通知"]  # by category, as the catalogue is
     assert sorted(titles(".")) == ["丙通知", "乙公示", "无分类", "甲通知"]
     catalogue = (output / "catalogue/index.html").read_text(encoding="utf-8")
-    assert '<a href="../catalogue/topic/财政-金融-审计/" data-facet="topic" data-value="财政、金融、审计">财政、金融、审计</a> ' \
+    assert '<a href="../catalogue/topic/财政-金融-审计/" data-facet="topic" data-value="财政、金融、审计">财政、金融、审计</a>' \
            '<span class="facet-count">（2）</span>' in catalogue
     narrowed = (output / "catalogue/genre/通知/index.html").read_text(encoding="utf-8")
     assert "<h1>政务公开目录：通知</h1>" in narrowed and "共 2 条" in narrowed

@@ -90,6 +90,12 @@ def test_body_paragraphs_start_with_a_two_character_indent(at, width):
     assert measure(page, "return getComputedStyle(document.querySelector('.addressee')).textIndent") == "0px"
     guide = at("guide", width)
     assert measure(guide, "return getComputedStyle(document.querySelector('.notice-body > p')).textIndent") == "0px"
+    # There a paragraph the clerk pasted from Word with its full-width indent (　　) keeps two characters.
+    indent, offset = measure(guide, "const p = document.querySelector('.notice-body > p.indented');"
+                                    "const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 1);"
+                                    "return [getComputedStyle(p).textIndent,"
+                                    " r.getBoundingClientRect().left - p.getBoundingClientRect().left]")
+    assert indent == "32px" and abs(offset - 32) < 0.5
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -224,3 +230,62 @@ def test_large_print_keeps_the_layout_inside_the_screen(at, name, width):
         assert axe_violations(page) == []
     finally:
         page.execute_script("window.localStorage.clear()")
+
+
+def catalogue_rows(driver) -> list[tuple[str, str, str]]:
+    """The catalogue's rows that show: (title, 主题分类, 体裁分类)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('tr[data-topic]')].filter(r => r.offsetParent !== null)"
+        ".map(r => [r.cells[1].textContent, r.dataset.topic, r.dataset.genre])")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_catalogue_narrows_by_facet_links_without_javascript(browser, gongwen_url, width):
+    from selenium.webdriver.common.by import By
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(gongwen_url + "catalogue/")
+        assert len(catalogue_rows(browser)) == 6
+        assert not browser.find_element(By.CSS_SELECTOR, "[data-catalogue-filter]").is_displayed()  # needs a script
+        facets = browser.find_element(By.CSS_SELECTOR, ".catalogue-facets")
+        facets.find_element(By.CSS_SELECTOR, "a[href$='genre/公示/']").click()
+        assert browser.current_url == gongwen_url + "catalogue/genre/%E5%85%AC%E7%A4%BA/"
+        rows = catalogue_rows(browser)
+        assert len(rows) == 1 and "和谐寺观教堂" in rows[0][0] and rows[0][2] == "公示"
+        assert browser.find_element(By.CSS_SELECTOR, "h1").text == "政务公开目录：公示"
+        current = browser.find_elements(By.CSS_SELECTOR, ".catalogue-facets a[aria-current]")
+        assert [a.text for a in current] == ["公示"]
+        # From there to another facet's value: its page lists that value's notices alone, every one of them.
+        browser.find_element(By.LINK_TEXT, "宗教事务").click()
+        rows = catalogue_rows(browser)
+        assert len(rows) == 3 and {topic for _, topic, _ in rows} == {"宗教事务"}
+        assert "共 3 条" in browser.find_element(By.CSS_SELECTOR, "main").text
+        assert measure(browser, "return document.documentElement.scrollWidth") <= width
+        # axe checks the page as a reader without JavaScript has it (scripts back on for axe alone, no reload).
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        assert axe_violations(browser) == []
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        browser.find_elements(By.LINK_TEXT, "全部")[0].click()
+        assert browser.current_url == gongwen_url + "catalogue/" and len(catalogue_rows(browser)) == 6
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_with_javascript_a_facet_link_narrows_the_catalogue_in_place_with_the_other_facet(browser, gongwen_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(gongwen_url + "catalogue/")
+    browser.find_element(By.LINK_TEXT, "宗教事务").click()
+    assert browser.current_url == gongwen_url + "catalogue/"  # no page load: the rows narrowed where they are
+    assert len(catalogue_rows(browser)) == 3
+    assert Select(browser.find_element(By.ID, "catalogue-topic")).first_selected_option.text == "宗教事务"
+    Select(browser.find_element(By.ID, "catalogue-genre")).select_by_visible_text("公示")
+    rows = catalogue_rows(browser)
+    assert len(rows) == 1 and rows[0][1:] == ["宗教事务", "公示"]
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".catalogue-facets a[aria-current]")] == ["宗教事务", "公示"]
+    assert axe_violations(browser) == []

@@ -115,3 +115,44 @@ def test_government_site_meta_tags(tmp_path):
     board = (tmp_path / "out/index.html").read_text()
     assert '<meta name="SiteIDCode" content="1100000001">' in board and "ArticleTitle" not in board
 
+
+
+def test_each_topic_and_genre_value_has_a_page_of_its_notices_alone(tmp_path):
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": notice("甲通知", "2024-05-15", "主题分类: 财政、金融、审计\n体裁分类: 通知\n"),
+        "guides/b.md": notice("乙公示", "2024-06-15", "主题分类: 财政、金融、审计\n体裁分类: 公示\n"),
+        "results/r.md": notice("丙通知", "2025-06-30", "主题分类: 民族事务\n体裁分类: 通知\n", category="results"),
+        "results/n.md": notice("无分类", "2025-07-30", category="results"),
+        "results/hidden.md": notice("不予公开的通知", "2025-07-01", "主题分类: 宗教事务\n体裁分类: 通知\n"
+                                    "disclosure: withheld\n", category="results"),
+    })
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    pages = sorted(p.parent.relative_to(output / "catalogue").as_posix() for p in (output / "catalogue").rglob("index.html"))
+    # A page per value that published notices carry, of one facet at a time: none for 宗教事务 (withheld only).
+    assert pages == [".", "genre/公示", "genre/通知", "topic/民族事务", "topic/财政-金融-审计"]
+
+    def titles(folder: str) -> list[str]:
+        html = (output / "catalogue" / folder / "index.html").read_text(encoding="utf-8")
+        return re.findall(r'<tr data-topic[^>]*><td>[^<]*</td><td><a href="[^"]*">([^<]*)</a>', html)
+
+    assert titles("topic/财政-金融-审计") == ["乙公示", "甲通知"]
+    assert titles("genre/通知") == ["甲通知", "丙通知"]  # by category, as the catalogue is
+    assert sorted(titles(".")) == ["丙通知", "乙公示", "无分类", "甲通知"]
+    catalogue = (output / "catalogue/index.html").read_text(encoding="utf-8")
+    assert '<a href="../catalogue/topic/财政-金融-审计/" data-facet="topic" data-value="财政、金融、审计">财政、金融、审计</a>' \
+           '<span class="facet-count">（2）</span>' in catalogue
+    narrowed = (output / "catalogue/genre/通知/index.html").read_text(encoding="utf-8")
+    assert "<h1>政务公开目录：通知</h1>" in narrowed and "共 2 条" in narrowed
+    assert 'data-value="通知" aria-current="page"' in narrowed
+    assert "不予公开" not in narrowed and "catalogue/topic" not in (output / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_facet_folders_are_named_after_their_values_and_never_alike():
+    from generator.site.catalogue import facet_slugs
+
+    assert facet_slugs(["民族事务", "财政、金融、审计", "财政 金融 审计", "A/B", "..", "Ｗｅｂ"]) == {
+        "民族事务": "民族事务", "财政、金融、审计": "财政-金融-审计", "财政 金融 审计": "财政-金融-审计-2",
+        "A/B": "a-b", "..": "-", "Ｗｅｂ": "web"}
+    long = "关于进一步加强和改进民族团结进步创建工作推动铸牢中华民族共同体意识的若干措施及其实施细则"
+    assert facet_slugs([long, long + "二"]) == {long: long[:40], long + "二": long[:40] + "-2"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.markdown.markup import Converter
+from generator.markdown.markup import MARKDOWN_OPTIONS, Converter
 
 PATHS = [Converter(), Converter(plain=False)]  # the plain path where it applies, and the full way
 
@@ -57,13 +57,32 @@ def test_two_trailing_spaces_still_break_the_line(converter):
     assert html("甲  \n乙\n", converter) == "<p>甲<br>\n乙</p>"
 
 
-def test_a_full_width_indent_becomes_the_paragraph_indent():
-    assert html("\u3000\u3000根据有关规定，现通知如下。\n", PATHS[0]) == "<p>根据有关规定，现通知如下。</p>"
+def test_a_full_width_indent_becomes_the_paragraph_indent(converter):
+    assert html("\u3000\u3000根据有关规定，现通知如下。\n", converter) == '<p class="indented">根据有关规定，现通知如下。</p>'
+    assert html("  \u3000\u3000根据有关规定。\n", converter) == '<p class="indented">根据有关规定。</p>'
 
 
-def test_lines_indented_as_word_paragraphs_are_paragraphs():
+def test_lines_indented_as_word_paragraphs_are_paragraphs(converter):
     body = "\u3000\u3000第一段，\n接着写。\n\u3000\u3000第二段。\n"
-    assert html(body, PATHS[0]) == "<p>第一段，接着写。</p>\n<p>第二段。</p>"
+    assert html(body, converter) == '<p class="indented">第一段，接着写。</p>\n<p class="indented">第二段。</p>'
+
+
+def test_only_the_paragraphs_the_clerk_indented_carry_the_indent(converter):
+    body = "各区、县（市）民宗局：\n\u3000\u3000为做好年检工作，现通知如下。\n一、年检范围\n\n不缩进的一段。\n"
+    assert html(body, converter) == ('<p>各区、县（市）民宗局：</p>\n<p class="indented">为做好年检工作，现通知如下。</p>\n'
+                                     "<p>一、年检范围</p>\n<p>不缩进的一段。</p>")
+
+
+def test_a_full_width_indent_on_every_path_and_with_other_syntax():
+    plain = Converter(plain=False)
+    reference = __import__("markdown").Markdown(**MARKDOWN_OPTIONS)
+    for body in ("\u3000\u3000第一段。\n\n\u3000\u3000第二段，**重点**。\n", "\u3000\u3000落款\n{: .noindent }\n",
+                 "> \u3000\u3000引用的一段。\n", "- 项\n\u3000\u3000续写\n"):
+        outputs = {html(body, PATHS[0]), html(body, plain), plain._cleaner.clean(reference.reset().convert(body))}
+        assert len(outputs) == 1, body
+    assert html("\u3000\u3000落款\n{: .noindent }\n", plain) == '<p class="indented noindent">落款</p>'
+    assert html("> \u3000\u3000引用的一段。\n", plain) == '<blockquote>\n<p class="indented">引用的一段。</p>\n</blockquote>'
+    assert html("- 项\n\u3000\u3000续写\n", plain) == "<ul>\n<li>项\u3000\u3000续写</li>\n</ul>"  # a list item's text
 
 
 def test_indented_text_is_a_paragraph_not_code():

@@ -101,6 +101,7 @@ NEAR_PLAIN = st.one_of(
 @example("- 甲\n\n- 乙\n")
 @example("| 事项 | 时限 |\n| :-- | --: |\n| 甲 |  |\n")
 @example("\u3000\u3000正文缩进。\n\n- \u3000项\n")
+@example("\u3000\u3000甲\n\u3000\u3000\n乙\n\u3000\u3000# 丙\n")
 @example("甲  \n乙\n")  # a line break
 @example("各单位：\n（一）甲\n（二）乙\nabc\ndef\n")  # Chinese enumerations keep their lines
 @example("甲\n{: .right }\n")  # an attribute list
@@ -118,6 +119,13 @@ def test_what_the_shortcut_takes_it_renders_as_the_full_way_does(body):
 def test_plain_bodies_take_the_shortcut(body):
     assert render(body) is not None
     assert SHORT.convert(body) == FULL.convert(body)
+
+
+def test_a_body_pasted_from_word_with_full_width_indents_takes_the_shortcut():
+    body = "各有关单位：\n\u3000\u3000根据有关规定，\n现通知如下。\n\u3000\u3000一、时间\n\n\u3000\u3000特此通知。\n"
+    html = render(body)
+    assert html == FULL.convert(body).html
+    assert html.count('<p class="indented">') == 3 and html.startswith("<p>各有关单位：</p>")
 
 
 def test_a_typical_notice_takes_the_shortcut_with_its_structure_intact():

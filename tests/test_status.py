@@ -1,5 +1,9 @@
 """有效性, 公示期 and 修订记录: what readers see depends on the build time, which tests set."""
 
+import csv
+import io
+import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -126,3 +130,40 @@ def test_ambiguous_reference_asks_for_the_category(tmp_path, capsys):
     })
     assert build(content, tmp_path / "out") == 1
     assert "guides/a.md:7: superseded_by（替代文件）「rules」对应多篇公告，请写成 分类/slug：guides/rules、results/rules" in capsys.readouterr().err
+
+
+def test_a_document_whose_effective_day_has_not_come_is_not_yet_in_force_and_then_is(tmp_path):
+    content = write_site(tmp_path / "c", {"guides/fees.md": notice("收费标准调整办法", "2026-11-20", "生效日期: 2026-12-01\n")})
+    output = tmp_path / "out"
+
+    def shown() -> tuple[str, str, str, str, str]:
+        html = page(output, "guides/fees")
+        row = re.search(r'<th scope="row">有效性</th><td>([^<]*)</td>', html).group(1)
+        banner = re.search(r'<p class="status-banner[^>]*>(.*?)</p>', html)
+        catalogue = re.search(r"<td>([^<]*)</td></tr>", page(output, "catalogue").split("收费标准调整办法", 1)[1]).group(1)
+        rows = list(csv.DictReader(io.StringIO((output / "catalogue.csv").read_text(encoding="utf-8-sig"))))
+        data = json.loads((output / "catalogue.json").read_text(encoding="utf-8"))
+        return row, banner and banner.group(1), catalogue, rows[0]["有效性"], data["notices"][0]["status"]
+
+    assert build(content, output, now=NOW) == 0  # 2026-11-27 in Shanghai
+    assert shown() == ("尚未生效", "本文件尚未生效，自 2026-12-01 起施行。", "尚未生效", "尚未生效", "尚未生效")
+    assert '<span class="status status-pending">尚未生效</span>' in page(output, "guides")  # the column's list too
+    eve = datetime(2026, 11, 30, 15, 59, tzinfo=timezone.utc)  # 23:59 on 30 November in Shanghai
+    assert build(content, output, now=eve) == 0
+    assert shown()[0] == "尚未生效"
+    day = datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)  # 00:00 on 1 December: the first build that day
+    assert build(content, output, now=day) == 0  # the same output folder: the build must not think nothing changed
+    assert shown() == ("有效", None, "有效", "有效", "有效")
+    assert "status-pending" not in page(output, "guides")
+
+
+def test_an_effective_time_of_day_counts_to_the_minute_and_other_statuses_stay(tmp_path):
+    content = write_site(tmp_path / "c", {
+        "guides/a.md": notice("定时施行的办法", "2026-11-20", "effective: 2026-11-27 13:00\n"),
+        "guides/b.md": notice("已废止的办法", "2026-11-20", "effective: 2026-12-01\nstatus: 已废止\n"),
+    })
+    assert build(content, tmp_path / "before", now=NOW) == 0  # 12:00 in Shanghai
+    assert "<td>尚未生效</td>" in page(tmp_path / "before", "guides/a")
+    assert "<td>已废止</td>" in page(tmp_path / "before", "guides/b")  # what the clerk wrote is not overruled
+    assert build(content, tmp_path / "after", now=datetime(2026, 11, 27, 5, 0, tzinfo=timezone.utc)) == 0
+    assert "<td>有效</td>" in page(tmp_path / "after", "guides/a")

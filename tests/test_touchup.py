@@ -247,3 +247,18 @@ def test_a_notice_that_is_a_link_to_an_edited_notice_shows_the_new_body(site, tm
     assert build(content, output) == 0
     assert "两处都该显示的正文" in (output / "guides/linked/index.html").read_text(encoding="utf-8")
     assert snapshot(output) == _clean(content, tmp_path)
+
+
+def test_a_title_edit_reaches_the_catalogue_pages_of_its_topic_and_genre(tmp_path, capsys):
+    content = write_site(tmp_path / "content", {
+        "guides/a.md": GOOD_NOTICE.replace("---\n正文。", "主题分类: 民族事务\n体裁分类: 通知\n---\n正文。"),
+        "guides/b.md": B})
+    _next_tick()
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    _edit(content / "guides/a.md", "合格的公告", "改过的标题")
+    assert build(content, output, "-v") == 0
+    assert "构建方式：局部更新" in capsys.readouterr().out
+    for page in ("catalogue/topic/民族事务/index.html", "catalogue/genre/通知/index.html"):
+        assert "改过的标题" in (output / page).read_text(encoding="utf-8"), page
+    assert snapshot(output) == _clean(content, tmp_path)

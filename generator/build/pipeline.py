@@ -79,6 +79,7 @@ from generator.site.archive import plan_archive
 from generator.site.catalogue import (
     CATALOGUE_KEYING,
     CATALOGUE_PAGES,
+    FACET_ROOTS,
     catalogue_groups,
     plan_catalogue,
     plan_catalogue_data,
@@ -588,7 +589,8 @@ def render_pages(pages: list[Page], blobs: list[str | None], common: dict, confi
     # Pages that list every notice take seconds each at 100,000 notices: started first, they end
     # while the other workers render notice pages, not with one worker alone at the end. Only when
     # workers keep pages as blobs: bytes that come early would wait in memory for their turn.
-    long = {i for i in todo if pages[i].path in LIST_ALL} if cache.blobs is not None else set()
+    long = {i for i in todo if pages[i].path in LIST_ALL or pages[i].path.startswith(FACET_ROOTS)} \
+        if cache.blobs is not None else set()
     order = sorted(long) + [i for i in todo if i not in long]
     results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), order, jobs, alone=len(long))
     return _in_order(todo, order, results)

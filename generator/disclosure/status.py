@@ -1,7 +1,10 @@
 """Collect stage, 有效性 and 公示期: what a notice's status is at build time, and its links to others.
 
 Both statuses depend on the build time `now`, which is passed in and never read
-here; this is why a site with open 公示 must be rebuilt every day.
+here; this is why a site with open 公示 must be rebuilt every day. Two statuses
+come from the clock alone: a valid document past its `valid_until` has expired
+(已失效), and one whose 生效日期 (`effective`) is still to come is not yet in
+force (尚未生效) until the first build on or after that day.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from generator.core.model import Notice
 from generator.core.schema import STATUS_LABELS
 
 PERIOD_OPEN, PERIOD_CLOSED, PERIOD_UPCOMING = "公示中", "公示期满", "即将公示"
+# Computed from `effective`, never written: a clerk who could write it would leave it there after the day came.
+PENDING = "pending"
+COMPUTED_LABELS = {PENDING: "尚未生效"}
 REFERENCE_FIELDS = {"superseded_by": "替代文件", "amends": "所修改文件", "interprets": "所解读文件"}
 RELATION_KINDS = ("superseded_by", "supersedes", "amends", "amended_by", "interprets", "interpreted_by")
 INTERPRETATION_RELATIONS = ("interprets", "interpreted_by")  # their links also carry the 解读形式
@@ -58,16 +64,26 @@ def _past(stamp: Stamp, now: datetime, tz: ZoneInfo) -> bool:
     return now.astimezone(tz).date() > stamp.moment.astimezone(tz).date()
 
 
+def _begun(stamp: Stamp, now: datetime, tz: ZoneInfo) -> bool:
+    """Say whether a stamp has come: a date without a time comes at the start of that day."""
+    if stamp.has_time:
+        return now >= stamp.moment
+    return now.astimezone(tz).date() >= stamp.moment.astimezone(tz).date()
+
+
 def effective_status(notice: Notice, now: datetime, tz: ZoneInfo) -> str:
-    """Return the status key at build time: a valid notice past valid_until has expired by itself."""
+    """Return the status key at build time: a valid notice past valid_until has expired by itself, and one
+    whose 生效日期 has not come is not yet in force."""
     if notice.status == "valid" and notice.valid_until and _past(notice.valid_until, now, tz):
         return "expired"
+    if notice.status == "valid" and notice.effective and not _begun(notice.effective, now, tz):
+        return PENDING
     return notice.status
 
 
 def status_label(key: str) -> str:
     """Return what readers see for a status key."""
-    return STATUS_LABELS[key]
+    return COMPUTED_LABELS.get(key) or STATUS_LABELS[key]
 
 
 def period_state(notice: Notice, now: datetime, tz: ZoneInfo) -> str | None:
@@ -77,8 +93,7 @@ def period_state(notice: Notice, now: datetime, tz: ZoneInfo) -> str | None:
     start, end = notice.notice_period
     if _past(end, now, tz):
         return PERIOD_CLOSED
-    started = now >= start.moment if start.has_time else now.astimezone(tz).date() >= start.moment.astimezone(tz).date()
-    return PERIOD_OPEN if started else PERIOD_UPCOMING
+    return PERIOD_OPEN if _begun(start, now, tz) else PERIOD_UPCOMING
 
 
 def relations(notices: tuple[Notice, ...]) -> dict[str, dict[str, list[Notice]]]:

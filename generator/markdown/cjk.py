@@ -9,7 +9,9 @@ Markdown was made for languages that put spaces between words. In Chinese:
 - indented text pasted from Word is a paragraph, never a code block (code is
   written in ``` fences only);
 - a line starting with a full-width indent (　　) starts a new paragraph, as in
-  Word, and the indent itself becomes the paragraph's first-line indent (CSS).
+  Word, and the indent itself becomes the paragraph's first-line indent: the
+  paragraph gets the class `indented`, so that the clerk's indent shows even in
+  a category whose paragraphs are not indented (`indent: false`).
 
 `split_paragraph` and `join_lines` hold the rules for one paragraph's text; the python-markdown
 extension applies it before inline processing, and plainmarkdown.py writes the
@@ -22,6 +24,7 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
+from markdown.blockprocessors import ParagraphProcessor
 from markdown.treeprocessors import Treeprocessor
 
 # Wide characters: CJK ideographs and punctuation, full-width forms, and the
@@ -41,6 +44,7 @@ _HEADING_NUMBER = re.compile(rf"(?:[{_NUMERAL}]+、|[（(][{_NUMERAL}]+[）)])")
 # (a hard break), the next line's indent.
 _BREAK = re.compile(r"(\\?)( *)\n[ \t]*")
 FULL_WIDTH_INDENT = "\u3000"
+INDENTED = "indented"  # the class of a paragraph whose first line the clerk indented with 　
 HEADING_LIMIT = 30  # characters: a longer enumerated line is prose that the editor's window wrapped
 _CONTINUES = "，、；：,;:（(—"  # a line ending so goes on in the next
 
@@ -85,6 +89,11 @@ def split_paragraph(text: str) -> list[str]:
     after a short heading numbered 一、 or （一） (`一、自评范围`), so that each gets the
     first-line indent of its own.
     """
+    return [part for part, _indented in split_indented(text)]
+
+
+def split_indented(text: str) -> list[tuple[str, bool]]:
+    """Split as `split_paragraph` does, telling of each part whether it started with a full-width indent."""
     lines = text.split("\n")
     parts = [[lines[0]]]
     for before, line in zip(lines, lines[1:]):
@@ -93,8 +102,15 @@ def split_paragraph(text: str) -> list[str]:
             parts.append([line])
         else:
             parts[-1].append(line)
-    texts = ["\n".join(part).lstrip(" \t" + FULL_WIDTH_INDENT) for part in parts]
-    return [_drop_break(text) for text in texts[:-1]] + texts[-1:]
+    texts = ["\n".join(part) for part in parts]
+    indents = [starts_indented(text) for text in texts]
+    texts = [text.lstrip(" \t" + FULL_WIDTH_INDENT) for text in texts]
+    return list(zip([_drop_break(text) for text in texts[:-1]] + texts[-1:], indents))
+
+
+def starts_indented(text: str) -> bool:
+    """Tell whether a paragraph's text starts with a full-width indent (after any half-width spaces)."""
+    return text.lstrip(" \t\n").startswith(FULL_WIDTH_INDENT)
 
 
 def _heading_like(line: str) -> bool:
@@ -119,10 +135,12 @@ class ChineseLines(Treeprocessor):
             for index in range(len(parent) - 1, -1, -1):
                 child = parent[index]
                 if child.tag == "p" and child.text and not len(child):
-                    parts = split_paragraph(child.text) if "\n" in child.text else [child.text]
-                    child.text = join_lines(parts[0], "  \n")
-                    for offset, part in enumerate(parts[1:], 1):
+                    parts = split_indented(child.text) if "\n" in child.text else [(child.text, False)]
+                    child.text = join_lines(parts[0][0], "  \n")
+                    for offset, (part, indented) in enumerate(parts[1:], 1):
                         extra = etree.Element("p")
+                        if indented:
+                            extra.set("class", INDENTED)
                         extra.text = join_lines(part, "  \n")
                         extra.tail = "\n"
                         parent.insert(index + offset, extra)
@@ -130,11 +148,24 @@ class ChineseLines(Treeprocessor):
                     child.text = join_lines(child.text, "  \n")
 
 
+class IndentedParagraph(ParagraphProcessor):
+    """python-markdown's paragraph, remembering a full-width indent before its own strip of leading space
+    removes it: the paragraph gets the class `indented`."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        indented = starts_indented(blocks[0]) and not self.parser.state.isstate("list")
+        count = len(parent)
+        super().run(parent, blocks)
+        if indented and len(parent) > count and parent[-1].tag == "p":
+            parent[-1].set("class", INDENTED)
+
+
 class ChineseExtension(Extension):
     """The Chinese text rules as a python-markdown extension."""
 
     def extendMarkdown(self, md) -> None:  # noqa: N802
         md.parser.blockprocessors.deregister("code")  # indented text is a paragraph; code comes in fences
+        md.parser.blockprocessors.register(IndentedParagraph(md.parser), "paragraph", 10)
         md.treeprocessors.register(ChineseLines(md), "chinese_lines", 25)  # before inline (20): raw text
 
 

@@ -18,7 +18,7 @@ import re
 
 from markdown.extensions.toc import slugify_unicode, unique
 
-from generator.markdown.cjk import join_lines, split_paragraph
+from generator.markdown.cjk import FULL_WIDTH_INDENT, INDENTED, join_lines, split_indented
 
 # Characters that start inline syntax, raw HTML, entities or escapes, or that the
 # serialiser or the sanitiser would rewrite (controls, no-break space): one of them
@@ -96,11 +96,13 @@ def _heading(block: list[str], used_ids: set[str], counters: dict[str, int]) -> 
 
 
 def _paragraph(block: list[str]) -> str | None:
-    if not all(map(_plain_line, block)):
+    # A line may start with the full-width indent of a Word paragraph (cjk.py); what follows it must be plain.
+    if not all(_plain_line(line.lstrip(FULL_WIDTH_INDENT) or " ") for line in block):
         return None
-    if len(block) == 1:
+    if len(block) == 1 and block[0][0] != FULL_WIDTH_INDENT:
         return "<p>" + block[0] + "</p>"  # most paragraphs: one line, no line rule to apply
-    return "\n".join("<p>" + join_lines(part, "<br>\n") + "</p>" for part in split_paragraph("\n".join(block)))
+    return "\n".join(("<p>" if not indented else f'<p class="{INDENTED}">') + join_lines(part, "<br>\n") + "</p>"
+                     for part, indented in split_indented("\n".join(block)))
 
 
 def _list(block: list[str]) -> str | None:

@@ -2,6 +2,13 @@
 
 The CSV starts with a byte-order mark because spreadsheet programs on Chinese
 Windows read BOM-less CSV as GBK and show the Chinese as garbage.
+
+Readers narrow the catalogue by 主题分类 or 体裁分类 with links, which work
+without JavaScript: each value that notices carry has a page of its own,
+`catalogue/topic/<value>/` or `catalogue/genre/<value>/`, listing only its
+notices. One page per value of one facet, never per combination, so the pages
+together hold each row at most twice; with JavaScript the catalogue's own
+filter narrows by both facets in place.
 """
 
 from __future__ import annotations
@@ -9,10 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from generator.core.config import SiteConfig
-from generator.site.render import Page
+from generator.site.render import Page, page_path
 from generator.site.views import CategoryView, NoticeView
 
 COLUMNS = ("索引号", "标题", "文号", "发布机构", "发布日期", "有效性", "分类", "主题分类", "体裁分类", "网址")
@@ -25,8 +34,31 @@ ROW_KEYS = ("index_number", "title", "doc_number", "department", "date", "status
             "genre", "url")
 CATALOGUE_PAGE = "catalogue/index.html"  # its context holds every row; a title touch-up starts from it (touchup.py)
 CATALOGUE_PAGES = (CATALOGUE_PAGE, "catalogue.json", "catalogue.csv")  # every page made from the rows
+FACETS = (("topic", "主题分类"), ("genre", "体裁分类"))  # row key, what readers call it
+FACET_ROOTS = tuple(f"catalogue/{name}/" for name, _ in FACETS)  # a page per value below each
+_UNSAFE = re.compile(r"[^\w-]+")  # not in a URL's folder name: all but letters (汉字 too), digits, - and _
+SLUG_LIMIT = 40  # characters: a topic is free text, and a folder name may hold only 255 bytes (85 汉字)
+
+
+class _CataloguePaths:
+    """The catalogue's pages by path: the three fixed ones and every facet page."""
+
+    def __contains__(self, path: str) -> bool:
+        return path in CATALOGUE_PAGES or path.startswith(FACET_ROOTS)
+
+
 # How builds and touch-ups key them (cache.PageKeys): by value, and with the rows kept once.
-CATALOGUE_KEYING = {"by_value": frozenset(CATALOGUE_PAGES), "kept": frozenset({CATALOGUE_PAGE})}
+CATALOGUE_KEYING = {"by_value": _CataloguePaths(), "kept": frozenset({CATALOGUE_PAGE})}
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """One value of a facet as the catalogue offers it: a link to its page, with its count."""
+
+    facet: str  # topic | genre
+    value: str
+    url: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -83,10 +115,48 @@ def _newest(notices: list[NoticeView]) -> str | None:
 
 
 def plan_catalogue(config: SiteConfig, groups: list[tuple]) -> list[Page]:
-    """List the catalogue page, readable without JavaScript."""
+    """List the catalogue page and a page per 主题分类 and 体裁分类 value, all readable without JavaScript."""
     topics, genres = config.filter_values({row["topic"] for _, rows, _ in groups for row in rows} - {""},
                                           {row["genre"] for _, rows, _ in groups for row in rows} - {""})
-    return [Page(CATALOGUE_PAGE, "catalogue.html", {"groups": groups, "topics": topics, "genres": genres})]
+    # Each facet's rows by value and category, in one pass: a page per value must not read every row again.
+    narrowed = {name: {value: [] for value in values} for (name, _), values in zip(FACETS, (topics, genres))}
+    for c, rows, _ in groups:
+        for name, by_value in narrowed.items():
+            kept: dict[str, list[dict]] = {}
+            for row in rows:
+                if row[name]:
+                    kept.setdefault(row[name], []).append(row)
+            for value, matching in kept.items():
+                by_value[value].append((c, matching, matching[0]["date"]))
+    facets = [(name, label, [FacetLink(name, value, f"catalogue/{name}/{slug}/",
+                                       sum(len(matching) for _, matching, _ in narrowed[name][value]))
+                             for value, slug in facet_slugs(values).items()])
+              for (name, label), values in zip(FACETS, (topics, genres)) if values]
+    pages = [Page(CATALOGUE_PAGE, "catalogue.html",
+                  {"groups": groups, "topics": topics, "genres": genres, "facets": facets, "facet": None})]
+    for name, label, links in facets:
+        for link in links:
+            pages.append(Page(page_path(link.url), "catalogue.html",
+                              {"groups": narrowed[name][link.value], "topics": [], "genres": [], "facets": facets,
+                               "facet": (label, link)}))
+    return pages
+
+
+def facet_slugs(values: list[str]) -> dict[str, str]:
+    """Name each value's folder after the value itself (民族事务), its punctuation as hyphens
+    (财政、金融、审计 → 财政-金融-审计), so that the address says what it lists, cut to SLUG_LIMIT
+    characters; a name taken by an earlier value gets -2, -3."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for value in values:
+        base = _UNSAFE.sub("-", unicodedata.normalize("NFKC", value)).strip("-").lower()
+        base = base[:SLUG_LIMIT].rstrip("-") or "-"
+        slug, number = base, 2
+        while slug in used:
+            slug, number = f"{base}-{number}", number + 1
+        used.add(slug)
+        slugs[value] = slug
+    return slugs
 
 
 def retitle(groups: list[tuple], titles: dict[str, str]) -> None:

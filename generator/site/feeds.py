@@ -7,6 +7,7 @@ is absolute, and every date carries the site's offset.
 from __future__ import annotations
 
 from generator.core.config import SiteConfig
+from generator.site.catalogue import FACET_ROOTS
 from generator.site.render import Page, category_page_url
 from generator.site.views import CategoryView, NoticeView
 
@@ -24,7 +25,9 @@ def plan_feeds(config: SiteConfig, notices: list[NoticeView], by_category: dict[
         title = f"{category.name} - {config.title}"
         context = _feed(title, category_page_url(category.key, 1), items, category.description or title)
         pages.append(Page(f"{category.key}/feed.xml", "atom.xml", context))
-    sitemap = [p for p in html_pages if p.path not in ("404.html", "search/index.html")]  # no content of their own
+    # No content of their own; the catalogue's pages per 主题分类 and 体裁分类 are found from the catalogue.
+    sitemap = [p for p in html_pages if p.path not in ("404.html", "search/index.html")
+               and not p.path.startswith(FACET_ROOTS)]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"entries": [_sitemap_entry(p) for p in sitemap]}))
     pages.append(Page("robots.txt", "robots.txt"))
     return pages

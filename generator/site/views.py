@@ -45,7 +45,7 @@ class NoticeView:
     tags: tuple[str, ...]
     preview: str | None  # banner text when shown only by --drafts/--future
     index_number: str = ""
-    status: str = "valid"  # valid | amended | repealed | expired, at build time
+    status: str = "valid"  # valid | amended | repealed | expired | pending (尚未生效), at build time
     status_label: str = "有效"
     valid_until: str | None = None
     period: str | None = None  # 2024-05-15 至 2024-05-22

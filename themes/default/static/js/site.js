@@ -26,10 +26,12 @@
     });
   });
 
-  // 政务公开目录: narrow the rows by 主题分类 and 体裁分类 (without JavaScript every row shows).
+  // 政务公开目录: narrow the rows by 主题分类 and 体裁分类 in place, both at once. Without JavaScript
+  // every row shows, and the facet links lead to a page per value instead.
   document.querySelectorAll("[data-catalogue-filter]").forEach(function (form) {
     var status = form.querySelector("[data-catalogue-status]");
     var rows = document.querySelectorAll("tr[data-topic]");
+    var links = document.querySelectorAll(".catalogue-facets a[data-facet]");
     function apply() {
       var shown = 0;
       rows.forEach(function (row) {
@@ -40,8 +42,22 @@
         row.hidden = !match;
         if (match) { shown += 1; }
       });
+      links.forEach(function (link) {
+        var field = form.elements[link.getAttribute("data-facet")];
+        if (field && field.value === link.getAttribute("data-value")) { link.setAttribute("aria-current", "true"); }
+        else { link.removeAttribute("aria-current"); }
+      });
       status.textContent = "显示 " + shown + " 条，共 " + rows.length + " 条。";
     }
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = form.elements[link.getAttribute("data-facet")];
+        if (!field) { return; }
+        event.preventDefault();
+        field.value = link.getAttribute("data-value");
+        apply();
+      });
+    });
     form.hidden = false;
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -63,6 +65,24 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
     """Run `build.py` as a real process, the way editors and CI do."""
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+def run_inline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the command line in this process, as `run_cli` would in another, and return what it printed.
+
+    For tests about what a build says and does, not about the process itself: it saves the
+    interpreter's start and gongkai's imports. The clock is the real one, as for `run_cli`; an
+    exception propagates, so a traceback still fails the test.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors and --version
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            if isinstance(exc.code, str):
+                print(exc.code, file=err)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

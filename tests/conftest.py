@@ -137,11 +137,12 @@ def basic_site(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SITES / "basic", tmp_path / "content"))
 
 
-@pytest.fixture
-def built_basic(tmp_path: Path, basic_site: Path) -> Path:
-    """The small fixture site, built."""
-    output = tmp_path / "output"
-    assert build(basic_site, output) == 0
+@pytest.fixture(scope="session")
+def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture site, built once for the session: read it, never change it (build your own to edit)."""
+    root = tmp_path_factory.mktemp("basic")
+    output = root / "output"
+    assert build(Path(shutil.copytree(SITES / "basic", root / "content")), output) == 0
     return output
 
 

@@ -125,10 +125,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow tests by their file or name, in one place."""
+    """Mark the slow tests by their file or name, in one place.
+
+    The tests that read the sample build form one group, so that `make test-fast` (`--dist loadgroup`)
+    runs them in one process and builds the sample site once rather than once per process.
+    """
     for item in items:
         if item.path.name.startswith(SLOW_FILES) or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if "sample_output" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("sample"))
 
 
 @pytest.fixture

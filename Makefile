@@ -22,7 +22,7 @@ test: $(INSTALLED) $(NODE_MODULES)
 
 # The edit loop: everything but the browser, nginx, packaging, memory and long property tests.
 test-fast: $(INSTALLED)
-	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2 --dist loadgroup
 
 serve: $(INSTALLED) $(CMS_MODULES)
 	$(BIN)/python build.py serve

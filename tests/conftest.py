@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -65,6 +67,24 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
                           capture_output=True, text=True, timeout=120)
 
 
+def run_inline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the command line in this process, as `run_cli` would in another, and return what it printed.
+
+    For tests about what a build says and does, not about the process itself: it saves the
+    interpreter's start and gongkai's imports. The clock is the real one, as for `run_cli`; an
+    exception propagates, so a traceback still fails the test.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors and --version
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            if isinstance(exc.code, str):
+                print(exc.code, file=err)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Read every file below a folder, for byte-for-byte comparisons."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -105,10 +125,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow tests by their file or name, in one place."""
+    """Mark the slow tests by their file or name, in one place.
+
+    The tests that read the sample build form one group, so that `make test-fast` (`--dist loadgroup`)
+    runs them in one process and builds the sample site once rather than once per process.
+    """
     for item in items:
         if item.path.name.startswith(SLOW_FILES) or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if "sample_output" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("sample"))
 
 
 @pytest.fixture
@@ -117,11 +143,12 @@ def basic_site(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SITES / "basic", tmp_path / "content"))
 
 
-@pytest.fixture
-def built_basic(tmp_path: Path, basic_site: Path) -> Path:
-    """The small fixture site, built."""
-    output = tmp_path / "output"
-    assert build(basic_site, output) == 0
+@pytest.fixture(scope="session")
+def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixture site, built once for the session: read it, never change it (build your own to edit)."""
+    root = tmp_path_factory.mktemp("basic")
+    output = root / "output"
+    assert build(Path(shutil.copytree(SITES / "basic", root / "content")), output) == 0
     return output
 
 

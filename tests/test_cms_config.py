@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import GOOD_NOTICE, SITE_YAML, build, run_cli, write_site
+from conftest import GOOD_NOTICE, SITE_YAML, build, run_inline, write_site
 
 from generator.core.cmsconfig import CmsConfig
 from generator.core.config import load_config
@@ -116,7 +116,7 @@ def test_a_missing_bundle_is_one_clear_error(tmp_path, monkeypatch):
 ])
 def test_a_wrong_cms_section_is_refused_with_its_line(tmp_path, section, message):
     content = write_site(tmp_path / "c", {"guides/a.md": GOOD_NOTICE}, SITE_YAML + section)
-    result = run_cli("--content", str(content), "--output", str(tmp_path / "out"))
+    result = run_inline("--content", str(content), "--output", str(tmp_path / "out"))
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith(message)
 
@@ -125,7 +125,7 @@ def test_gitea_saves_are_commits_to_the_branch_since_decap_has_no_review_for_it(
     section = "cms:\n  backend: gitea\n  repo: a/b\n  branch: cms\n  api_root: https://git.example.gov.cn/api/v1\n"
     config = admin.cms_config(load_config(write_site(tmp_path / "c", {}, SITE_YAML + section)))
     assert "publish_mode" not in config and config["backend"]["branch"] == "cms"
-    result = run_cli("--content", str(write_site(tmp_path / "d", {}, SITE_YAML + section + "  editorial_workflow: true\n")),
+    result = run_inline("--content", str(write_site(tmp_path / "d", {}, SITE_YAML + section + "  editorial_workflow: true\n")),
                      "--check")
     assert result.returncode == 1 and "Gitea 后端不支持审核流程" in result.stderr
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOOD_NOTICE, run_cli, write_site
+from conftest import GOOD_NOTICE, run_inline, write_site
 
 
 @pytest.mark.parametrize(("output", "cache", "message"), [
@@ -18,7 +18,7 @@ def test_nested_folders_are_a_usage_error_before_anything_is_written(tmp_path, o
     args = ["--content", str(content), "--output", str(tmp_path / output)]
     if cache is not None:
         args += ["--cache", str(tmp_path / cache)]
-    result = run_cli(*args)
+    result = run_inline(*args)
     assert result.returncode == 2
     assert result.stderr.startswith("build.py: " + message.format(t=tmp_path))
     assert "Traceback" not in result.stderr

@@ -1,6 +1,6 @@
 """--check builds in a throwaway folder and fails on every internal link that leads nowhere."""
 
-from conftest import GOOD_NOTICE, build, run_cli, snapshot, write_site
+from conftest import GOOD_NOTICE, build, run_inline, snapshot, write_site
 
 LINKS = GOOD_NOTICE.replace("正文。", """正文。
 
@@ -13,7 +13,7 @@ LINKS = GOOD_NOTICE.replace("正文。", """正文。
 def test_every_broken_link_is_reported_with_page_and_line(tmp_path):
     content = write_site(tmp_path / "content", {"guides/a.md": LINKS})
     output = tmp_path / "output"
-    result = run_cli("--check", "--content", str(content), "--output", str(output))
+    result = run_inline("--check", "--content", str(content), "--output", str(output))
     assert result.returncode == 1
     # A file the body names beside the notice is checked with the notice itself, before any page is made.
     assert result.stderr.splitlines()[:-1] == [
@@ -21,7 +21,7 @@ def test_every_broken_link_is_reported_with_page_and_line(tmp_path):
         "请检查文件名（包括扩展名和大小写），或把文件放进去",
     ]
     (content / "guides/pic.png").write_bytes(b"png")
-    result = run_cli("--check", "--content", str(content), "--output", str(output))
+    result = run_inline("--check", "--content", str(content), "--output", str(output))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[:-1] == [
@@ -45,5 +45,5 @@ def test_a_link_to_an_existing_page_passes_and_check_leaves_output_alone(tmp_pat
 
 
 def test_the_sample_site_has_no_broken_link():
-    result = run_cli("--check")
+    result = run_inline("--check")
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ import sys
 import threading
 
 import pytest
-from conftest import GOOD_NOTICE, ROOT, run_cli, write_site
+from conftest import GOOD_NOTICE, ROOT, run_inline, write_site
 
 MANIFEST = '{"urls": ["guides/ok/"]}\n'
 
@@ -54,7 +54,7 @@ def test_a_live_manifest_is_fetched_and_then_guards_the_build(tmp_path, server):
     assert result.stdout.strip() == "已取得线上的已发布网址清单：1 个网址"
     assert target.read_text(encoding="utf-8") == MANIFEST
     (content / "guides/ok.md").rename(content / "guides/moved.md")
-    built = run_cli("--check", "--manifest", str(target), "--first-publication", "--content", str(content))
+    built = run_inline("--check", "--manifest", str(target), "--first-publication", "--content", str(content))
     assert built.returncode == 1 and "网址 /guides/ok/ 曾经发布过" in built.stderr
 
 
@@ -66,7 +66,7 @@ def test_a_site_never_published_is_a_first_publication(tmp_path, server):
     result = _fetch(content, target)
     assert result.returncode == 0, result.stderr
     assert "尚未发布过" in result.stdout and not target.exists()
-    built = run_cli("--manifest", str(target), "--first-publication", "--content", str(content),
+    built = run_inline("--manifest", str(target), "--first-publication", "--content", str(content),
                     "--output", str(tmp_path / "public"))
     assert built.returncode == 0, built.stderr
     assert json.loads(target.read_text(encoding="utf-8")) == {"urls": ["guides/ok/"]}  # kept for the next build

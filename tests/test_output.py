@@ -6,7 +6,7 @@ import shutil
 import time
 
 import pytest
-from conftest import GOOD_NOTICE, ROOT, build, run_cli, snapshot, write_site
+from conftest import GOOD_NOTICE, ROOT, build, run_inline, snapshot, write_site
 
 from generator.build.output import Staging
 from generator.core.files import MARKER
@@ -35,7 +35,7 @@ def test_dangerous_output_folders_are_refused(where, content, tmp_path):
     foreign.mkdir()
     (foreign / "thesis.docx").write_text("mine")
     target = {"content": content, "parent": tmp_path, "root": ROOT, "foreign": foreign}[where]
-    result = run_cli("--content", str(content), "--output", str(target))
+    result = run_inline("--content", str(content), "--output", str(target))
     assert result.returncode == 2
     assert "拒绝使用" in result.stderr and "Traceback" not in result.stderr
     assert (foreign / "thesis.docx").read_text() == "mine"
@@ -152,7 +152,7 @@ def test_staging_refuses_paths_that_leave_it(tmp_path):
 
 
 def test_check_writes_nothing(content, tmp_path):
-    result = run_cli("--content", str(content), "--output", str(tmp_path / "out"), "--check")
+    result = run_inline("--content", str(content), "--output", str(tmp_path / "out"), "--check")
     assert result.returncode == 0, result.stderr
     assert "未写入" in result.stdout
     assert not (tmp_path / "out").exists() and not os.path.exists(tmp_path / "out.gongkai-staging")

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import GOOD_NOTICE, build, run_cli, snapshot, write_site
+from conftest import GOOD_NOTICE, build, run_inline, snapshot, write_site
 
 MOVED = GOOD_NOTICE.replace("category: guides", "category: results")
 
@@ -38,7 +38,7 @@ def test_a_published_url_that_would_vanish_fails_check_and_build_and_names_it(tm
     before = snapshot(output)
     (content / "guides/ok.md").rename(content / "guides/renamed.md")
     for extra in (["--check"], []):
-        result = run_cli(*extra, "--manifest", str(live), "--content", str(content), "--output", str(output))
+        result = run_inline(*extra, "--manifest", str(live), "--content", str(content), "--output", str(output))
         assert result.returncode == 1
         assert result.stderr.splitlines()[0] == (
             "live-manifest.json:1: 网址 /guides/ok/ 曾经发布过，本次构建后将不复存在：若公告已移动或改名，"
@@ -54,7 +54,7 @@ def test_renaming_a_notice_only_built_locally_is_free(tmp_path):
     assert build(content, output) == 0
     (content / "guides/notice-20241115.md").rename(content / "guides/office-hours.md")
     for extra in (["--check"], []):
-        result = run_cli(*extra, "--content", str(content), "--output", str(output))
+        result = run_inline(*extra, "--content", str(content), "--output", str(output))
         assert result.returncode == 0, result.stderr
         assert "曾经发布过" not in result.stderr
     assert (output / "guides/office-hours/index.html").is_file()
@@ -75,7 +75,7 @@ def test_a_withdrawn_notice_leaves_a_stub_with_its_reason_and_nothing_else(tmp_p
         assert "guides/ok/" not in (output / listing).read_text(encoding="utf-8"), listing
     assert "guides/ok/" in (output / ".gongkai-manifest.json").read_text(encoding="utf-8")
     live = output / ".gongkai-manifest.json"
-    result = run_cli("--check", "--manifest", str(live), "--content", str(content), "--output", str(output))
+    result = run_inline("--check", "--manifest", str(live), "--content", str(content), "--output", str(output))
     assert result.returncode == 0
 
 
@@ -84,7 +84,7 @@ def test_withdrawal_needs_a_reason_and_status_a_known_value(tmp_path):
         "guides/a.md": GOOD_NOTICE.replace("---\n正文", "status: withdrawn\n---\n正文"),
         "guides/b.md": GOOD_NOTICE.replace("---\n正文", "status: 作废\n---\n正文"),
     })
-    result = run_cli("--check", "--content", str(content))
+    result = run_inline("--check", "--content", str(content))
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
         "guides/a.md:6: status 为已撤回时必须写明撤回原因，例如 withdrawal_reason: 内容有误，已重新发布",
@@ -98,12 +98,12 @@ def test_redirect_from_accepts_full_and_rooted_urls_and_refuses_a_live_page(tmp_
         "guides/b.md": GOOD_NOTICE.replace("---\n正文", "redirect_from: guides/a/\n---\n正文"),
         "guides/c.md": GOOD_NOTICE.replace("---\n正文", "redirect_from: [../etc/]\n---\n正文"),
     })
-    result = run_cli("--check", "--content", str(content))
+    result = run_inline("--check", "--content", str(content))
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
         "guides/c.md:6: redirect_from（旧网址）「../etc/」不是本站的网址，请写成 分类/网址名/ 的形式，例如 guides/old-slug/")
     (content / "guides/c.md").unlink()
-    result = run_cli("--check", "--content", str(content))
+    result = run_inline("--check", "--content", str(content))
     assert result.stderr.splitlines()[0] == (
         "guides/b.md:6: redirect_from 中的旧网址 /guides/a/ 仍被一个现有页面使用，不能再跳转：请删去这一项")
     (content / "guides/b.md").unlink()
@@ -120,7 +120,7 @@ def test_the_manifest_lists_only_published_notices_and_ci_can_keep_it_elsewhere(
     assert kept.read_bytes() == (tmp_path / "one/.gongkai-manifest.json").read_bytes()
     # A fresh machine has no output folder; the kept manifest still guards the published URLs.
     (basic_site / "guides/beta.md").unlink()
-    result = run_cli("--check", "--manifest", str(kept), "--content", str(basic_site),
+    result = run_inline("--check", "--manifest", str(kept), "--content", str(basic_site),
                      "--output", str(tmp_path / "fresh"))
     assert result.returncode == 1 and "网址 /guides/beta/ 曾经发布过" in result.stderr
 
@@ -158,7 +158,7 @@ def test_a_manifest_that_is_not_one_stops_the_build_instead_of_guarding_nothing(
     elif held != "absent":
         live.write_text(held, encoding="utf-8")
     for extra in (["--check"], []):
-        result = run_cli(*extra, "--manifest", str(live), "--content", str(content), "--output", str(output))
+        result = run_inline(*extra, "--manifest", str(live), "--content", str(content), "--output", str(output))
         assert result.returncode == 1, result.stdout
         assert "Traceback" not in result.stderr
         assert result.stderr.splitlines()[0] == (

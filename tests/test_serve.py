@@ -96,7 +96,7 @@ def test_a_rebuild_killed_in_watch_mode_leaves_the_last_good_site(tmp_path):
     point = "swap"
     import signal
 
-    from conftest import run_cli, snapshot
+    from conftest import run_inline, snapshot
 
     content = write_site(tmp_path / "content", {"guides/ok.md": GOOD_NOTICE})
     output, log = tmp_path / "output", tmp_path / "serve.log"
@@ -117,7 +117,7 @@ def test_a_rebuild_killed_in_watch_mode_leaves_the_last_good_site(tmp_path):
             process.wait(timeout=10)
     assert snapshot(output) == before  # the rebuild never reached the public folder
     assert (tmp_path / "output.gongkai-staging").is_dir()  # it really died half-way
-    result = run_cli("--content", str(content), "--output", str(output))
+    result = run_inline("--content", str(content), "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert "新正文。" in (output / "guides/ok/index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("output.")) == []

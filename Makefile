@@ -21,7 +21,7 @@ test: $(INSTALLED) $(NODE_MODULES)
 	$(BIN)/python -m pytest
 
 # The edit loop: everything but the browser, nginx, packaging, memory and long property tests.
-test-fast: $(INSTALLED)
+test-fast: $(INSTALLED) $(NODE_MODULES)
 	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -n 2 --dist loadgroup
 
 serve: $(INSTALLED) $(CMS_MODULES)

@@ -358,6 +358,33 @@ def test_a_cache_file_that_is_not_a_database_is_started_afresh_without_a_traceba
         assert db.execute("SELECT salt FROM meta").fetchall() == [(cache.SALT,)]
 
 
+def test_the_quiet_pool_still_fits_this_pythons_pool():
+    """The quiet pool overrides a private method of CPython's pool; where that changed, builds fall back
+    to the standard pool, and this says so instead of letting its thread spin unnoticed."""
+    import sys
+
+    from generator.build.parallel import _Pool, ordered_map, quiet_pool_fits
+
+    assert quiet_pool_fits(), (
+        f"Python {sys.version.split()[0]}: multiprocessing.pool.Pool no longer gets its housekeeping thread's "
+        "sentinels from _get_sentinels() with _change_notifier; generator/build/parallel.py now uses the standard "
+        "pool, whose thread spins while results wait: adapt _Pool or drop it")
+    results = ordered_map(lambda _: lambda x: x + 1, None, list(range(100)), 2)
+    assert type(results._pool) is _Pool
+    assert list(results) == list(range(1, 101))
+
+
+def test_where_the_quiet_pool_does_not_fit_the_standard_pool_gives_the_same_results(monkeypatch):
+    import multiprocessing.pool
+
+    from generator.build import parallel
+
+    monkeypatch.setattr(parallel, "quiet_pool_fits", lambda: False)
+    results = parallel.ordered_map(lambda _: lambda x: x * 3, None, list(range(300)), 2, alone=5)
+    assert type(results._pool) is multiprocessing.pool.Pool
+    assert list(results) == [x * 3 for x in range(300)]
+
+
 # The property: after any sequence of edits, the incremental output equals a clean build.
 
 SLUGS = ["a", "b", "c", "d"]

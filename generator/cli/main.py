@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -135,11 +137,11 @@ def _waiting(folder: Path) -> None:
 
 
 def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False,
-                   tell_failure: bool = True) -> tuple[str | None, str]:
+                   tell_failure: bool = True, built: Callable[[Report], None] | None = None) -> tuple[str | None, str]:
     """Build once and print the outcome; return the problems as text (None on success) and the warnings.
 
     The preview retries a build that failed right after a save without telling, so that a
-    problem reaches the terminal once (`tell_failure`).
+    problem reaches the terminal once (`tell_failure`); it learns from `built` what a good build left to do.
     """
     bar = bar_for(sys.stderr)
     try:
@@ -176,7 +178,42 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
               flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
+    if built is not None:
+        built(report)
     return None, "\n".join(warning.format() for warning in report.warnings)
+
+
+class SearchCatchUp:
+    """serve: after the pages are swapped in and the browser told, build again to bring the search index.
+
+    The rebuild after a save swaps in the pages with the last index (Options.defer_search); this
+    second build takes every page from the cache, indexes the site and swaps both in together.
+    """
+
+    def __init__(self, options: Options):
+        self.options = dataclasses.replace(options, defer_search=False)
+        self.pending = False
+
+    def note(self, report: Report) -> None:
+        """Remember whether the build just made left the search index behind."""
+        self.pending = report.search_deferred
+
+    def __call__(self) -> None:
+        """Make the search index of the site now served, if it is behind; say so in one line."""
+        if not self.pending:
+            return
+        self.pending = False
+        started = time.perf_counter()
+        try:
+            build(self.options, datetime.now(timezone.utc), waiting=_waiting)
+        except BuildFailed as exc:  # the indexer failed, or a save since then broke a notice
+            lines = [d.format() for d in exc.diagnostics if d.severity == "error"]
+            print("站内搜索索引未能更新：\n" + "\n".join(lines), file=sys.stderr, flush=True)
+            return
+        except EnvironmentProblem as exc:
+            print(f"build.py: {exc}", file=sys.stderr, flush=True)
+            return
+        print(f"站内搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒", flush=True)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -211,7 +248,9 @@ def _serve(args: argparse.Namespace, options: Options) -> int:
     from generator.site.theme import DEFAULT_THEME
 
     live = LiveState()
-    error, warnings = build_and_tell(options, verbose=args.verbose)
+    catch_up = SearchCatchUp(options)
+    options = dataclasses.replace(options, defer_search=True)  # the preview shows pages first (SearchCatchUp)
+    error, warnings = build_and_tell(options, verbose=args.verbose, built=catch_up.note)
     if error is not None:
         live.failed(error)  # keep serving: the editor fixes the file and the page recovers
     else:
@@ -223,9 +262,10 @@ def _serve(args: argparse.Namespace, options: Options) -> int:
     except BuildFailed:
         base_path, folders = "/", [options.content, options.theme or options.content]
     folders.append(DEFAULT_THEME)
-    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell), live,
+    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell,
+                                                           built=catch_up.note), live,
                       ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
-                               options.cache or default_folder(options.output)))
+                               options.cache or default_folder(options.output)), catch_up=catch_up)
     try:
         server, port = bind_server(options.output, base_path, args.port, live)
     except UsageError as exc:

@@ -138,7 +138,7 @@ def test_with_search_on_the_browser_reloads_before_the_index_is_made_and_the_ind
                          SITE_YAML.replace("search: false\n", ""))  # search on, as site.yaml ships
     output, log = tmp_path / "output", tmp_path / "serve.log"
     port = free_port()
-    env = {**os.environ, "GONGKAI_TEST_DELAY": "index=3"}  # every run of the indexer starts 3 s late
+    env = {**os.environ, "GONGKAI_TEST_DELAY": "index=2"}  # every run of the indexer starts 2 s late
     with log.open("w") as said:
         process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port),
                                     "--content", str(content), "--output", str(output)],
@@ -158,7 +158,17 @@ def test_with_search_on_the_browser_reloads_before_the_index_is_made_and_the_ind
         # Then the index catches up, without a second reload.
         _until(lambda: "修改后的正文" in _indexed(output), timeout=30)
         assert json.loads(_get(status_url)[1])["version"] == version + 1
-        assert log.read_text(encoding="utf-8").count("站内搜索索引已更新") == 2  # after the first build and the edit
+        _until(lambda: log.read_text(encoding="utf-8").count("站内搜索索引已更新") == 2)  # the first build's, the edit's
+        # A save while the index is being made does not wait for it: that index is dropped, the page reloads.
+        (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "第三版正文。"), encoding="utf-8")
+        _until(lambda: json.loads(_get(status_url)[1])["version"] > version + 1)
+        time.sleep(0.5)  # the index of the third version is under way, held 2 s by the hook
+        (content / "guides/ok.md").write_text(GOOD_NOTICE.replace("正文。", "第四版正文。"), encoding="utf-8")
+        _until(lambda: json.loads(_get(status_url)[1])["version"] > version + 2)
+        assert "第四版正文。" in _get(base + "guides/ok/")[1]
+        assert "第三版" not in _indexed(output)  # its index was never finished
+        _until(lambda: "第四版正文" in _indexed(output), timeout=30)
+        _until(lambda: log.read_text(encoding="utf-8").count("站内搜索索引已更新") == 3)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,39 +182,6 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
     return None, "\n".join(warning.format() for warning in report.warnings)
 
 
-class SearchCatchUp:
-    """serve: after the pages are swapped in and the browser told, build again to bring the search index.
-
-    The rebuild after a save swaps in the pages with the last index (Options.defer_search); this
-    second build takes every page from the cache, indexes the site and swaps both in together.
-    """
-
-    def __init__(self, options: Options):
-        self.options = dataclasses.replace(options, defer_search=False)
-        self.pending = False
-
-    def note(self, report: Report) -> None:
-        """Remember whether the build just made left the search index behind."""
-        self.pending = report.search_deferred
-
-    def __call__(self) -> None:
-        """Make the search index of the site now served, if it is behind; say so in one line."""
-        if not self.pending:
-            return
-        self.pending = False
-        started = time.perf_counter()
-        try:
-            build(self.options, datetime.now(timezone.utc), waiting=_waiting)
-        except BuildFailed as exc:  # the indexer failed, or a save since then broke a notice
-            lines = [d.format() for d in exc.diagnostics if d.severity == "error"]
-            print("站内搜索索引未能更新：\n" + "\n".join(lines), file=sys.stderr, flush=True)
-            return
-        except EnvironmentProblem as exc:
-            print(f"build.py: {exc}", file=sys.stderr, flush=True)
-            return
-        print(f"站内搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒", flush=True)
-
-
 def serve(args: argparse.Namespace) -> int:
     """Build, serve the output on 127.0.0.1, and rebuild on every change until interrupted (with --cms, the proxy too)."""
     proxy = None
@@ -241,6 +207,7 @@ def serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, options: Options) -> int:
     """Serve and rebuild until interrupted."""
     from generator.build.pipeline import theme_dir
+    from generator.cli.catchup import SearchCatchUp
     from generator.cli.serve import bind_server
     from generator.cli.watch import LiveState, Watcher
     from generator.core.config import load_config

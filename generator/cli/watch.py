@@ -67,10 +67,10 @@ class Watcher:
     """Run `rebuild` once per burst of changes below the watched folders."""
 
     def __init__(self, folders: list[Path], rebuild: Callable[[bool], tuple[str | None, str]], live: LiveState,
-                 ignored: tuple[Path, ...] = (), catch_up: Callable[[], None] | None = None):
+                 ignored: tuple[Path, ...] = (), catch_up: Callable[[threading.Event], None] | None = None):
         # rebuild(tell) returns the error text (None on success) and the warnings; tell=False keeps a
-        # failure quiet, since it may be retried. catch_up() does what a good build left for after the
-        # reload (the search index), unless more saves wait
+        # failure quiet, since it may be retried. catch_up(changed) does what a good build left for after
+        # the reload (the search index, catchup.py), and stops when `changed` is set by a save
         self.rebuild = rebuild
         self.catch_up = catch_up
         self.live = live
@@ -117,7 +117,7 @@ class Watcher:
     def _catch_up(self) -> None:
         """Bring what the last build left behind, unless saves since then call for a rebuild first."""
         if self.catch_up is not None and not self.changed.is_set() and not self.stopped.is_set():
-            self.catch_up()
+            self.catch_up(self.changed)
 
     def _settle(self, wait: float = 0.0) -> bool:
         """Wait until no event came for QUIET seconds (at least `wait`); say whether any came."""

@@ -62,7 +62,16 @@ class SearchCatchUp:
 def _index_alone(options: Options) -> None:
     """Run the catch-up in the child: in a process group of its own, which _stop ends whole."""
     os.setpgid(0, 0)
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
     _index(options)
+
+
+def _end_with(parent: int) -> None:
+    """End the group when the preview is gone, however it went: its own group hears no Ctrl+C or hang-up,
+    and a catch-up left running would hold the output's lock against the next build."""
+    while os.getppid() == parent:
+        time.sleep(POLL * 5)
+    os.killpg(0, signal.SIGKILL)
 
 
 def _index(options: Options) -> None:

@@ -55,7 +55,6 @@ class SearchCatchUp:
             if changed.wait(POLL):  # a save came (or the preview stops): the site to index is no longer this one
                 _stop(child)
                 return
-            child.join(0)  # ends the loop once the child is gone; wait() above paced it
         child.join()
 
 
@@ -75,6 +74,7 @@ def _end_with(parent: int) -> None:
 
 
 def _index(options: Options) -> None:
+    """Build the site with its search index and say in one line how it went."""
     started = time.perf_counter()
     try:
         build(options, datetime.now(timezone.utc))

@@ -97,6 +97,8 @@ SLOW_FILES = ("test_browser_", "test_print.py", "test_nginx.py", "test_packaging
               "test_clerk.py", "test_crash.py")
 SLOW_TESTS = {
     "test_incremental_build_equals_clean_build_after_any_edits",
+    "test_as_shipped_with_search_gzip_and_two_workers_incremental_equals_clean_after_any_edits",
+    "test_with_search_on_the_browser_reloads_before_the_index_is_made_and_the_index_follows",
     "test_after_any_body_or_title_edits_a_touch_up_equals_a_clean_build",
     "test_valid_notices_appear_once_everywhere_with_their_title_intact",
     "test_random_bytes_flipped_in_any_cache_file_between_builds_give_the_clean_build",

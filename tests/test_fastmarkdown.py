@@ -10,8 +10,11 @@ does, so state left over from one document would show in the next.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import markdown
+from conftest import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor, ReferenceProcessor, SetextHeaderProcessor
@@ -85,3 +88,49 @@ def test_the_block_shortcuts_agree_with_the_patterns_they_stand_for():
     """Where a block processor acts on one pattern, the characters it needs are those the pattern must consume."""
     for kind in (HashHeaderProcessor, SetextHeaderProcessor, BlockQuoteProcessor, ReferenceProcessor, FootnoteBlockProcessor):
         assert required_chars(kind.RE) <= set(BLOCK_NEEDS[kind])
+
+
+# What python-markdown's inline patterns must consume, read from CPython's private `re._parser`.
+INLINE_NEEDS = {
+    "backtick": "\\`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[", "image_link": "!",
+    "image_reference": "!", "short_reference": "[", "short_image_ref": "!", "autolink": "<", "automail": "<",
+    "linebreak": " ", "html": "<", "entity": "&", "em_strong": "*_", "bare_url": "hw", "bare_email": "@",
+}
+
+
+def test_the_private_parser_of_re_still_reads_python_markdowns_patterns():
+    """On a Python whose `re._parser` is gone or changed, the engine still gives the same HTML (the fallback
+    below) but tries every pattern on every Chinese paragraph again: this says so instead of a slower build."""
+    patterns = markdown.Markdown(**MARKDOWN_OPTIONS).inlinePatterns
+    found = {name: required_chars(patterns[name].getCompiledRegExp()) for name in INLINE_NEEDS}
+    wanted = {name: frozenset(chars) for name, chars in INLINE_NEEDS.items()}
+    assert found == wanted, (
+        f"Python {sys.version.split()[0]}: re._parser no longer reads as generator/markdown/fastmarkdown.py "
+        "expects, so its inline shortcuts are off or wrong; adapt _item() to the new parse tree")
+    prose = "根据有关规定，现将办理事项公告如下：申请人应当于五个工作日内提交材料。"
+    assert not any(set(prose) & chars for chars in found.values())  # Chinese prose skips every pattern
+
+
+def test_without_the_private_parser_of_re_the_engine_runs_every_pattern_and_renders_the_same(tmp_path):
+    # Simulates a Python without `re._parser`: importing it fails while the engine is imported, as it would there.
+    script = (
+        "import sys, re\n"
+        "hidden = re._parser, re._constants\n"
+        "del re._parser, re._constants\n"
+        "sys.modules['re._parser'] = sys.modules['re._constants'] = None\n"
+        "from generator.markdown.fastmarkdown import Markdown, required_chars\n"
+        "re._parser, re._constants = hidden\n"
+        "sys.modules['re._parser'], sys.modules['re._constants'] = hidden\n"
+        "import markdown\n"
+        "from generator.markdown.markup import MARKDOWN_OPTIONS\n"
+        "assert required_chars(re.compile(r'\\*')) is None\n"
+        f"text = {SAMPLE!r}\n"
+        "print(Markdown(**MARKDOWN_OPTIONS).convert(text) == markdown.Markdown(**MARKDOWN_OPTIONS).convert(text))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+SAMPLE = ("## 一、依据\n\n正文*强调*与`代码`、[链接](https://a.example/)和 &amp; 实体。  \n下一行[^1]\n\n"
+          "| 项目 | 值 |\n| --- | --- |\n| **甲** | <b>乙</b> |\n\n[^1]: 注。\n")

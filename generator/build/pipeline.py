@@ -33,13 +33,13 @@ from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
 from generator.build.precompress import precompress
-from generator.build.search import index_site
+from generator.build.search import BUNDLE, index_site
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.cmsconfig import local_cms
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildFailed, Diagnostic, EnvironmentProblem, errors_in
-from generator.core.faults import pause_at
+from generator.core.faults import delay_at, pause_at
 from generator.core.files import MARKER, listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
@@ -312,7 +312,7 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
     if options.manifest is not None:  # CI keeps this copy between builds, beside the site
         write_atomically(options.manifest, site.data[MANIFEST])
     run.cache.finish()
-    if run.inputs is not None:
+    if run.inputs is not None and not report.search_deferred:  # else the next build must make the index
         _record(run, intake, report, window)
     return report
 
@@ -509,6 +509,8 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
         stage.put_aside()
         report.output = listing(output)[0]
         return len(expected) + len(made)
+    # serve: the reload need not wait for the indexer; the last index stays until a second build.
+    defer = made is None and options.defer_search and steps == ("search",)
     with stage:
         rendered = ahead or render_pages(site.pages, blobs, site.common, config, theme, cache, options.jobs)
         for done, (page, key, blob) in enumerate(zip(site.pages, keys, blobs), start=1):
@@ -534,6 +536,9 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
         if made is not None:
             for rel, blob in made.items():
                 stage.link(rel, blob)
+        elif defer:
+            made = _carry_search_bundle(output, stage)
+            report.search_deferred = True
         else:
             stage.prune()  # the search indexer and the compressor must see this site only
             made = _run_site_steps(stage.path, steps, set(expected), cache)
@@ -560,9 +565,27 @@ def _site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | Non
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
+def _carry_search_bundle(output: Path, stage: Staging) -> list[str]:
+    """Stage the output's search index as it is (none before a first build); list its files.
+
+    It finds the pages it found before: a new notice is not found, a deleted one is, until the
+    build that follows makes the index of this site and swaps it in with the site, in one step.
+    """
+    bundle = output / BUNDLE
+    carried = []
+    for root, _, names in os.walk(bundle):
+        for name in names:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, output).replace(os.sep, "/")
+            stage.link(rel, path)
+            carried.append(rel)
+    return sorted(carried)
+
+
 def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str], cache: Cache) -> list[str]:
     """Run the search indexer and the compressor over the staged site; list the files they added."""
     if "search" in steps:
+        delay_at("index")
         index_site(folder)
     if "precompress" in steps:
         precompress(folder, cache)  # last, so the search index gets its .gz twins too

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -135,11 +136,11 @@ def _waiting(folder: Path) -> None:
 
 
 def build_and_tell(options: Options, now: datetime | None = None, verbose: bool = False,
-                   tell_failure: bool = True) -> tuple[str | None, str]:
+                   tell_failure: bool = True, built: Callable[[Report], None] | None = None) -> tuple[str | None, str]:
     """Build once and print the outcome; return the problems as text (None on success) and the warnings.
 
     The preview retries a build that failed right after a save without telling, so that a
-    problem reaches the terminal once (`tell_failure`).
+    problem reaches the terminal once (`tell_failure`); it learns from `built` what a good build left to do.
     """
     bar = bar_for(sys.stderr)
     try:
@@ -176,6 +177,8 @@ def build_and_tell(options: Options, now: datetime | None = None, verbose: bool 
               flush=True)
     if report.reviewed:
         print(f"经隐私审查后公开：{'、'.join(report.reviewed)}", flush=True)
+    if built is not None:
+        built(report)
     return None, "\n".join(warning.format() for warning in report.warnings)
 
 
@@ -204,6 +207,7 @@ def serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, options: Options) -> int:
     """Serve and rebuild until interrupted."""
     from generator.build.pipeline import theme_dir
+    from generator.cli.catchup import SearchCatchUp
     from generator.cli.serve import bind_server
     from generator.cli.watch import LiveState, Watcher
     from generator.core.config import load_config
@@ -211,7 +215,9 @@ def _serve(args: argparse.Namespace, options: Options) -> int:
     from generator.site.theme import DEFAULT_THEME
 
     live = LiveState()
-    error, warnings = build_and_tell(options, verbose=args.verbose)
+    catch_up = SearchCatchUp(options)
+    options = dataclasses.replace(options, defer_search=True)  # the preview shows pages first (SearchCatchUp)
+    error, warnings = build_and_tell(options, verbose=args.verbose, built=catch_up.note)
     if error is not None:
         live.failed(error)  # keep serving: the editor fixes the file and the page recovers
     else:
@@ -223,9 +229,10 @@ def _serve(args: argparse.Namespace, options: Options) -> int:
     except BuildFailed:
         base_path, folders = "/", [options.content, options.theme or options.content]
     folders.append(DEFAULT_THEME)
-    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell), live,
+    watcher = Watcher(folders, lambda tell: build_and_tell(options, verbose=args.verbose, tell_failure=tell,
+                                                           built=catch_up.note), live,
                       ignored=(options.output, options.output.with_name(options.output.name + STAGING_SUFFIX),
-                               options.cache or default_folder(options.output)))
+                               options.cache or default_folder(options.output)), catch_up=catch_up)
     try:
         server, port = bind_server(options.output, base_path, args.port, live)
     except UsageError as exc:

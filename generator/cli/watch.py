@@ -67,10 +67,12 @@ class Watcher:
     """Run `rebuild` once per burst of changes below the watched folders."""
 
     def __init__(self, folders: list[Path], rebuild: Callable[[bool], tuple[str | None, str]], live: LiveState,
-                 ignored: tuple[Path, ...] = ()):
+                 ignored: tuple[Path, ...] = (), catch_up: Callable[[threading.Event], None] | None = None):
         # rebuild(tell) returns the error text (None on success) and the warnings; tell=False keeps a
-        # failure quiet, since it may be retried
+        # failure quiet, since it may be retried. catch_up(changed) does what a good build left for after
+        # the reload (the search index, catchup.py), and stops when `changed` is set by a save
         self.rebuild = rebuild
+        self.catch_up = catch_up
         self.live = live
         self.changed = threading.Event()
         self.stopped = threading.Event()
@@ -94,6 +96,7 @@ class Watcher:
         self.thread.join(timeout=5)
 
     def _loop(self) -> None:
+        self._catch_up()  # after the first build, before any save
         while not self.stopped.is_set():
             self.changed.wait()
             self._settle()
@@ -106,9 +109,15 @@ class Watcher:
                     continue
                 error, warnings = self.rebuild(True)  # the file may have been half-written; try once more
             if error is None:
-                self.live.succeeded(warnings)
+                self.live.succeeded(warnings)  # browsers reload now, not after the search index
+                self._catch_up()
             else:
                 self.live.failed(error)
+
+    def _catch_up(self) -> None:
+        """Bring what the last build left behind, unless saves since then call for a rebuild first."""
+        if self.catch_up is not None and not self.changed.is_set() and not self.stopped.is_set():
+            self.catch_up(self.changed)
 
     def _settle(self, wait: float = 0.0) -> bool:
         """Wait until no event came for QUIET seconds (at least `wait`); say whether any came."""

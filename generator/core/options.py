@@ -30,6 +30,9 @@ class Options:
     wait: bool = True  # wait for another build of the same output or cache to end; False: stop at once (locks.py)
     strict: bool = False  # empty or overdue columns and missing or late 解读 fail the build (CI)
     cms_proxy: str | None = None  # serve --cms: the local proxy's address, for the editing page
+    # serve: pages go in with the last search index, a second build brings the new one (cli/main.py).
+    # Left out of the repr, which a rebuild compares (shortcut.py): it changes when the index is made, not what.
+    defer_search: bool = field(default=False, repr=False)
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -55,3 +58,4 @@ class Report:
     way: str = FULL  # UNCHANGED, TOUCH_UP or FULL
     why: str = ""  # why the build went that way, in Chinese
     output: dict[str, int] = field(default_factory=dict, repr=False)  # file -> inode, of the output made
+    search_deferred: bool = False  # the pages went in with the last search index (Options.defer_search)

@@ -8,6 +8,12 @@ The processors here skip exactly that work and nothing else: every shortcut is
 taken only when the regular path provably gives the same tree, so the HTML is
 byte for byte what plain python-markdown makes (tests/test_fastmarkdown.py
 checks that against random Markdown).
+
+What a pattern must consume is read with the parser of `re` itself, a module private
+to CPython (`re._parser`, public as `sre_parse` until 3.11): guessing from the pattern's
+text would be wrong for escapes and classes. Should a Python lack it, every pattern runs
+on every text, as in plain python-markdown: slower, the same bytes; tests/test_fastmarkdown.py
+fails loudly on such a Python so that the loss is seen, not suffered.
 """
 
 from __future__ import annotations
@@ -15,8 +21,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-from re import _constants as sre  # the parser of `re` itself: what a pattern can match is read, not guessed
-from re import _parser as sre_parse
 
 import markdown
 from markdown.blockparser import BlockParser
@@ -33,7 +37,14 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor, remove_fnref
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+try:  # the parser of `re` itself: what a pattern can match is read, not guessed
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+except (ImportError, AttributeError):  # a Python whose `re` is built otherwise: no pattern is skipped
+    sre = sre_parse = None
+    _REPEATS = ()
 _WIDEST_RANGE = 256  # a class wider than this is no useful trigger
 # In a heading's text these would change its serialised form (escapes, stashed
 # HTML, placeholders of entities and footnotes); without them it is its own inner HTML.
@@ -56,11 +67,15 @@ BLOCK_NEEDS = {
 def required_chars(regex: re.Pattern[str]) -> frozenset[str] | None:
     """Return characters of which every match of `regex` consumes at least one, or None if unknown.
 
-    A text without any of them cannot match, so the pattern need not run on it.
+    A text without any of them cannot match, so the pattern need not run on it. None when the
+    parser of `re` is missing or its tree is not the shape read here: the pattern then always runs.
     """
-    if regex.flags & re.IGNORECASE:
+    if sre_parse is None or regex.flags & re.IGNORECASE:
         return None
-    return _sequence(sre_parse.parse(regex.pattern, regex.flags))
+    try:
+        return _sequence(sre_parse.parse(regex.pattern, regex.flags))
+    except (AttributeError, TypeError, ValueError, re.error):
+        return None
 
 
 def _sequence(items) -> frozenset[str] | None:

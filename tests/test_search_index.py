@@ -19,7 +19,7 @@ def search_site(basic_site):
 def fragments(output):
     """Decode every indexed page Pagefind wrote."""
     found = []
-    for path in sorted((output / "pagefind/fragment").iterdir()):
+    for path in sorted(output.glob("pagefind/*/fragment/*")):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         found.append(json.loads(raw[len(b"pagefind_dcd"):]))
@@ -61,10 +61,10 @@ def test_index_is_byte_identical_across_builds(tmp_path, basic_site):
     for name in ("one", "two"):
         assert build(site, tmp_path / name) == 0
         outputs.append(snapshot(tmp_path / name))
-    assert any(name.startswith("pagefind/filter/") for name in outputs[0])
+    assert any(name.startswith("pagefind/2024/filter/") for name in outputs[0])
     assert outputs[0] == outputs[1]
     # Pagefind itself writes filter values in a random order; the build sorts them.
-    for path in (tmp_path / "one/pagefind/filter").iterdir():
+    for path in (tmp_path / "one/pagefind").glob("*/filter/*"):
         name, values = read_data(path)
         assert name in ("category", "year") and [v[0] for v in values] == sorted(v[0] for v in values)
 

@@ -64,8 +64,8 @@ class Shard:
 
 
 def index_site(site: Path, cache: Cache | None = None) -> int:
-    """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return the files added."""
-    before = _count_files(site)
+    """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
+    indexed."""
     try:
         shards = plan_shards(site)
         missing = [shard for shard in shards if not _from_cache(site, shard, cache)]
@@ -81,7 +81,7 @@ def index_site(site: Path, cache: Cache | None = None) -> int:
         detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
         raise BuildFailed([Diagnostic("site.yaml", 1, f"生成搜索索引失败（Pagefind：{detail[0]}）；请重新运行 make build "
                                       "安装 requirements.txt 中的 pagefind[extended]，或在 site.yaml 中设置 search: false")])
-    return _count_files(site) - before
+    return len(missing)
 
 
 def plan_shards(site: Path) -> list[Shard]:
@@ -259,8 +259,3 @@ def _pagefind_version() -> str:
         return "pagefind_extended " + metadata.version("pagefind_bin_extended")
     except metadata.PackageNotFoundError:
         return "pagefind " + metadata.version("pagefind")
-
-
-def _count_files(folder: Path) -> int:
-    """Count the files below a folder."""
-    return sum(1 for p in folder.rglob("*") if p.is_file())

@@ -64,11 +64,14 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
                 added.append(rel)
     added.sort()
     uses = cache.used_since(mark)
-    if key is not None:
-        for rel, blob in cache.store_site_files(key, stage.path, added).items():
-            os.unlink(stage.path / rel)
-            stage.link(rel, blob)
-        cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
+    if key is None:
+        for rel in added:
+            stage.adopt(rel)
+        return added
+    for rel, blob in cache.store_site_files(key, stage.path, added).items():
+        os.unlink(stage.path / rel)
+        stage.link(rel, blob)
+    cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
     return added
 
 

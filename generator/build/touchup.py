@@ -34,7 +34,7 @@ from pathlib import Path
 from generator.build.intake import check_and_convert
 from generator.build.output import Staging
 from generator.build.search import BUNDLE
-from generator.build.sitesteps import kept_output, run_steps, site_key, site_steps
+from generator.build.sitesteps import run_steps, site_steps
 from generator.build.ways import Inputs
 from generator.core.config import SiteConfig
 from generator.core.errors import errors_in
@@ -123,14 +123,8 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
             stage.link(rel, blob)
         pause_at("touch-up")
         if steps:  # the search index's changed shards and the changed files' twins are made again
-            staged = {rel: source(rel) for rel in reused if rel != MARKER} | replaced
-            key = site_key(staged, steps)
-            kept = kept_output(cache, key, steps)
-            if kept is not None:
-                for rel, blob in kept.items():
-                    stage.link(rel, blob)
-            else:
-                run_steps(stage, steps, set(staged), cache, key)
+            # Not kept as a whole: each edit would add a listing of every file the steps made.
+            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys(), cache, None)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)

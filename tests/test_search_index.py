@@ -3,9 +3,12 @@
 import gzip
 import json
 import re
+import time
 
-from conftest import build, snapshot
+import pytest
+from conftest import SITE_YAML, build, snapshot, write_site
 
+from generator.build import search
 from generator.build.pagefind_order import read_data
 
 
@@ -16,10 +19,10 @@ def search_site(basic_site):
     return basic_site
 
 
-def fragments(output):
-    """Decode every indexed page Pagefind wrote."""
+def fragments(output, bundles="pagefind/*/"):
+    """Decode every indexed page Pagefind wrote, in every shard."""
     found = []
-    for path in sorted((output / "pagefind/fragment").iterdir()):
+    for path in sorted(output.glob(f"{bundles}fragment/*")):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(b"pagefind_dcd")
         found.append(json.loads(raw[len(b"pagefind_dcd"):]))
@@ -61,10 +64,10 @@ def test_index_is_byte_identical_across_builds(tmp_path, basic_site):
     for name in ("one", "two"):
         assert build(site, tmp_path / name) == 0
         outputs.append(snapshot(tmp_path / name))
-    assert any(name.startswith("pagefind/filter/") for name in outputs[0])
+    assert any(name.startswith("pagefind/2024/filter/") for name in outputs[0])
     assert outputs[0] == outputs[1]
     # Pagefind itself writes filter values in a random order; the build sorts them.
-    for path in (tmp_path / "one/pagefind/filter").iterdir():
+    for path in (tmp_path / "one/pagefind").glob("*/filter/*"):
         name, values = read_data(path)
         assert name in ("category", "year") and [v[0] for v in values] == sorted(v[0] for v in values)
 
@@ -72,3 +75,123 @@ def test_index_is_byte_identical_across_builds(tmp_path, basic_site):
 def test_fixture_sites_can_skip_the_index(built_basic):
     assert not (built_basic / "pagefind").exists()
     assert (built_basic / "search/index.html").is_file()
+
+
+# A generated site spread over years and categories; with a small shard cap it makes many shards.
+WORDS = ("公积金", "营业执照", "社会保障卡", "不动产登记", "居住证", "医疗保险", "残疾人补贴", "养老服务")
+
+
+def generated_notices(count: int = 24) -> dict[str, str]:
+    """Write `count` published notices over four years and two categories, each naming two of WORDS,
+    and three hidden ones (draft, not yet due, 不予公开) whose text is marked secret."""
+    files = {}
+    for number in range(count):
+        category = "guides" if number % 3 else "results"
+        year = 2021 + (number * 7) % 4
+        words = (WORDS[number % len(WORDS)], WORDS[(number * 5 + 3) % len(WORDS)])
+        files[f"{category}/n{number:02d}.md"] = (
+            f"---\ntitle: 第{number}号{words[0]}事项公告\ncategory: {category}\n"
+            f"date: {year}-0{1 + number % 9}-1{number % 10}\nresponsible: 张三\n---\n"
+            f"申请{words[0]}的市民，请携带身份证明办理{words[1]}相关手续。\n")
+    for slug, extra in (("draft", "draft: true"), ("future", "date: 2099-01-01"), ("withheld", "disclosure: 不予公开")):
+        date = "" if extra.startswith("date") else "date: 2023-03-03\n"
+        files[f"guides/secret-{slug}.md"] = (f"---\ntitle: 秘密{slug}公积金\ncategory: guides\n{date}{extra}\n"
+                                             f"responsible: 张三\nslug: secret-{slug}\n---\n秘密正文公积金secret-{slug}。\n")
+    return files
+
+
+@pytest.fixture
+def sharded(tmp_path, monkeypatch):
+    """The generated site with search on, a cap of three notices a shard, and a list of the shards indexed."""
+    content = write_site(tmp_path / "content", generated_notices(), SITE_YAML.replace("search: false", "search: true"))
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    indexed, index_shard = [], search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda site, shard: indexed.append(shard.name) or index_shard(site, shard))
+    time.sleep(0.02)  # a build trusts no file changed in the file-system clock tick it began
+    return content, indexed
+
+
+def shards_of(output):
+    """Map each shard named in shards.json to the URLs its fragments hold."""
+    names = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
+    return {name: sorted(f["url"] for f in fragments(output / "pagefind" / name, "")) for name in names}
+
+
+def test_each_shard_is_a_year_or_a_years_category_and_no_hidden_notice_is_in_any(sharded, tmp_path):
+    content, indexed = sharded
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    shards = shards_of(output)
+    assert sorted(indexed) == sorted(shards) and len(shards) >= 6
+    urls = [url for pages in shards.values() for url in pages]
+    assert sorted(urls) == sorted(f"/{rel[:-3]}/" for rel in generated_notices() if "secret" not in rel)
+    for name, pages in shards.items():
+        # A year's category over the cap is split by a hash of each URL: the parts hold about the cap.
+        assert 1 <= len(pages) <= (3 if name.count("-") < 2 else 6), name
+        year, _, folder = name.partition("-")
+        for url in pages:
+            page = (output / url.strip("/") / "index.html").read_text(encoding="utf-8")
+            assert f'data-pagefind-filter="year:{year}"' in page
+            assert not folder or url.startswith(f"/{folder.split('-')[0]}/")
+    for path in (output / "pagefind").rglob("*.pf_*"):
+        data = gzip.decompress(path.read_bytes())
+        assert b"secret-" not in data and "秘密".encode() not in data, path
+
+
+def test_an_edit_indexes_its_own_shard_again_and_the_cache_gives_the_others(sharded, tmp_path):
+    content, indexed = sharded
+    output = tmp_path / "out"
+    assert build(content, output, "--precompress") == 0
+    before = shards_of(output)
+    indexed.clear()
+    edited = content / "guides/n05.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("相关手续", "相关手续和公积金"), encoding="utf-8")
+    time.sleep(0.02)
+    assert build(content, output, "--precompress") == 0
+    owner = next(name for name, pages in before.items() if "/guides/n05/" in pages)
+    assert indexed == [owner]
+    assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    # A warm cache into an empty output indexes nothing.
+    indexed.clear()
+    assert build(content, tmp_path / "again", "--precompress") == 0
+    assert indexed == [] and snapshot(tmp_path / "again") == snapshot(tmp_path / "clean")
+
+
+def test_a_deleted_or_hidden_notice_leaves_the_index(sharded, tmp_path):
+    content, indexed = sharded
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    before = shards_of(output)
+    (content / "guides/n05.md").unlink()
+    hidden = content / "results/n06.md"
+    hidden.write_text(hidden.read_text(encoding="utf-8").replace("responsible:", "draft: true\nresponsible:"),
+                      encoding="utf-8")
+    time.sleep(0.02)
+    indexed.clear()
+    assert build(content, output) == 0
+    after = shards_of(output)
+    urls = {url for pages in after.values() for url in pages}
+    assert "/guides/n05/" not in urls and "/results/n06/" not in urls
+    # A shard that lost a page is indexed again (its neighbours' pages changed too); the others come from the cache.
+    assert {name for name, pages in after.items() if before.get(name) != pages} <= set(indexed) < set(after)
+    assert build(content, tmp_path / "clean", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_a_damaged_cached_shard_is_indexed_again_with_a_warning(sharded, tmp_path, capsys):
+    content, indexed = sharded
+    output = tmp_path / "out"
+    assert build(content, output) == 0
+    entry = output / "pagefind" / shards_of(output).popitem()[0] / "pagefind-entry.json"
+    blob = next(p for p in (tmp_path / ".gongkai-cache/blobs").rglob("*") if p.is_file()
+                and p.stat().st_ino == entry.stat().st_ino)
+    blob.chmod(0o644)
+    blob.write_bytes(b'{"version":"1.5.2","languages":{}}')
+    indexed.clear()
+    capsys.readouterr()
+    assert build(content, tmp_path / "again") == 0
+    assert len(indexed) == 1
+    assert "搜索索引分片" in capsys.readouterr().err
+    assert build(content, tmp_path / "clean", "--no-cache") == 0
+    assert snapshot(tmp_path / "again") == snapshot(tmp_path / "clean")

@@ -51,15 +51,20 @@ def test_verbose_names_each_of_the_three_ways_and_why(tmp_path, capsys):
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
 
-def test_verbose_says_search_and_precompress_go_the_full_way(tmp_path, capsys):
-    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+def test_verbose_says_search_and_precompress_take_the_touch_up(tmp_path, capsys):
+    """The configurations that ship (search on, CI's --precompress) touch up after a body edit too."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE},
+                         SITE_YAML.replace("search: false", "search: true"))
     output = tmp_path / "output"
     assert build(content, output, "--precompress") == 0
     (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "新的正文。"), encoding="utf-8")
     next_tick()
     capsys.readouterr()
     assert build(content, output, "--precompress", "-v") == 0
-    assert way_line(capsys.readouterr().out) == f"{WAY}完整构建。原因：使用了 --precompress，须为整站重新生成 .gz 文件"
+    assert way_line(capsys.readouterr().out) == f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"
+    assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    assert any(rel.startswith("pagefind/") and rel.endswith(".gz") for rel in snapshot(output))
     assert build(content, output, "--check", "-v") == 0
     assert way_line(capsys.readouterr().out) == f"{WAY}完整构建。原因：--check 在临时目录中完整构建并检查站内链接"
 

@@ -250,6 +250,11 @@ class Staging:
             self._write_at(rel, target, Path(source).read_bytes())
         pause_at("write")
 
+    def adopt(self, rel: str) -> None:
+        """Count as staged a file that a step over the staged site wrote into the folder itself."""
+        self._wanted.add(rel)
+        self.inodes[rel] = os.stat(f"{self.path}/{rel}").st_ino
+
     def reuse(self, files: dict[str, int], source: Callable[[str], str]) -> None:
         """Stage files of the last site (path -> inode), linking each from source(path) unless it is there already."""
         present, wanted, inodes = self._present, self._wanted, self.inodes

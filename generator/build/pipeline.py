@@ -13,9 +13,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import gc
-import hashlib
 import html
-import json
 import os
 import sqlite3
 import tempfile
@@ -32,15 +30,15 @@ from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
-from generator.build.precompress import precompress
-from generator.build.search import BUNDLE, index_site
+from generator.build.search import BUNDLE
+from generator.build.sitesteps import kept_output, run_steps, site_key, site_steps
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.cmsconfig import local_cms
 from generator.core.config import SiteConfig, load_config
 from generator.core.errors import BuildFailed, Diagnostic, EnvironmentProblem, errors_in
-from generator.core.faults import delay_at, pause_at
-from generator.core.files import MARKER, listing, write_atomically
+from generator.core.faults import pause_at
+from generator.core.files import listing, write_atomically
 from generator.core.model import Notice
 from generator.core.options import FULL, TOUCH_UP, UNCHANGED, Options, Progress, Report
 from generator.disclosure.checks import Disclosure, check_all, check_published
@@ -501,9 +499,9 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
     fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}
     expected = {**{p.path: b for p, b in zip(site.pages, blobs)}, **fixed}
-    steps = _site_steps(config, options)
-    made_key = _site_key(expected, steps)
-    made = {} if not steps else cache.site_files(made_key) if made_key else None
+    steps = site_steps(config, options)
+    made_key = site_key(expected, steps)
+    made = kept_output(cache, made_key, steps)
     if ahead is None and made is not None and not options.check and is_current(output, {**expected, **made}):
         report.cached = len(site.pages)
         stage.put_aside()
@@ -540,29 +538,10 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
             made = _carry_search_bundle(output, stage)
             report.search_deferred = True
         else:
-            stage.prune()  # the search indexer and the compressor must see this site only
-            made = _run_site_steps(stage.path, steps, set(expected), cache)
-            made_key = made_key or _site_key(expected, steps)
-            for rel, blob in cache.store_site_files(made_key, stage.path, made).items() if made_key else ():
-                os.unlink(stage.path / rel)
-                stage.link(rel, blob)
+            made = run_steps(stage, steps, set(expected), cache, made_key or site_key(expected, steps))
         stage.commit()
     report.output = stage.inodes
     return staged + len(made)
-
-
-def _site_steps(config: SiteConfig, options: Options) -> tuple[str, ...]:
-    """Name the steps that run over the whole staged site, in order."""
-    return tuple(name for name, wanted in (("search", config.search), ("precompress", options.precompress))
-                 if wanted)
-
-
-def _site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | None:
-    """Key the steps' output by every staged file's content (blob names are content hashes)."""
-    if not steps or any(blob is None for blob in files.values()):
-        return None
-    listing = json.dumps([steps, sorted((rel, os.path.basename(blob)) for rel, blob in files.items())])
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
 def _carry_search_bundle(output: Path, stage: Staging) -> list[str]:
@@ -580,22 +559,6 @@ def _carry_search_bundle(output: Path, stage: Staging) -> list[str]:
             stage.link(rel, path)
             carried.append(rel)
     return sorted(carried)
-
-
-def _run_site_steps(folder: Path, steps: tuple[str, ...], staged: set[str], cache: Cache) -> list[str]:
-    """Run the search indexer and the compressor over the staged site; list the files they added."""
-    if "search" in steps:
-        delay_at("index")
-        index_site(folder)
-    if "precompress" in steps:
-        precompress(folder, cache)  # last, so the search index gets its .gz twins too
-    added = []
-    for root, _, names in os.walk(folder):
-        for name in names:
-            rel = os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
-            if rel not in staged and name != MARKER:
-                added.append(rel)
-    return sorted(added)
 
 
 LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per notice

@@ -1,11 +1,24 @@
-"""Write stage, search part: build the Pagefind full-text index inside the staging folder.
+"""Write stage, search part: build the Pagefind full-text index inside the staging folder, in shards.
 
 The index is part of the site, so it is made before the staging folder is
 swapped in: readers never see pages without their index or an index of pages
-that are gone. Only what notice pages mark with `data-pagefind-body` is
-indexed, and hidden notices have no page, so they cannot enter it.
+that are gone. Only notice pages, which mark their title and body with
+`data-pagefind-body`, are indexed, and hidden notices have no page, so they
+cannot enter it.
 
-Pages are handed to Pagefind one by one in sorted order through its Python API, not found by
+Pagefind cannot change an index in place and its memory grows with the pages
+it indexes at once (about 300 KB a page), so the notices are split into
+shards: one per publication year, a year with more than SHARD_PAGES notices
+one per year and category (the first folder of the notice's URL), and a
+year's category still larger split by a hash of each URL. A page's shard
+depends only on its own URL and year and on the size of its year and
+category, so an edit changes its own shard alone. Each shard is its own
+Pagefind bundle, `pagefind/<shard>/`, kept in the cache under the Pagefind
+version and the hash of its pages' URLs and bytes; a build indexes only the
+shards whose pages changed, two at a time. `pagefind/shards.json` lists them,
+and the search page merges them in the browser (Pagefind's mergeIndex).
+
+Pages are handed to Pagefind one by one in sorted order through its service, not found by
 its own walk of the folder: Pagefind numbers pages in the order it meets them, and a folder's
 order differs between file systems (ext4 hashes names, tmpfs lists the newest first), so the
 same site gave different index bytes on each.
@@ -14,33 +27,127 @@ same site gave different index bytes on each.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import math
 import os
+import re
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from generator.build.pagefind_order import canonicalise
 from generator.core.errors import BuildFailed, Diagnostic
+from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
+SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
+# Notices a shard holds at most before its year is split by category (and a category by URL hash):
+# about 450 MB of Pagefind's memory, twice that with two shards indexed at once.
+SHARD_PAGES = 1500
+AT_ONCE = 2  # shards indexed at the same time, one Pagefind service each
+BODY = re.compile(rb"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
+YEAR = re.compile(rb'data-pagefind-filter="year:(\d{4})"')
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-def index_site(site: Path) -> int:
-    """Index the staged site with the Chinese-segmenting Pagefind build; return the files it added."""
-    before = _count_files(site)
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle: the notice pages it indexes, and the cache key those pages give it."""
+
+    name: str
+    pages: tuple[str, ...]  # relative paths, sorted
+    key: str
+
+
+def index_site(site: Path, cache: Cache | None = None) -> int:
+    """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
+    indexed."""
     try:
-        _index(site)
+        shards = plan_shards(site)
+        missing = [shard for shard in shards if not _from_cache(site, shard, cache)]
+        with ThreadPoolExecutor(AT_ONCE) as pool:  # each waits on its own Pagefind process
+            for shard in pool.map(lambda s: _index_shard(site, s), missing):
+                if cache is not None:
+                    bundle = site / BUNDLE / shard.name
+                    cache.store_site_files(f"shard:{shard.key}", bundle, _files_below(bundle))
+        (site / BUNDLE).mkdir(exist_ok=True)
+        (site / BUNDLE / SHARDS).write_text(json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False),
+                                            encoding="utf-8")
     except (OSError, ValueError, RuntimeError, KeyError) as exc:  # raised inside the staging block: the old site stays
         detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
         raise BuildFailed([Diagnostic("site.yaml", 1, f"生成搜索索引失败（Pagefind：{detail[0]}）；请重新运行 make build "
                                       "安装 requirements.txt 中的 pagefind[extended]，或在 site.yaml 中设置 search: false")])
-    canonicalise(site / BUNDLE)  # Pagefind's own output differs from run to run
-    return _count_files(site) - before
+    return len(missing)
 
 
-def _index(site: Path) -> None:
-    """Add every HTML page in sorted order to a Pagefind service, then have it write the bundle.
+def plan_shards(site: Path) -> list[Shard]:
+    """Find the notice pages, put each in its shard and key every shard; the newest year comes first."""
+    by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
+    for rel in _html_pages(site):
+        data = (site / rel).read_bytes()
+        if not BODY.search(data):
+            continue  # not a notice: Pagefind indexes only what is marked
+        year = YEAR.search(data)
+        by_year.setdefault(year.group(1).decode() if year else "other", []).append(
+            (rel, hashlib.sha256(data).hexdigest()))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for year, pages in by_year.items():
+        if len(pages) <= SHARD_PAGES:
+            groups[year] = pages
+            continue
+        by_folder: dict[str, list[tuple[str, str]]] = {}
+        for page in pages:
+            by_folder.setdefault(_folder_name(page[0]), []).append(page)
+        for folder, inside in by_folder.items():
+            parts = math.ceil(len(inside) / SHARD_PAGES)
+            for page in inside:
+                part = int(hashlib.sha256(page[0].encode()).hexdigest()[:8], 16) % parts
+                groups.setdefault(f"{year}-{folder}" + (f"-{part + 1}" if parts > 1 else ""), []).append(page)
+    version = _pagefind_version()
+    shards = []
+    for name in sorted(groups, key=lambda n: (n[:4], n), reverse=True):
+        pages = sorted(groups[name])
+        listing = json.dumps([version, name, pages], ensure_ascii=False)
+        shards.append(Shard(name, tuple(rel for rel, _ in pages), hashlib.sha256(listing.encode()).hexdigest()))
+    return shards
+
+
+def _folder_name(rel: str) -> str:
+    """Name a page's first folder in a form safe in a URL (a category's key), or by its hash."""
+    folder = rel.split("/", 1)[0] if "/" in rel else "root"
+    return folder if SAFE_NAME.fullmatch(folder) else "f" + hashlib.sha256(folder.encode()).hexdigest()[:8]
+
+
+def _from_cache(site: Path, shard: Shard, cache: Cache | None) -> bool:
+    """Link a shard's bundle from the cache into the site; False when the cache lacks it or it was damaged."""
+    kept = cache.site_files(f"shard:{shard.key}", damage="搜索索引分片") if cache is not None else None
+    if not kept:
+        return False
+    bundle = site / BUNDLE / shard.name
+    for rel, blob in sorted(kept.items()):
+        target = bundle / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(blob, target)
+        except OSError:  # another file system
+            target.write_bytes(Path(blob).read_bytes())
+    return True
+
+
+def _index_shard(site: Path, shard: Shard) -> Shard:
+    """Index one shard's pages into its own bundle, in a fixed byte order."""
+    bundle = site / BUNDLE / shard.name
+    _index(site, shard.pages, bundle)
+    canonicalise(bundle)  # Pagefind's own output differs from run to run
+    return shard
+
+
+def _index(site: Path, pages: tuple[str, ...], bundle: Path) -> None:
+    """Add the pages in the order given to a Pagefind service of their own, then have it write the bundle.
 
     Pagefind's own Python client reads one answer every tenth of a second, a thousand seconds for
     ten thousand pages; this talks its service protocol directly (requests and answers are base64
@@ -55,7 +162,6 @@ def _index(site: Path) -> None:
                           stderr=subprocess.DEVNULL) as service:
         talk = _Service(service)
         index = talk.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
-        pages = _pages(site)
         feeder = threading.Thread(target=talk.send_all, args=((  # read one page at a time, in the feeder
             {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
              "file_contents": (site / rel).read_text(encoding="utf-8")} for rel in pages),))
@@ -68,7 +174,6 @@ def _index(site: Path) -> None:
         # before its files are complete, and one it was still writing was cut short at its exit.
         files = talk.ask({"type": "GetFiles", "index_id": index}, "GetFiles")["files"]
         service.stdin.close()
-    bundle = site / BUNDLE
     for file in sorted(files, key=lambda f: f["path"]):
         target = bundle / file["path"]
         if bundle.resolve() not in target.resolve().parents:
@@ -125,7 +230,7 @@ class _Service:
         return body
 
 
-def _pages(site: Path) -> list[str]:
+def _html_pages(site: Path) -> list[str]:
     """List the site's HTML files, relative and sorted, the bundle's own left out."""
     found = []
     for folder, dirs, files in os.walk(site):
@@ -138,11 +243,19 @@ def _pages(site: Path) -> list[str]:
     return sorted(found)
 
 
+def _files_below(folder: Path) -> list[str]:
+    """List the files below a folder, relative and sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 def _url(rel: str) -> str:
     """Give a page the URL Pagefind's own walk gives it: the folder of an index.html."""
     return "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
-def _count_files(folder: Path) -> int:
-    """Count the files below a folder."""
-    return sum(1 for p in folder.rglob("*") if p.is_file())
+def _pagefind_version() -> str:
+    """Name the Pagefind build that indexes, part of every shard's cache key."""
+    try:
+        return "pagefind_extended " + metadata.version("pagefind_bin_extended")
+    except metadata.PackageNotFoundError:
+        return "pagefind " + metadata.version("pagefind")

@@ -10,13 +10,16 @@ edited notice's view can change (lastplan.py), and, after a new title, the
 catalogue, whose rows copy each notice's title. Those are rendered again from
 the contexts the last build kept (lastplan.Store), with the new views and
 rows; every other file is the last build's, linked from the cache. Loading,
-checking and planning ten thousand notices was most of such a rebuild.
+checking and planning ten thousand notices was most of such a rebuild. The
+search index and the .gz twins are then made as the full way makes them
+(sitesteps.py): only the shards that hold an edited page are indexed again,
+and only the changed files compressed.
 
 Anything else goes the full way, which gives the same bytes (test_touchup.py
 and test_incremental.py check both ways against clean builds): an added or
-deleted file, a problem, the search index or .gz twins to make, and a new
-title that other pages show without the view: in the relation links of the
-notices it supersedes or amends, or on the redirect pages of its old URLs.
+deleted file, a problem, and a new title that other pages show without the
+view: in the relation links of the notices it supersedes or amends, or on the
+redirect pages of its old URLs.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from generator.build.intake import check_and_convert
 from generator.build.output import Staging
+from generator.build.search import BUNDLE
+from generator.build.sitesteps import run_steps, site_steps
 from generator.build.ways import Inputs
 from generator.core.config import SiteConfig
 from generator.core.errors import errors_in
@@ -91,7 +96,9 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     manifest = _manifest(cache, options)
     if manifest is None:
         return "已发布网址清单与上次构建时的不一致"
-    source = _sources(record.output, plan, cache)
+    steps = site_steps(config, options)
+    made = _made_before(record.output, plan, cache, steps)  # the last index and .gz twins: the steps make them again
+    source = _sources(record.output.keys() - made, plan, cache)
     if source is None:
         return "缓存中缺少上次输出的文件，或输出目录中的文件被直接修改过"
     edits = _edits(edited, record, config, cache, content)
@@ -110,10 +117,14 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     # From here on the output and the cache change.
     forget(folder)
     with stage:
-        stage.reuse({rel: inode for rel, inode in record.output.items() if rel not in replaced}, source)
+        reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
+        stage.reuse(reused, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)
         pause_at("touch-up")
+        if steps:  # the search index's changed shards and the changed files' twins are made again
+            # Not kept as a whole: each edit would add a listing of every file the steps made.
+            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys(), cache, None)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)
@@ -147,13 +158,26 @@ def _manifest(cache: Cache, options: Options) -> bytes | None:
     return None if vanished(*previous_manifest(options.manifest, options.first_publication), current) else data
 
 
-def _sources(output: dict[str, int], plan: Plan, cache: Cache) -> Callable[[str], str] | None:
+def _made_before(output: dict[str, int], plan: Plan, cache: Cache, steps: tuple[str, ...]) -> set[str]:
+    """Name the files of the last site that its search index and compressor made: no page, data or copy."""
+    pages = set(plan.paths)
+    made = set()
+    for rel in output.keys() - pages - {MARKER}:
+        if cache.blob_of(f"data:{rel}") or cache.blob_of(f"copy:{rel}"):
+            continue
+        if ("search" in steps and rel.startswith(f"{BUNDLE}/")) or (
+                "precompress" in steps and rel.endswith(".gz") and rel[:-3] in output):
+            made.add(rel)
+    return made
+
+
+def _sources(files: Iterable[str], plan: Plan, cache: Cache) -> Callable[[str], str] | None:
     """Find the blob behind each file of the last site: a page's by its key, any other file's by its name.
 
     Only files the spare lacks are linked, so a blob's path is made only when asked for.
     """
     keys = dict(zip(plan.paths, plan.keys))
-    for rel in output.keys() - keys.keys() - {MARKER}:
+    for rel in set(files) - keys.keys() - {MARKER}:
         keys[rel] = f"data:{rel}" if cache.blob_of(f"data:{rel}") else f"copy:{rel}"
     if not cache.has_pages(keys.values()) or not cache.intact(keys.values()):
         return None  # a blob is gone, or was edited through the output: the full way renders it again

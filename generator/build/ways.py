@@ -72,10 +72,6 @@ def choose_way(options: Options, config: SiteConfig, inputs: Inputs | None, now:
         return Way(FULL, "缓存中没有上次构建的记录（首次构建，或缓存已被删除）")
     if still_valid(record, inputs.digest, now, options.output) and _same_manifest(options):
         return Way(UNCHANGED, "内容、主题、配置和选项自上次构建以来均未改变，时钟也未跨过任何公告的时间点")
-    if config.search:
-        return Way(FULL, "站内搜索已开启（site.yaml 的 search），搜索索引须对整站重建")
-    if options.precompress:
-        return Way(FULL, "使用了 --precompress，须为整站重新生成 .gz 文件")
     if inputs.cut_short:
         return Way(FULL, "上一次构建没有完成，缓存须重新整理")
     if changed_since(record.newest_ctime_ns, record.started_ns):

@@ -394,17 +394,28 @@ class Cache:
 
     # Files made from the whole staged site (search index, .gz twins) ---------------
 
-    def site_files(self, key: str) -> dict[str, str] | None:
-        """Return the files a post-render step made last time from the same staged site, if all are kept."""
+    def site_files(self, key: str, damage: str | None = None) -> dict[str, str] | None:
+        """Return the files a post-render step made last time from the same input, if all are kept.
+
+        With `damage` named, a listing kept whose files are not all there with their bytes is noted
+        as damage (a search shard's: the build makes it again and warns once).
+        """
         listing = self.page(f"site:{key}")
         if listing is None:
+            if damage is not None and f"site:{key}" in self._pages:
+                self._damaged(damage)
             return None
         found = {}
-        with open(listing, encoding="utf-8") as handle:
-            names = json.load(handle)
-        for rel in names:
-            blob = self.page(f"site:{key}:{rel}")
+        try:
+            with open(listing, encoding="utf-8") as handle:
+                names = json.load(handle)
+        except (OSError, ValueError):
+            names = None
+        for rel in names if isinstance(names, list) else [None]:
+            blob = self.page(f"site:{key}:{rel}") if isinstance(rel, str) else None
             if blob is None:
+                if damage is not None:
+                    self._damaged(damage)
                 return None
             found[rel] = blob
         return found
@@ -416,6 +427,19 @@ class Cache:
         stored = {rel: self.store_page(f"site:{key}:{rel}", (folder / rel).read_bytes()) for rel in names}
         self.store_page(f"site:{key}", json.dumps(sorted(names)).encode("utf-8"))
         return stored
+
+    def mark(self) -> int:
+        """Note how many entries this build has used so far (used_since lists those used after)."""
+        return len(self._used_pages)
+
+    def used_since(self, mark: int) -> list[str]:
+        """List the entries first used after `mark`, in the order they were used."""
+        return list(self._used_pages)[mark:]
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Use the entries that are still there with their bytes, so this build's end keeps them."""
+        for key in keys:
+            self.page(key)
 
     def _blob(self, digest: str) -> str:
         assert self.folder is not None

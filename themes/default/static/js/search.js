@@ -10,12 +10,26 @@
   var engine = null;
 
   function load() {
-    // The bundle lives at the site root; resolve it from this page so any sub-path works.
+    // The index comes in shards (pagefind/shards.json names them), each its own Pagefind bundle:
+    // the first is loaded, the others merged into it, and every search then covers them all.
+    // Resolved from this page, so any sub-path works.
     if (!engine) {
       var bundle = new URL(form.getAttribute("data-search-bundle"), document.baseURI).href;
       var root = new URL(form.getAttribute("data-site-root"), document.baseURI).pathname;
-      engine = import(bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ baseUrl: root, excerptLength: 40 }).then(function () { return pagefind; });
+      var options = { baseUrl: root, excerptLength: 40 };
+      engine = fetch(bundle + "shards.json").then(function (response) {
+        if (!response.ok) { throw new Error("shards.json: " + response.status); }
+        return response.json();
+      }).then(function (list) {
+        var shards = list.shards || [];
+        if (!shards.length) { return null; }  // nothing published yet
+        return import(bundle + shards[0] + "/pagefind.js").then(function (pagefind) {
+          return pagefind.options(options).then(function () {
+            return Promise.all(shards.slice(1).map(function (name) {
+              return pagefind.mergeIndex(bundle + name + "/", Object.assign({}, options));
+            }));
+          }).then(function () { return pagefind; });
+        });
       });
     }
     return engine;
@@ -74,7 +88,7 @@
     }
     status.textContent = "正在搜索……";
     load().then(function (pagefind) {
-      return pagefind.search(q || null, { filters: filters });
+      return pagefind ? pagefind.search(q || null, { filters: filters }) : { results: [] };
     }).then(function (search) {
       var shown = search.results.slice(0, PAGE);
       return Promise.all(shown.map(function (r) { return r.data(); })).then(function (items) {

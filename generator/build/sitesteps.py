@@ -1,0 +1,88 @@
+"""Write stage, last part: the steps that run over the complete staged site (search index, .gz twins).
+
+Both ways that write a site, the full way and the touch-up, end here. What the
+steps add is kept in the cache under the hash of every staged file, so a site
+built before gets its index and twins linked at once; otherwise each step
+reuses what it can by itself: the search index its unchanged shards
+(search.py), the compressor the twins of unchanged files (precompress.py).
+The cache entries those steps used are listed with the site's, so that taking
+the whole site from the cache keeps them for the next build that changes a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from generator.build.output import Staging
+from generator.build.precompress import precompress
+from generator.build.search import index_site
+from generator.core.config import SiteConfig
+from generator.core.faults import delay_at
+from generator.core.files import MARKER
+from generator.core.options import Options
+from generator.incremental.cache import Cache
+
+
+def site_steps(config: SiteConfig, options: Options) -> tuple[str, ...]:
+    """Name the steps that run over the whole staged site, in order."""
+    return tuple(name for name, wanted in (("search", config.search), ("precompress", options.precompress))
+                 if wanted)
+
+
+def site_key(files: dict[str, str | None], steps: tuple[str, ...]) -> str | None:
+    """Key the steps' output by every staged file's content (blob names are content hashes)."""
+    if not steps or any(blob is None for blob in files.values()):
+        return None
+    listing = json.dumps([steps, sorted((rel, os.path.basename(blob)) for rel, blob in files.items())])
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def kept_output(cache: Cache, key: str | None, steps: tuple[str, ...]) -> dict[str, str] | None:
+    """Return the files the steps added to this very site before (relative path -> blob), if all are kept."""
+    if not steps:
+        return {}
+    made = cache.site_files(key) if key else None
+    if made is not None:
+        cache.keep(_uses(cache, key))
+    return made
+
+
+def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None) -> list[str]:
+    """Run the search indexer and the compressor over the staged site and keep what they add; list it."""
+    stage.prune()  # the search indexer and the compressor must see this site only
+    mark = cache.mark()
+    if "search" in steps:
+        delay_at("index")  # lets the tests of serve hold the index back
+        index_site(stage.path, cache)
+    if "precompress" in steps:
+        precompress(stage.path, cache)  # last, so the search index gets its .gz twins too
+    added = []
+    for root, _, names in os.walk(stage.path):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), stage.path).replace(os.sep, "/")
+            if rel not in staged and name != MARKER:
+                added.append(rel)
+    added.sort()
+    uses = cache.used_since(mark)
+    if key is None:
+        for rel in added:
+            stage.adopt(rel)
+        return added
+    for rel, blob in cache.store_site_files(key, stage.path, added).items():
+        os.unlink(stage.path / rel)
+        stage.link(rel, blob)
+    cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
+    return added
+
+
+def _uses(cache: Cache, key: str) -> list[str]:
+    """Read the cache entries the steps used when they made this site's files."""
+    blob = cache.page(f"site-uses:{key}")
+    try:
+        with open(blob or "", encoding="utf-8") as handle:
+            uses = json.load(handle)
+    except (OSError, ValueError):
+        return []
+    return [k for k in uses if isinstance(k, str)] if isinstance(uses, list) else []

@@ -30,8 +30,7 @@ from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
-from generator.build.search import BUNDLE
-from generator.build.sitesteps import kept_output, run_steps, site_key, site_steps
+from generator.build.sitesteps import carry_search_bundle, kept_output, run_steps, site_key, site_steps
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
 from generator.core.cmsconfig import local_cms
@@ -535,7 +534,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
             for rel, blob in made.items():
                 stage.link(rel, blob)
         elif defer:
-            made = _carry_search_bundle(output, stage)
+            made = carry_search_bundle(output, stage)
             report.search_deferred = True
         else:
             made = run_steps(stage, steps, set(expected), cache, made_key or site_key(expected, steps))
@@ -543,22 +542,6 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     report.output = stage.inodes
     return staged + len(made)
 
-
-def _carry_search_bundle(output: Path, stage: Staging) -> list[str]:
-    """Stage the output's search index as it is (none before a first build); list its files.
-
-    It finds the pages it found before: a new notice is not found, a deleted one is, until the
-    build that follows makes the index of this site and swaps it in with the site, in one step.
-    """
-    bundle = output / BUNDLE
-    carried = []
-    for root, _, names in os.walk(bundle):
-        for name in names:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, output).replace(os.sep, "/")
-            stage.link(rel, path)
-            carried.append(rel)
-    return sorted(carried)
 
 
 LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per notice

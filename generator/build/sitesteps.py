@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pathlib import Path
 
 from generator.build.output import Staging
 from generator.build.precompress import precompress
-from generator.build.search import index_site
+from generator.build.search import BUNDLE, index_site
 from generator.core.config import SiteConfig
 from generator.core.faults import delay_at
 from generator.core.files import MARKER
@@ -75,6 +76,23 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         stage.link(rel, blob)
     cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
     return added
+
+
+def carry_search_bundle(output: Path, stage: Staging) -> list[str]:
+    """Stage the output's search index as it is (none before a first build); list its files.
+
+    It finds the pages it found before: a new notice is not found, a deleted one is, until the
+    build that follows makes the index of this site and swaps it in with the site, in one step.
+    """
+    bundle = output / BUNDLE
+    carried = []
+    for root, _, names in os.walk(bundle):
+        for name in names:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, output).replace(os.sep, "/")
+            stage.link(rel, path)
+            carried.append(rel)
+    return sorted(carried)
 
 
 def _uses(cache: Cache, key: str) -> list[str]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -34,7 +35,7 @@ from pathlib import Path
 from generator.build.intake import check_and_convert
 from generator.build.output import Staging
 from generator.build.search import BUNDLE
-from generator.build.sitesteps import run_steps, site_steps
+from generator.build.sitesteps import carry_search_bundle, run_steps, site_steps
 from generator.build.ways import Inputs
 from generator.core.config import SiteConfig
 from generator.core.errors import errors_in
@@ -114,6 +115,10 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         return "新标题还显示在其他页面上（关联公告、重定向页），或上次的页面计划不完整"
     keys, contexts = keyed
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
+    # serve puts changed pages in with the last index and has the next build make the new one; when no
+    # page changed (a save of the same text), the last index is this site's and nothing is left for later.
+    defer = options.defer_search and steps == ("search",) and any(
+        os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
     # From here on the output and the cache change.
     forget(folder)
     with stage:
@@ -122,7 +127,9 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         for rel, blob in replaced.items():
             stage.link(rel, blob)
         pause_at("touch-up")
-        if steps:  # the search index's changed shards and the changed files' twins are made again
+        if defer:  # serve: the pages go in with the last index, the build after this one makes the new one
+            carry_search_bundle(options.output, stage)
+        elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
             run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys(), cache, None)
         stage.commit()
@@ -140,6 +147,8 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     now_keys = {rel: record.files[rel][1] for rel in edited} | {e.rel: e.key for e in edits}
     files = {**record.files, **file_record(now_keys, inputs.statuses, content)}
     report = dataclasses.replace(record.report, cached=len(plan.paths) - rendered, way=TOUCH_UP, why="", output={})
+    if defer:  # no record: the build that follows must not find this site finished
+        return dataclasses.replace(report, output=stage.inodes, search_deferred=True)
     write_record(folder, dataclasses.replace(record, inputs=inputs.digest, started_ns=inputs.clock,
                                            newest_ctime_ns=inputs.newest, now=now, output=stage.inodes,
                                            files=files, report=report))

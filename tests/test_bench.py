@@ -78,3 +78,10 @@ def test_search_off_is_held_to_its_own_targets_and_100000_to_absolute_ones():
     assert verdict("one title edit", 10_000, False, gk, peer) == ("0.10 ×", "", "")
     # At 100,000 a body edit must also stay under 5 s with search off: 6 s fails though the ratio holds.
     assert verdict("one body edit", 100_000, False, gk, peer) == ("0.06 ×", "≤ 0.15 ×; < 5 s", "yes; no")
+
+
+def test_at_100000_every_build_with_search_on_must_stay_under_4_gb():
+    gk = {"nothing changed": Result([1.0], [5000.0]), "one body edit": Result([9.0], [900.0])}
+    peer = runs({"nothing changed": 100.0, "one body edit": 100.0})
+    assert verdict("nothing changed", 100_000, True, gk, peer)[1:] == ("< 4 GB", "no")
+    assert verdict("one body edit", 100_000, True, gk, peer)[1:] == ("≤ 0.15 ×; < 10 s; < 4 GB", "yes; yes; yes")

@@ -52,17 +52,12 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# Timings against Hugo (apt-get install hugo) and Pelican (in its own venv); never part of `make test`.
-BENCH_VENV := bench/.venv
-# Then peak memory against the number of notices (bench/memory.py).
-bench: $(INSTALLED) $(BENCH_VENV)/.installed
-	$(BIN)/python bench/run.py --pelican $(BENCH_VENV)/bin/pelican $(BENCH_ARGS)
-	$(BIN)/python bench/memory.py
-
-$(BENCH_VENV)/.installed: bench/requirements.txt
-	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
-	touch $@
+# Timings against Hugo (apt-get install hugo), and Hugo then Pagefind, with search on and off
+# (bench/run.py); then peak memory against the number of notices (bench/memory.py). Never part of
+# `make test`. BENCH_ARGS=--huge adds 100,000 notices to both.
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/memory.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) output .gongkai-cache .pytest_cache node_modules tests/artifacts
+	rm -rf $(VENV) bench/.venv output .gongkai-cache .pytest_cache node_modules tests/artifacts

@@ -1,8 +1,11 @@
-"""Benchmark peers: the same corpus as a Hugo site and as a Pelican site.
+"""Benchmark peer: the same corpus as a Hugo site, ready for Pagefind.
 
-Both get what gongkai builds: one page per notice, paginated category indexes
+It gets what gongkai builds: one page per notice, paginated category indexes
 of 20, a home page, and feeds, with the smallest templates that do so, so the
-comparison measures the generators rather than their themes.
+comparison measures the generators rather than their themes. A notice page
+marks for Pagefind what gongkai's does (its title and body as the indexed
+text, the title and date as metadata, the category and year as filters), so
+that Pagefind over Hugo's output indexes the same pages the same way.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ HUGO_LAYOUTS = {
 <nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>
 <main>{{ block "main" . }}{{ end }}</main></body></html>
 """,
-    "_default/single.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
-<table><tr><th>发布日期</th><td>{{ .Date.Format "2006-01-02 15:04" }}</td></tr>
+    "_default/single.html": """{{ define "main" }}<h1 data-pagefind-body data-pagefind-meta="title">{{ .Title }}</h1>
+<table><tr><th>分类</th><td data-pagefind-filter="category">{{ .CurrentSection.Title }}</td></tr>
+<tr><th>发布日期</th><td><time data-pagefind-meta="date" data-pagefind-filter="year:{{ .Date.Format "2006" }}">{{ .Date.Format "2006-01-02 15:04" }}</time></td></tr>
 <tr><th>文号</th><td>{{ .Params.doc_number }}</td><th>责任人</th><td>{{ .Params.responsible }}</td></tr></table>
-{{ .Content }}
+<div data-pagefind-body>{{ .Content }}</div>
 {{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
 {{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}
 """,
@@ -46,24 +50,6 @@ HUGO_LAYOUTS = {
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 """,
 }
-
-PELICAN_CONFIG = """\
-SITENAME = "基准测试政务公开栏"
-SITEURL = "https://bench.example.org/gk"
-PATH = "content"
-TIMEZONE = "Asia/Shanghai"
-DEFAULT_LANG = "zh"
-DEFAULT_PAGINATION = 20
-FEED_ALL_ATOM = "feed.xml"
-CATEGORY_FEED_ATOM = "{slug}/feed.xml"
-FEED_MAX_ITEMS = 50
-TAG_SAVE_AS = ""
-AUTHOR_SAVE_AS = ""
-ARTICLE_URL = ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
-MARKDOWN = {"extension_configs": {"markdown.extensions.tables": {}, "markdown.extensions.toc": {}},
-            "output_format": "html5"}
-"""
-
 
 def _split(text: str) -> tuple[dict[str, str], str]:
     match = _FRONT.match(text)
@@ -94,15 +80,4 @@ def write_hugo(corpus: Path, site: Path) -> Path:
         front = (f"---\ntitle: \"{meta['title']}\"\ndate: {date}\nresponsible: {meta['responsible']}\n"
                  f"doc_number: \"{meta['doc_number']}\"\n---\n")
         (site / "content" / key / f"{stem}.md").write_text(front + body, encoding="utf-8")
-    return site
-
-
-def write_pelican(corpus: Path, site: Path) -> Path:
-    """Write a Pelican site for the corpus."""
-    (site / "content").mkdir(parents=True, exist_ok=True)
-    (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
-    for key, stem, meta, body in notices(corpus):
-        front = (f"Title: {meta['title']}\nDate: {meta['date']}\nCategory: {key}\nSlug: {stem}\n"
-                 f"Responsible: {meta['responsible']}\n\n")
-        (site / "content" / f"{key}-{stem}.md").write_text(front + body, encoding="utf-8")
     return site

@@ -1,16 +1,24 @@
-"""Benchmark: time gongkai's builds beside Hugo's and Pelican's on the same corpus.
+"""Benchmark: gongkai's builds beside its peers', in the configurations people run.
 
 Run by `make bench` (never by `make test`). For each size it writes the seeded
-corpus, then measures in one run on the same machine. The clean builds of
-gongkai and Hugo are timed several times (--rounds), taking turns, each into
-new folders, and the median is compared: Hugo's clean build at 100,000 notices
-took anything from 92 s to 148 s in single runs on the same code. Then, once
-each: Hugo's rebuilds, Pelican's clean build, and gongkai's warm-cache build
-into an empty output, no-op rebuild, and rebuilds after one body edit, one
-title edit and one template edit. Wall time and the peak resident memory of
-the largest process are printed with the ratio to Hugo. Before each clean
-build the tool's input is read once (settle), so that every tool starts from
-the page cache.
+corpus and measures, in one run on the same machine, three configurations:
+
+- search on with the flags of the shipped CI templates (`--precompress
+  --manifest … --first-publication`) against Hugo, then Pagefind over Hugo's
+  output, timed together as one build;
+- search off, plain `build.py`, against Hugo alone;
+- search off with the CI flags, against Hugo alone (Hugo has nothing like
+  `--precompress`).
+
+Clean builds run --rounds times, all builds taking turns, each into new
+folders, and compare medians. Then gongkai's warm cache into an empty output,
+the rebuild when nothing changed, one body edit and one title edit (each the
+median of three different edits, rebuilt and timed one by one) and one template
+edit; the peer's rebuilds after the same edits are full builds (Hugo has no
+incremental build from the command line), plus Pagefind when search is on.
+Every figure is wall time and the peak memory of the whole process tree
+(memory.run_tree). Last, a headless Chromium types a query into gongkai's
+search page on the built search-on site and times the first result.
 """
 
 from __future__ import annotations
@@ -22,38 +30,95 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
-from peers import write_hugo, write_pelican  # noqa: E402
+from corpus import site_yaml, write_corpus  # noqa: E402
+from memory import run_tree  # noqa: E402
+from peers import write_hugo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITED = "guides/n000001.md"  # the notice every edit touches
+# The three notices edited, one per edit, so that each of the three edits is a different one.
+EDITED = ("guides/n000001.md", "results/n000002.md", "policies/n000003.md")
+BODY_EDIT = ("## 一、", "## 一、修改")
+TITLE_EDIT = ("title: 关于", "title: 修改关于")
+HUGO_TITLE_EDIT = ('title: "关于', 'title: "修改关于')
+TEMPLATE_EDIT = ("{% endblock %}", "<!-- 修改 -->{% endblock %}")
+QUERY = "通知"  # in every title: a query that finds many notices, as a reader's first try often does
+
+
+@dataclass(frozen=True)
+class Config:
+    """One way of building the site, and the peer it is compared with."""
+
+    key: str
+    title: str
+    search: bool
+    ci_flags: bool  # build with the flags of the shipped CI templates
+    peer: str
+
+
+CONFIGS = (
+    Config("on", "search on, with the CI templates' flags", True, True, "Hugo + Pagefind"),
+    Config("off", "search off, plain `build.py`", False, False, "Hugo"),
+    Config("off-ci", "search off, with the CI templates' flags", False, True, "Hugo"),
+)
+
+
+@dataclass
+class Result:
+    """The times (s) and whole-tree peak memories (MB) of the runs of one scenario."""
+
+    times: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float, peak: float) -> None:
+        self.times.append(seconds)
+        self.peaks.append(peak)
+
+    @property
+    def seconds(self) -> float:
+        return median(self.times)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+
+# The issue's targets: gongkai's median over the peer's, the scenario compared with (warm cache
+# against the peer's clean build: the peer keeps no cache), and the largest ratio allowed.
+TARGETS = {
+    True: {"clean build": ("clean build", 1.0), "warm cache, empty output": ("clean build", 0.3),
+           "one body edit": ("one body edit", 0.15), "one title edit": ("one title edit", 0.25)},
+    False: {"clean build": ("clean build", 1.5), "one body edit": ("one body edit", 0.15)},
+}
+# At 100,000 notices, absolute targets too: (scenario, or "*" for every build; "seconds" or "memory"; limit).
+HUGE_TARGETS = {True: [("one body edit", "seconds", 10.0), ("*", "memory", 4096.0)],
+                False: [("one body edit", "seconds", 5.0)]}
+HUGE = 100_000
 
 
 def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Run a command; return its wall time in seconds and its peak memory in MB."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024
+    """Run a command; return its wall time (s) and the peak memory of its whole tree (MB); stop if it fails."""
+    with tempfile.TemporaryFile() as errors:
+        run = run_tree(command, cwd=cwd, stderr=errors)
+        if run.code != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed ({run.code}): {' '.join(command)}\n{errors.read().decode(errors='replace')}")
+    return run.seconds, run.peak
+
+
+def measure_steps(commands: list[list[str]]) -> list[tuple[float, float]]:
+    """Run commands one after the other (Hugo, then Pagefind); return each one's time and peak."""
+    return [measure(command) for command in commands]
 
 
 def settle(folder: Path) -> None:
     """Before a clean build: write back what is pending and read the sources once, so that each
-    tool starts with its input in the page cache and no earlier run's writes still in flight.
-
-    Hugo's content is written just before its clean build, while gongkai's corpus was written
-    before Hugo's runs; at 100,000 notices their 18 GB peaks can push it out of the page cache of
-    a machine with 23 GB, and gongkai's clean build then read it back from disk within its time.
-    """
+    tool starts with its input in the page cache and no earlier run's writes still in flight."""
     os.sync()
     for root, _, names in os.walk(folder):
         for name in names:
@@ -65,143 +130,203 @@ def settle(folder: Path) -> None:
 def edit(path: Path, old: str, new: str) -> None:
     """Change one notice (or template) the way an editor would."""
     text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
+    if old not in text:
+        raise SystemExit(f"{path}: cannot edit, {old!r} is not in it")
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def gongkai_command(corpus: Path, work: Path, turn: int) -> list[str]:
-    """The build command of one clean build; every turn builds into new folders."""
-    return [sys.executable, str(ROOT / "build.py"), "--content", str(corpus), "--output", str(work / f"gk-output-{turn}"),
-            "--cache", str(work / f"gk-cache-{turn}"), "--theme", str(work / "theme")]
+def ratio(gongkai: float, peer: float) -> float:
+    return gongkai / peer
 
 
-def hugo_command(site: Path, work: Path, turn: int) -> list[str]:
-    return [shutil.which("hugo") or "hugo", "--quiet", "-s", str(site), "-d", str(work / f"hugo-output-{turn}")]
+def holds(value: float, limit: float) -> str:
+    return "yes" if value <= limit else "no"
 
 
-def taking_turns(tools: dict[str, tuple[Callable[[int], list[str]], Path]], rounds: int) -> dict[str, tuple]:
-    """Time each tool's clean build `rounds` times, the tools taking turns; return the median time,
-    the largest peak memory and every time.
+class Gongkai:
+    """The folders and command lines of one configuration of gongkai."""
 
-    A slow spell of the shared host then falls on both tools, not on one. Nothing is deleted between
-    turns: deleting a tree of 100,000 folders kept the disk busy well into the next build.
-    """
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+    def __init__(self, config: Config, work: Path, corpus: Path):
+        self.config, self.work, self.corpus = config, work, corpus
+        self.theme = work / f"theme-{config.key}"
+        (self.theme / "templates").mkdir(parents=True)
+        shutil.copy(ROOT / "themes/default/templates/notice.html", self.theme / "templates/notice.html")
+
+    def output(self, turn: int) -> Path:
+        return self.work / f"gk-{self.config.key}-output-{turn}"
+
+    def command(self, turn: int) -> list[str]:
+        """The build command; every turn has its own output, cache and (with the CI flags) manifest."""
+        command = [sys.executable, str(ROOT / "build.py"), "--content", str(self.corpus),
+                   "--output", str(self.output(turn)), "--cache", str(self.work / f"gk-{self.config.key}-cache-{turn}"),
+                   "--theme", str(self.theme)]
+        if self.config.ci_flags:
+            # As .github/workflows/publish.yml and .gitlab-ci.yml build: the first build of a turn
+            # publishes for the first time, each rebuild reads the manifest the build before wrote.
+            command += ["--precompress", "--manifest", str(self.work / f"gk-{self.config.key}-manifest-{turn}.json"),
+                        "--first-publication"]
+        return command
+
+
+class Peer:
+    """Hugo over the same corpus, then (search on) Pagefind over Hugo's output."""
+
+    def __init__(self, work: Path, site: Path, pagefind: str):
+        self.work, self.site, self.pagefind = work, site, pagefind
+
+    def output(self, turn: int) -> Path:
+        return self.work / f"hugo-output-{turn}"
+
+    def commands(self, turn: int) -> list[list[str]]:
+        hugo = [shutil.which("hugo") or "hugo", "--quiet", "-s", str(self.site), "-d", str(self.output(turn))]
+        return [hugo, [self.pagefind, "--site", str(self.output(turn))]]
+
+
+def record_peer(results: dict[str, dict[str, Result]], scenario: str, steps: list[tuple[float, float]]) -> None:
+    """File one run of Hugo, then Pagefind, as Hugo alone and as Hugo + Pagefind."""
+    (hugo_s, hugo_m), (pf_s, pf_m) = steps
+    results["Hugo"].setdefault(scenario, Result()).add(hugo_s, hugo_m)
+    results["Hugo + Pagefind"].setdefault(scenario, Result()).add(hugo_s + pf_s, max(hugo_m, pf_m))
+
+
+def bench_size(n: int, work: Path, rounds: int, pagefind: str, configs: tuple[Config, ...]) -> str:
+    """Measure every configuration and scenario at one size; return the tables."""
+    corpora = {}
+    first = write_corpus(work / f"corpus-{configs[0].key}", n, search=configs[0].search)
+    for config in configs:
+        corpora[config.key] = work / f"corpus-{config.key}"
+        if config is not configs[0]:
+            shutil.copytree(first, corpora[config.key])
+            (corpora[config.key] / "site.yaml").write_text(site_yaml(config.search), encoding="utf-8")
+    site = write_hugo(first, work / "hugo")
+    peer = Peer(work, site, pagefind)
+    tools = {config.key: Gongkai(config, work, corpora[config.key]) for config in configs}
+    gk: dict[str, dict[str, Result]] = {config.key: {} for config in configs}
+    peers: dict[str, dict[str, Result]] = {"Hugo": {}, "Hugo + Pagefind": {}}
+
+    # Clean builds: every tool once per round, taking turns, so that a slow spell of the shared
+    # host falls on all of them. Nothing is deleted between turns: deleting a large tree keeps
+    # the disk busy well into the next build.
     for turn in range(1, rounds + 1):
-        for name, (command_of, source) in tools.items():
-            settle(source)
-            runs[name].append(measure(command_of(turn)))
-    return {name: (median(s for s, _ in times), max(m for _, m in times), [s for s, _ in times])
-            for name, times in runs.items()}
+        settle(site)
+        record_peer(peers, "clean build", measure_steps(peer.commands(turn)))
+        for key, tool in tools.items():
+            settle(tool.corpus)
+            gk[key].setdefault("clean build", Result()).add(*measure(tool.command(turn)))
+
+    browser = None
+    searching = [c for c in configs if c.search]
+    if searching:
+        from browser import first_results  # noqa: PLC0415 (Selenium only when it is used)
+
+        browser = first_results(tools[searching[0].key].output(1), "/gk/", QUERY)
+
+    # The peer's rebuilds, into the output of its last clean build.
+    commands = peer.commands(rounds)
+    record_peer(peers, "nothing changed", measure_steps(commands))
+    for scenario, (old, new) in (("one body edit", BODY_EDIT), ("one title edit", HUGO_TITLE_EDIT)):
+        for rel in EDITED:
+            edit(site / "content" / rel, old, new)
+            record_peer(peers, scenario, measure_steps(commands))
+
+    # gongkai's rebuilds, from the folders of its last clean build.
+    for config in configs:
+        tool, results = tools[config.key], gk[config.key]
+        command = tool.command(rounds)
+        shutil.rmtree(tool.output(rounds))
+        results["warm cache, empty output"] = Result()
+        results["warm cache, empty output"].add(*measure(command))
+        results["nothing changed"] = Result()
+        results["nothing changed"].add(*measure(command))
+        for scenario, (old, new) in (("one body edit", BODY_EDIT), ("one title edit", TITLE_EDIT)):
+            results[scenario] = Result()
+            for rel in EDITED:
+                edit(tool.corpus / rel, old, new)
+                results[scenario].add(*measure(command))
+        edit(tool.theme / "templates/notice.html", *TEMPLATE_EDIT)
+        results["one template edit"] = Result()
+        results["one template edit"].add(*measure(command))
+
+    return "\n\n".join(table(n, config, gk[config.key], peers[config.peer], rounds,
+                             browser if config.search else None) for config in configs)
 
 
-def bench_gongkai(corpus: Path, work: Path, cold: tuple, turn: int) -> dict[str, tuple]:
-    """Time gongkai's other five scenarios, from the folders of its last clean build."""
-    build = gongkai_command(corpus, work, turn)
-    results = {"cold build": cold}
-    shutil.rmtree(work / f"gk-output-{turn}")
-    results["warm cache, empty output"] = measure(build)
-    results["no-op rebuild"] = measure(build)
-    edit(corpus / EDITED, "## 一、", "## 一、修改")
-    results["one body edit"] = measure(build)
-    edit(corpus / EDITED, "title: 关于", "title: 修改关于")
-    results["one title edit"] = measure(build)
-    edit(work / "theme/templates/notice.html", "{% endblock %}", "<!-- 修改 -->{% endblock %}")
-    results["one template edit"] = measure(build)
-    return results
+def cell(result: Result | None) -> str:
+    """One scenario's median time, each run's time in brackets when there are several, and the peak."""
+    if result is None:
+        return ""
+    spread = f" ({', '.join(f'{s:.2f}' for s in result.times)})" if len(result.times) > 1 else ""
+    return f"{result.seconds:.2f} s{spread}, {result.peak:,.0f} MB"
 
 
-def bench_hugo(site: Path, work: Path, cold: tuple, turn: int) -> dict[str, tuple]:
-    """Time Hugo's rebuilds after its last clean build: after the same body edit, with nothing changed,
-    after a title edit."""
-    command = hugo_command(site, work, turn)
-    results = {"cold build": cold}
-    edit(site / "content" / EDITED, "## 一、", "## 一、修改")
-    results["one body edit"] = measure(command)
-    results["no-op rebuild"] = measure(command)
-    edit(site / "content" / EDITED, 'title: "关于', 'title: "修改关于')
-    results["one title edit"] = measure(command)
-    return results
+def verdict(scenario: str, n: int, search: bool, gk: dict[str, Result], peer: dict[str, Result]) -> tuple[str, str, str]:
+    """The ratio to the peer, the issue's target for this scenario and whether it holds."""
+    against, limit = TARGETS[search].get(scenario, (scenario, None))
+    shown = f"{ratio(gk[scenario].seconds, peer[against].seconds):.2f} ×" if against in peer else ""
+    if against != scenario and shown:
+        shown += f" (of the peer's {against})"
+    targets, verdicts = [], []
+    if limit is not None and against in peer:
+        targets.append(f"≤ {limit} ×")
+        verdicts.append(holds(ratio(gk[scenario].seconds, peer[against].seconds), limit))
+    if n >= HUGE:
+        for name, kind, bound in HUGE_TARGETS[search]:
+            if name in (scenario, "*"):
+                value = gk[scenario].seconds if kind == "seconds" else gk[scenario].peak
+                targets.append(f"< {bound:.0f} s" if kind == "seconds" else f"< {bound / 1024:.0f} GB")
+                verdicts.append("yes" if value < bound else "no")
+    return shown, "; ".join(targets), "; ".join(verdicts)
 
 
-def bench_pelican(corpus: Path, work: Path, pelican: str | None) -> dict[str, tuple]:
-    """Time Pelican's clean build."""
-    if pelican is None:
-        return {}
-    site = write_pelican(corpus, work / "pelican")
-    command = [pelican, str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(work / "pel-output"),
-               "--ignore-cache", "-q"]
-    settle(site)
-    return {"cold build": measure(command, cwd=site)}
-
-
-def bench_size(n: int, work: Path, rounds: int, search: bool, pelican: str | None) -> str:
-    """Measure every scenario at one size; return its table."""
-    corpus = work / "corpus"
-    write_corpus(corpus, n, search=search)
-    theme = work / "theme"
-    (theme / "templates").mkdir(parents=True)
-    shutil.copy(ROOT / "themes/default/templates/notice.html", theme / "templates/notice.html")
-    site = write_hugo(corpus, work / "hugo") if shutil.which("hugo") else None  # from the untouched corpus
-    tools: dict[str, tuple[Callable[[int], list[str]], Path]] = {}
-    if site is not None:
-        tools["Hugo"] = (lambda turn: hugo_command(site, work, turn), site)
-    tools["gongkai"] = (lambda turn: gongkai_command(corpus, work, turn), corpus)
-    cold = taking_turns(tools, rounds)
-    hugo = bench_hugo(site, work, cold["Hugo"], rounds) if site is not None else {}
-    # Pelican took 83 s at 10,000 and grows faster than linearly; the issue compares
-    # N = 100,000 with Hugo only.
-    peli = bench_pelican(corpus, work, pelican) if n <= 10000 else {}
-    gk = bench_gongkai(corpus, work, cold["gongkai"], rounds)
-    return table(n, gk, hugo, peli, rounds)
-
-
-# The issue's targets: gongkai's time over Hugo's in the same run, for the same scenario
-# (warm cache is compared with Hugo's clean build: Hugo has no cache to keep).
-TARGETS = {"cold build": ("cold build", 1.5), "warm cache, empty output": ("cold build", 0.5),
-           "no-op rebuild": ("no-op rebuild", 0.10), "one body edit": ("one body edit", 0.15),
-           "one title edit": ("one title edit", 0.25)}
-
-
-def table(n: int, gk: dict, hugo: dict, pelican: dict, rounds: int) -> str:
-    """Format one size's results as a Markdown table, with each ratio to Hugo and the issue's target."""
-
-    def cell(result: tuple | None) -> str:
-        if result is None:
-            return ""
-        spread = f" ({', '.join(f'{s:.1f}' for s in result[2])})" if len(result) > 2 and len(result[2]) > 1 else ""
-        return f"{result[0]:.2f} s{spread}, {result[1]:.0f} MB"
-
-    def verdict(scenario: str) -> str:
-        against, target = TARGETS.get(scenario, (None, None))
-        if against not in hugo:
-            return ""
-        ratio = gk[scenario][0] / hugo[against][0]
-        return f"{ratio:.2f} × Hugo's {against} (target ≤ {target} ×: {'met' if ratio <= target else 'not met'})"
-
-    lines = [f"N = {n:,}; clean builds: median of {rounds}, the tools taking turns (each time in brackets)", "", "| scenario | gongkai | Hugo | Pelican | gongkai / Hugo |", "| --- | --- | --- | --- | --- |"]
-    for scenario in gk:
-        lines.append(f"| {scenario} | {cell(gk[scenario])} | {cell(hugo.get(scenario))} | "
-                     f"{cell(pelican.get(scenario))} | {verdict(scenario)} |")
+def table(n: int, config: Config, gk: dict[str, Result], peer: dict[str, Result], rounds: int,
+          browser: list[float] | None) -> str:
+    """Format one configuration's results at one size as a Markdown table."""
+    lines = [f"N = {n:,}, {config.title}, against {config.peer} (clean builds: median of {rounds} in turns; "
+             "edits: median of 3; each run in brackets; peak memory of the whole process tree)", "",
+             f"| scenario | gongkai | {config.peer} | gongkai / peer | target | holds |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for scenario, result in gk.items():
+        shown, target, held = verdict(scenario, n, config.search, gk, peer)
+        lines.append(f"| {scenario} | {cell(result)} | {cell(peer.get(scenario))} | {shown} | {target} | {held} |")
+    if browser:
+        each = ", ".join(f"{ms:.0f}" for ms in browser)
+        lines.append(f"| search page: first results in the browser | {median(browser):.0f} ms ({each}) | | | | |")
     return "\n".join(lines)
+
+
+def pagefind_executable() -> str:
+    """The Pagefind binary of the project's environment, the one gongkai's builds run."""
+    from pagefind.service import get_executable  # noqa: PLC0415
+
+    executable = get_executable()
+    if executable is None:
+        raise SystemExit("Pagefind is missing: `make build` installs pagefind[extended] into .venv")
+    return str(executable)
 
 
 def main() -> None:
     """Run the benchmark for each size and print the tables."""
-    p = argparse.ArgumentParser(description="Benchmark gongkai against Hugo and Pelican.")
+    p = argparse.ArgumentParser(description="Benchmark gongkai against Hugo, and Hugo then Pagefind.")
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--huge", action="store_true", help="also N = 100,000")
-    p.add_argument("--search", action="store_true", help="build the Pagefind index too (the peers build none)")
-    p.add_argument("--pelican", default=shutil.which("pelican"), help="the pelican command, if installed")
-    p.add_argument("--rounds", type=int, default=3, help="clean builds of gongkai and Hugo, taking turns")
+    p.add_argument("--rounds", type=int, default=3, help="clean builds of each tool, taking turns")
+    p.add_argument("--only", choices=[c.key for c in CONFIGS], nargs="+", help="measure only these configurations")
     args = p.parse_args()
-    sizes = args.sizes + ([100000] if args.huge else [])
-    pelican_command = str(Path(args.pelican).resolve()) if args.pelican and Path(args.pelican).is_file() else None
-    print(f"{os.cpu_count()} cores; {subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.strip() if shutil.which('hugo') else 'no Hugo'}")
+    if not shutil.which("hugo"):
+        raise SystemExit("Hugo is missing: apt-get install -y hugo")
+    sizes = args.sizes + ([HUGE] if args.huge else [])
+    configs = tuple(c for c in CONFIGS if not args.only or c.key in args.only)
+    if any(c.search for c in configs):
+        configs = tuple(sorted(configs, key=lambda c: not c.search))  # the corpus is written with search on
+    pagefind = pagefind_executable()
+    version = subprocess.run([pagefind, "--version"], capture_output=True, text=True).stdout.strip()
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+    print(f"{os.cpu_count()} cores; {hugo}; {version}", flush=True)
     for n in sizes:
+        started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as folder:
-            print(bench_size(n, Path(folder), max(1, args.rounds), args.search, pelican_command), flush=True)
-            print()
+            print(bench_size(n, Path(folder), max(1, args.rounds), pagefind, configs), flush=True)
+        print(f"\n(N = {n:,} took {time.perf_counter() - started:.0f} s)\n", flush=True)
 
 
 if __name__ == "__main__":

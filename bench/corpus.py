@@ -52,14 +52,17 @@ def body(rng: random.Random, target: int = 1900) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def notice(rng: random.Random, index: int, start: datetime) -> tuple[str, str]:
+def notice(rng: random.Random, index: int, start: datetime, step: int) -> tuple[str, str]:
     """Make one notice: its path below the content folder and its text."""
     key, _ = CATEGORIES[index % len(CATEGORIES)]
-    date = start + timedelta(minutes=7 * index + rng.randint(0, 5))
+    date = start + timedelta(minutes=step * index + rng.randint(0, 5))
     title = "关于" + sentence(rng, 8, 16)[:-1] + "的通知"
     text = (f"---\ntitle: {title}\ncategory: {key}\ndate: {date:%Y-%m-%d %H:%M}\nresponsible: 王丽\n"
             f"doc_number: 星民发〔{date.year}〕{index + 1}号\n---\n{body(rng)}")
     return f"{key}/n{index:06d}.md", text
+
+
+YEARS = 20  # the span of the corpus's publish dates, ending in 2024
 
 
 def site_yaml(search: bool = True) -> str:
@@ -78,9 +81,12 @@ def write_corpus(root: Path, count: int, seed: int = 20261127, search: bool = Tr
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.yaml").write_text(site_yaml(search), encoding="utf-8")
-    start = datetime(2015, 1, 1, 9, 0)
+    # An agency publishes for decades: the notices are spread evenly over YEARS years, as a real
+    # board's are, since what a build does per year (the search index's shards) depends on it.
+    start = datetime(2025 - YEARS, 1, 1, 9, 0)
+    step = max(6, YEARS * 365 * 24 * 60 // max(count, 1))
     for index in range(count):
-        rel, text = notice(rng, index, start)
+        rel, text = notice(rng, index, start, step)
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -37,7 +37,8 @@ def test_index_holds_published_notices_only(tmp_path, basic_site):
                                                 "/results/batch-1/"]
     alpha = next(p for p in pages if p["url"] == "/guides/alpha/")
     assert alpha["meta"]["title"] == "甲事项办事指南" and alpha["meta"]["date"] == "2024-05-15 09:30"
-    assert alpha["filters"] == {"category": ["办事指南"], "year": ["2024"]}
+    # The shard's name is a filter of the index (for queries of several words), not of the page.
+    assert alpha["filters"] == {"category": ["办事指南"], "shard": ["2024"], "year": ["2024"]}
     plain = alpha["content"].replace("\u200b", "")
     assert "申请人应当提前准备材料" in plain
     # Navigation, metadata table and footer stay out of the index.
@@ -69,7 +70,7 @@ def test_index_is_byte_identical_across_builds(tmp_path, basic_site):
     # Pagefind itself writes filter values in a random order; the build sorts them.
     for path in (tmp_path / "one/pagefind").glob("*/filter/*"):
         name, values = read_data(path)
-        assert name in ("category", "year") and [v[0] for v in values] == sorted(v[0] for v in values)
+        assert name in ("category", "shard", "year") and [v[0] for v in values] == sorted(v[0] for v in values)
 
 
 def test_fixture_sites_can_skip_the_index(built_basic):

@@ -141,12 +141,12 @@ def _from_cache(site: Path, shard: Shard, cache: Cache | None) -> bool:
 def _index_shard(site: Path, shard: Shard) -> Shard:
     """Index one shard's pages into its own bundle, in a fixed byte order."""
     bundle = site / BUNDLE / shard.name
-    _index(site, shard.pages, bundle)
+    _index(site, shard.pages, bundle, shard.name)
     canonicalise(bundle)  # Pagefind's own output differs from run to run
     return shard
 
 
-def _index(site: Path, pages: tuple[str, ...], bundle: Path) -> None:
+def _index(site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None:
     """Add the pages in the order given to a Pagefind service of their own, then have it write the bundle.
 
     Pagefind's own Python client reads one answer every tenth of a second, a thousand seconds for
@@ -164,7 +164,7 @@ def _index(site: Path, pages: tuple[str, ...], bundle: Path) -> None:
         index = talk.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
         feeder = threading.Thread(target=talk.send_all, args=((  # read one page at a time, in the feeder
             {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
-             "file_contents": (site / rel).read_text(encoding="utf-8")} for rel in pages),))
+             "file_contents": _with_shard((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
         feeder.start()
         try:
             talk.answers(len(pages), "IndexedFile")
@@ -180,6 +180,19 @@ def _index(site: Path, pages: tuple[str, ...], bundle: Path) -> None:
             raise ValueError(f"Pagefind 给出了索引目录之外的文件 {file['path']}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
+
+
+def _with_shard(page: str, shard: str) -> str:
+    """Give Pagefind the page with its shard as a filter, which the page on disk does not carry.
+
+    A shard that lacks one word of a query of several words matches pages by the other words
+    alone (Pagefind leaves out a word its index lacks), where one index over the whole site
+    matches none of them; the search page asks in which shards each word occurs and narrows
+    the search to the shards that hold them all (themes/default/static/js/search.js).
+    """
+    head = page.find("<head>")
+    at = head + len("<head>") if head >= 0 else 0
+    return f'{page[:at]}<meta data-pagefind-filter="shard[content]" content="{shard}">{page[at:]}'
 
 
 class _Service:

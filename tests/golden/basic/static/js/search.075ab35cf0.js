@@ -35,6 +35,54 @@
     return engine;
   }
 
+  // The words Pagefind makes of a query: the browser's word segmentation (Chinese has no spaces),
+  // punctuation dropped, as its own search does before it looks the words up.
+  var PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;
+  function words(q) {
+    if (typeof Intl === "undefined" || !Intl.Segmenter) { return q.split(/\s+/).filter(Boolean); }
+    var lang = document.documentElement.lang || "zh-CN";
+    var graphemes = new Intl.Segmenter(lang, { granularity: "grapheme" });
+    var found = [];
+    Array.from(new Intl.Segmenter(lang, { granularity: "word" }).segment(q)).forEach(function (part) {
+      var kept = Array.from(graphemes.segment(part.segment)).map(function (g) { return g.segment; })
+        .filter(function (g) { return !PUNCTUATION.test(g); }).join("").trim();
+      if (kept) { found.push(kept); }
+    });
+    return found;
+  }
+
+  // A shard that lacks one word of a query of several words would match pages by the others alone
+  // (Pagefind leaves out a word its index lacks); one index over the whole site would not. So the
+  // search keeps to the shards that hold every word the site holds: null when nothing need be kept
+  // out, else the names of those shards (each page carries its shard as the filter "shard").
+  function shardsHolding(pagefind, q) {
+    var list = /^\s*".+"\s*$/.test(q) ? [] : words(q);
+    if (list.length < 2) { return Promise.resolve(null); }
+    // A search counts its results by filter value once the filters are loaded.
+    return pagefind.filters().then(function () {
+      return Promise.all(list.map(function (word) {
+        return pagefind.search(word).then(function (found) {
+          return found.results.length ? (found.filters && found.filters.shard) || {} : null;
+        });
+      }));
+    }).then(function (counts) {
+      var held = counts.filter(Boolean);  // a word the whole site lacks is left out by one index too
+      if (!held.length) { return null; }
+      return Object.keys(held[0]).filter(function (name) {
+        return held.every(function (count) { return count[name] > 0; });
+      });
+    });
+  }
+
+  function search(pagefind, q, filters) {
+    if (!pagefind) { return Promise.resolve({ results: [] }); }
+    return (q ? shardsHolding(pagefind, q) : Promise.resolve(null)).then(function (shards) {
+      if (shards && !shards.length) { return { results: [] }; }
+      var narrowed = shards ? Object.assign({}, filters, { shard: { any: shards } }) : filters;
+      return pagefind.search(q || null, { filters: narrowed });
+    });
+  }
+
   // Keep only the text and Pagefind's <mark> highlights of an excerpt.
   function excerptNodes(html, target) {
     var holder = document.createElement("template");
@@ -88,7 +136,7 @@
     }
     status.textContent = "正在搜索……";
     load().then(function (pagefind) {
-      return pagefind ? pagefind.search(q || null, { filters: filters }) : { results: [] };
+      return search(pagefind, q, filters);
     }).then(function (search) {
       var shown = search.results.slice(0, PAGE);
       return Promise.all(shown.map(function (r) { return r.data(); })).then(function (items) {

@@ -29,14 +29,16 @@ def test_an_edit_recompresses_only_the_files_it_changed(basic_site, tmp_path, mo
     """Each twin is kept under the hash of its file: a rebuild compresses only what the edit changed."""
     from generator.build import precompress
 
-    compressed = []
-    real = precompress.gzip.compress
+    compressed, twinned = [], []
+    real, twin = precompress.gzip.compress, precompress._twin
     monkeypatch.setattr(precompress.gzip, "compress", lambda data, *a, **k: compressed.append(data) or real(data, *a, **k))
+    monkeypatch.setattr(precompress, "_twin", lambda path, *a: twinned.append(path.name) or twin(path, *a))
     output = tmp_path / "out"
     assert build(basic_site, output, "--precompress") == 0
     first = len(compressed)
-    assert first > 20
+    assert first > 20 and len(twinned) == first
     compressed.clear()
+    twinned.clear()
     alpha = basic_site / "guides/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8") + "\n补充的一段。\n", encoding="utf-8")
     time.sleep(0.02)
@@ -44,6 +46,8 @@ def test_an_edit_recompresses_only_the_files_it_changed(basic_site, tmp_path, mo
     assert 0 < len(compressed) < first // 2
     assert any("补充的一段" in data.decode("utf-8", "replace") for data in compressed)
     assert not any(b"User-agent" in data for data in compressed)  # robots.txt did not change
+    # The touch-up keeps the twins of the files it kept: the others are not even read again.
+    assert "robots.txt" not in twinned and len(compressed) <= len(twinned) < first // 2
     monkeypatch.undo()
     assert build(basic_site, tmp_path / "clean", "--precompress", "--no-cache") == 0
     assert snapshot(output) == snapshot(tmp_path / "clean")

@@ -26,8 +26,10 @@ def precompress(site: Path, cache: Cache | None = None) -> int:
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if path.suffix in TEXT_SUFFIXES:
-                _twin(path, path.with_name(name + ".gz"), cache)
+            target = path.with_name(name + ".gz")
+            # A twin already there was staged with its unchanged file (the touch-up links them).
+            if path.suffix in TEXT_SUFFIXES and not target.exists():
+                _twin(path, target, cache)
                 written += 1
     return written
 

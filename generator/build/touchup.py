@@ -117,6 +117,9 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
     # serve puts changed pages in with the last index and has the next build make the new one; when no
     # page changed (a save of the same text), the last index is this site's and nothing is left for later.
+    # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
+    twins = {rel for rel in made if rel.endswith(".gz") and rel[:-3] in record.output
+             and rel[:-3] not in made and rel[:-3] not in replaced} if "precompress" in steps else set()
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
     # From here on the output and the cache change.
@@ -126,12 +129,14 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         stage.reuse(reused, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)
+        for rel in sorted(twins):
+            stage.link(rel, str(options.output / rel))
         pause_at("touch-up")
         if defer:  # serve: the pages go in with the last index, the build after this one makes the new one
             carry_search_bundle(options.output, stage)
         elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
-            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys(), cache, None)
+            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins, cache, None)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)

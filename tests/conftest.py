@@ -107,6 +107,10 @@ SLOW_TESTS = {
     "test_plain_bodies_take_the_shortcut",
     "test_what_the_shortcut_takes_it_renders_as_the_full_way_does",
     "test_fast_engine_renders_what_plain_python_markdown_renders",
+    # Four builds each of a site of many shards, with the real indexer: incremental ends to ends.
+    "test_an_edit_indexes_its_own_shard_again_and_the_cache_gives_the_others",
+    "test_a_deleted_or_hidden_notice_leaves_the_index",
+    "test_a_damaged_cached_shard_is_indexed_again_with_a_warning",
 }
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from generator.build.pagefind_order import canonicalise
 from generator.core.errors import BuildFailed, Diagnostic
+from generator.core.files import listing
 from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
@@ -73,7 +74,7 @@ def index_site(site: Path, cache: Cache | None = None) -> int:
             for shard in pool.map(lambda s: _index_shard(site, s), missing):
                 if cache is not None:
                     bundle = site / BUNDLE / shard.name
-                    cache.store_site_files(f"shard:{shard.key}", bundle, _files_below(bundle))
+                    cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
         (site / BUNDLE).mkdir(exist_ok=True)
         (site / BUNDLE / SHARDS).write_text(json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False),
                                             encoding="utf-8")
@@ -254,11 +255,6 @@ def _html_pages(site: Path) -> list[str]:
         found += [name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in files
                   if name.endswith(".html")]
     return sorted(found)
-
-
-def _files_below(folder: Path) -> list[str]:
-    """List the files below a folder, relative and sorted."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def _url(rel: str) -> str:

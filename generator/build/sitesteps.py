@@ -21,7 +21,7 @@ from generator.build.precompress import precompress
 from generator.build.search import BUNDLE, index_site
 from generator.core.config import SiteConfig
 from generator.core.faults import delay_at
-from generator.core.files import MARKER
+from generator.core.files import MARKER, listing
 from generator.core.options import Options
 from generator.incremental.cache import Cache
 
@@ -59,13 +59,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         index_site(stage.path, cache)
     if "precompress" in steps:
         precompress(stage.path, cache)  # last, so the search index gets its .gz twins too
-    added = []
-    for root, _, names in os.walk(stage.path):
-        for name in names:
-            rel = os.path.relpath(os.path.join(root, name), stage.path).replace(os.sep, "/")
-            if rel not in staged and name != MARKER:
-                added.append(rel)
-    added.sort()
+    added = sorted(rel for rel in listing(stage.path)[0] if rel not in staged and rel.rpartition("/")[2] != MARKER)
     uses = cache.used_since(mark)
     if key is None:
         for rel in added:
@@ -85,14 +79,10 @@ def carry_search_bundle(output: Path, stage: Staging) -> list[str]:
     build that follows makes the index of this site and swaps it in with the site, in one step.
     """
     bundle = output / BUNDLE
-    carried = []
-    for root, _, names in os.walk(bundle):
-        for name in names:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, output).replace(os.sep, "/")
-            stage.link(rel, path)
-            carried.append(rel)
-    return sorted(carried)
+    carried = sorted(f"{BUNDLE}/{rel}" for rel in listing(bundle)[0]) if bundle.is_dir() else []
+    for rel in carried:
+        stage.link(rel, output / rel)
+    return carried
 
 
 def _uses(cache: Cache, key: str) -> list[str]:

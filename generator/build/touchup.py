@@ -117,15 +117,14 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     replaced, rendered = _pages(plan, keys, contexts, config, theme, cache)
     # serve puts changed pages in with the last index and has the next build make the new one; when no
     # page changed (a save of the same text), the last index is this site's and nothing is left for later.
+    reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
     # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
-    twins = {rel for rel in made if rel.endswith(".gz") and rel[:-3] in record.output
-             and rel[:-3] not in made and rel[:-3] not in replaced} if "precompress" in steps else set()
+    twins = {rel for rel in made if rel.endswith(".gz") and rel[:-3] in reused} if "precompress" in steps else set()
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
     # From here on the output and the cache change.
     forget(folder)
     with stage:
-        reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
         stage.reuse(reused, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)

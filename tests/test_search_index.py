@@ -9,7 +9,7 @@ import pytest
 from conftest import SITE_YAML, build, snapshot, write_site
 
 from generator.build import search
-from generator.build.pagefind_order import read_data
+from generator.build.pagefind_order import canonicalise, read_data
 
 
 def search_site(basic_site):
@@ -107,7 +107,8 @@ def sharded(tmp_path, monkeypatch):
     content = write_site(tmp_path / "content", generated_notices(), SITE_YAML.replace("search: false", "search: true"))
     monkeypatch.setattr(search, "SHARD_PAGES", 3)
     indexed, index_shard = [], search._index_shard
-    monkeypatch.setattr(search, "_index_shard", lambda site, shard: indexed.append(shard.name) or index_shard(site, shard))
+    monkeypatch.setattr(search, "_index_shard",
+                        lambda site, shard, *lane: indexed.append(shard.name) or index_shard(site, shard, *lane))
     time.sleep(0.02)  # a build trusts no file changed in the file-system clock tick it began
     return content, indexed
 
@@ -196,3 +197,60 @@ def test_a_damaged_cached_shard_is_indexed_again_with_a_warning(sharded, tmp_pat
     assert "搜索索引分片" in capsys.readouterr().err
     assert build(content, tmp_path / "clean", "--no-cache") == 0
     assert snapshot(tmp_path / "again") == snapshot(tmp_path / "clean")
+
+
+def test_each_pagefind_service_indexes_many_shards_with_the_bytes_of_a_fresh_one(sharded, tmp_path, monkeypatch):
+    content, indexed = sharded
+    started, start = [], search._Service.start
+    monkeypatch.setattr(search._Service, "start", classmethod(lambda cls: started.append(1) or start()))
+    output = tmp_path / "out"
+    assert build(content, output, "--no-cache") == 0
+    shards = shards_of(output)
+    assert len(indexed) == len(shards) >= 6 and len(started) <= search.AT_ONCE
+    # The last shard a service indexed, indexed again by a service of its own, gives the same bundle.
+    last = indexed[-1]
+    pages = tuple(sorted(p.relative_to(output).as_posix() for p in output.rglob("index.html")
+                         if f"/{p.parent.relative_to(output).as_posix()}/" in shards[last]))
+    assert len(pages) == len(shards[last])
+    search._index(output, pages, tmp_path / "fresh", last)
+    canonicalise(tmp_path / "fresh")
+    assert snapshot(tmp_path / "fresh") == snapshot(output / "pagefind" / last)
+
+
+class CountingPattern:
+    """A compiled pattern that counts the pages it is asked about."""
+
+    def __init__(self, pattern):
+        self.pattern, self.asked = pattern, 0
+
+    def search(self, data):
+        self.asked += 1
+        return self.pattern.search(data)
+
+
+def test_a_build_reads_only_the_pages_it_has_not_seen_before(sharded, tmp_path, monkeypatch):
+    content, indexed = sharded
+    output = tmp_path / "out"
+    counting = CountingPattern(search.BODY)
+    monkeypatch.setattr(search, "BODY", counting)
+    assert build(content, output, "--precompress") == 0
+    pages = sum(1 for _ in output.rglob("*.html"))
+    assert counting.asked >= pages  # the first build reads every page it indexes or leaves out
+    counting.asked = 0
+    edited = content / "guides/n05.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("相关手续", "相关手续和公积金"), encoding="utf-8")
+    time.sleep(0.02)
+    assert build(content, output, "--precompress") == 0
+    # The edited notice's page, and the few lists showing its summary, are new; the rest are known by inode.
+    assert 1 <= counting.asked <= 2 * 6 and counting.asked < pages / 4
+    # A damaged memo means reading everything again, not a wrong index.
+    memo = tmp_path / ".gongkai-cache" / search.FACTS
+    assert memo.is_file()
+    memo.write_text("{not json", encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("和公积金", "和住房公积金"), encoding="utf-8")
+    time.sleep(0.02)
+    assert build(content, output, "--precompress") == 0
+    assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    page = next(p for p in fragments(output) if p["url"] == "/guides/n05/")
+    assert "住房公积金" in page["content"].replace("\u200b", "")

@@ -27,6 +27,7 @@ same site gave different index bytes on each.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import math
@@ -38,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Iterable
 
 from generator.build.pagefind_order import canonicalise
 from generator.core.errors import BuildFailed, Diagnostic
@@ -46,6 +48,7 @@ from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
 SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
+FACTS = "search-pages.json"  # in the cache: each staged page's year and hash, by inode (_page_facts)
 # Notices a shard holds at most before its year is split by category (and a category by URL hash):
 # about 450 MB of Pagefind's memory, twice that with two shards indexed at once.
 SHARD_PAGES = 1500
@@ -64,14 +67,23 @@ class Shard:
     key: str
 
 
-def index_site(site: Path, cache: Cache | None = None) -> int:
+def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None) -> int:
     """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
-    indexed."""
+    indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise."""
+    services: list[_Service] = []
+    lanes = threading.local()
+
+    def index(shard: Shard) -> Shard:  # each lane, a thread, keeps one service for all the shards it takes
+        if getattr(lanes, "service", None) is None:
+            lanes.service = _Service.start()
+            services.append(lanes.service)
+        return _index_shard(site, shard, lanes.service)
+
     try:
-        shards = plan_shards(site)
+        shards = plan_shards(site, cache, files)
         missing = [shard for shard in shards if not _from_cache(site, shard, cache)]
-        with ThreadPoolExecutor(AT_ONCE) as pool:  # each waits on its own Pagefind process
-            for shard in pool.map(lambda s: _index_shard(site, s), missing):
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            for shard in pool.map(index, missing):
                 if cache is not None:
                     bundle = site / BUNDLE / shard.name
                     cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
@@ -82,19 +94,20 @@ def index_site(site: Path, cache: Cache | None = None) -> int:
         detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
         raise BuildFailed([Diagnostic("site.yaml", 1, f"生成搜索索引失败（Pagefind：{detail[0]}）；请重新运行 make build "
                                       "安装 requirements.txt 中的 pagefind[extended]，或在 site.yaml 中设置 search: false")])
+    finally:
+        for service in services:
+            service.close()
     return len(missing)
 
 
-def plan_shards(site: Path) -> list[Shard]:
+def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None) -> list[Shard]:
     """Find the notice pages, put each in its shard and key every shard; the newest year comes first."""
     by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
-    for rel in _html_pages(site):
-        data = (site / rel).read_bytes()
-        if not BODY.search(data):
-            continue  # not a notice: Pagefind indexes only what is marked
-        year = YEAR.search(data)
-        by_year.setdefault(year.group(1).decode() if year else "other", []).append(
-            (rel, hashlib.sha256(data).hexdigest()))
+    html = _html_pages(site) if files is None else sorted(
+        rel for rel in files if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
+    for rel, (year, digest) in _page_facts(site, html, cache).items():
+        if year:  # else not a notice: Pagefind indexes only what is marked
+            by_year.setdefault(year, []).append((rel, digest))
     groups: dict[str, list[tuple[str, str]]] = {}
     for year, pages in by_year.items():
         if len(pages) <= SHARD_PAGES:
@@ -115,6 +128,52 @@ def plan_shards(site: Path) -> list[Shard]:
         listing = json.dumps([version, name, pages], ensure_ascii=False)
         shards.append(Shard(name, tuple(rel for rel, _ in pages), hashlib.sha256(listing.encode()).hexdigest()))
     return shards
+
+
+def _page_facts(site: Path, pages: list[str], cache: Cache | None) -> dict[str, tuple[str, str]]:
+    """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
+
+    Reading and hashing every page cost a second at 10,000 notices on each build, an edit's too,
+    though staged pages are links to cache blobs that never change once written. So the facts of
+    each file are remembered in the cache by its inode, modification time and size, and only
+    pages new to the cache are read.
+    """
+    remembered = _read_facts(cache)
+    facts, kept = {}, {}
+    for rel in pages:
+        path = f"{site}/{rel}"
+        status = os.stat(path)
+        name = f"{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
+        fact = remembered.get(name)
+        if not (isinstance(fact, list) and len(fact) == 2 and all(isinstance(part, str) for part in fact)):
+            with open(path, "rb") as handle:
+                data = handle.read()
+            year = YEAR.search(data) if BODY.search(data) else None
+            fact = [year.group(1).decode() if year else ("other" if BODY.search(data) else ""),
+                    hashlib.sha256(data).hexdigest()]
+        facts[rel] = kept[name] = (fact[0], fact[1])
+    if cache is not None and cache.folder is not None and kept != remembered:
+        with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
+            _write_facts(cache.folder / FACTS, kept)
+    return facts
+
+
+def _read_facts(cache: Cache | None) -> dict:
+    """Read the facts the last build remembered; none when there are none or they are damaged."""
+    if cache is None or cache.folder is None:
+        return {}
+    try:
+        facts = json.loads((cache.folder / FACTS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def _write_facts(path: Path, facts: dict) -> None:
+    """Replace the remembered facts in one step, so a killed build leaves the old ones or the new."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({name: list(fact) for name, fact in facts.items()}), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _folder_name(rel: str) -> str:
@@ -139,48 +198,21 @@ def _from_cache(site: Path, shard: Shard, cache: Cache | None) -> bool:
     return True
 
 
-def _index_shard(site: Path, shard: Shard) -> Shard:
+def _index_shard(site: Path, shard: Shard, service: "_Service") -> Shard:
     """Index one shard's pages into its own bundle, in a fixed byte order."""
     bundle = site / BUNDLE / shard.name
-    _index(site, shard.pages, bundle, shard.name)
+    service.index(site, shard.pages, bundle, shard.name)
     canonicalise(bundle)  # Pagefind's own output differs from run to run
     return shard
 
 
 def _index(site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None:
-    """Add the pages in the order given to a Pagefind service of their own, then have it write the bundle.
-
-    Pagefind's own Python client reads one answer every tenth of a second, a thousand seconds for
-    ten thousand pages; this talks its service protocol directly (requests and answers are base64
-    JSON, each ended by a comma), one request at a time so the order stays the one given.
-    """
-    from pagefind.service import get_executable
-
-    executable = get_executable()
-    if executable is None:
-        raise RuntimeError("找不到 pagefind 程序")
-    with subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL) as service:
-        talk = _Service(service)
-        index = talk.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
-        feeder = threading.Thread(target=talk.send_all, args=((  # read one page at a time, in the feeder
-            {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
-             "file_contents": _with_shard((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
-        feeder.start()
-        try:
-            talk.answers(len(pages), "IndexedFile")
-        finally:
-            feeder.join()
-        # The bundle comes back in the answer and is written here: the service answers WriteFiles
-        # before its files are complete, and one it was still writing was cut short at its exit.
-        files = talk.ask({"type": "GetFiles", "index_id": index}, "GetFiles")["files"]
-        service.stdin.close()
-    for file in sorted(files, key=lambda f: f["path"]):
-        target = bundle / file["path"]
-        if bundle.resolve() not in target.resolve().parents:
-            raise ValueError(f"Pagefind 给出了索引目录之外的文件 {file['path']}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(base64.b64decode(file["content"]))
+    """Index pages into a bundle with a service of their own (one index over many shards' pages, in tests)."""
+    service = _Service.start()
+    try:
+        service.index(site, pages, bundle, shard)
+    finally:
+        service.close()
 
 
 def _with_shard(page: str, shard: str) -> str:
@@ -197,10 +229,58 @@ def _with_shard(page: str, shard: str) -> str:
 
 
 class _Service:
-    """One conversation with `pagefind --service`."""
+    """One conversation with `pagefind --service`, which may build many indexes one after another.
+
+    Pagefind's own Python client reads one answer every tenth of a second, a thousand seconds for
+    ten thousand pages; this talks its service protocol directly (requests and answers are base64
+    JSON, each ended by a comma), one request at a time so the order stays the one given.
+    """
 
     def __init__(self, process: subprocess.Popen):
         self.process, self.sent, self.pending = process, 0, bytearray()
+
+    @classmethod
+    def start(cls) -> "_Service":
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+        if executable is None:
+            raise RuntimeError("找不到 pagefind 程序")
+        return cls(subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL))
+
+    def close(self) -> None:
+        """End the service: it exits when its input ends; one that hangs is killed."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+    def index(self, site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None:
+        """Add the pages in the order given to a new index, write its bundle, then drop the index."""
+        index = self.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
+        feeder = threading.Thread(target=self.send_all, args=((  # read one page at a time, in the feeder
+            {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
+             "file_contents": _with_shard((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
+        feeder.start()
+        try:
+            self.answers(len(pages), "IndexedFile")
+        finally:
+            feeder.join()
+        # The bundle comes back in the answer and is written here: the service answers WriteFiles
+        # before its files are complete, and one it was still writing was cut short at its exit.
+        files = self.ask({"type": "GetFiles", "index_id": index}, "GetFiles")["files"]
+        self.ask({"type": "DeleteIndex", "index_id": index}, "DeleteIndex")  # its memory, for the next shard
+        for file in sorted(files, key=lambda f: f["path"]):
+            target = bundle / file["path"]
+            if bundle.resolve() not in target.resolve().parents:
+                raise ValueError(f"Pagefind 给出了索引目录之外的文件 {file['path']}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
 
     def ask(self, payload: dict, answer: str) -> dict:
         """Send one request and return the answer's payload, which must be of the type expected."""

@@ -56,7 +56,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
     mark = cache.mark()
     if "search" in steps:
         delay_at("index")  # lets the tests of serve hold the index back
-        index_site(stage.path, cache)
+        index_site(stage.path, cache, staged)
     if "precompress" in steps:
         precompress(stage.path, cache)  # last, so the search index gets its .gz twins too
     added = sorted(rel for rel in listing(stage.path)[0] if rel not in staged and rel.rpartition("/")[2] != MARKER)

@@ -50,7 +50,7 @@ def served(tmp_path_factory, sample_output):
     content = write_site(root / "content", generated_notices(40), SITE_YAML.replace("search: false", "search: true"))
     generated = root / "generated"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "SHARD_PAGES", 5)
+        patch.setattr(search, "SHARD_PAGES", 3)
         assert build(content, generated) == 0
     sites, servers = {}, []
     for name, folder, base in (("sample", sample, "/mzzj/"), ("generated", generated, "/xz/")):

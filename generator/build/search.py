@@ -9,10 +9,10 @@ cannot enter it.
 Pagefind cannot change an index in place and its memory grows with the pages
 it indexes at once (about 300 KB a page), so the notices are split into
 shards: one per publication year, a year with more than SHARD_PAGES notices
-one per year and category (the first folder of the notice's URL), and a
-year's category still larger split by a hash of each URL. A page's shard
-depends only on its own URL and year and on the size of its year and
-category, so an edit changes its own shard alone. Each shard is its own
+split by a hash of each URL into parts of about that size. A page's shard
+depends only on its own URL and year and on the size of its year, so an edit
+changes its own shard alone, and an edit's rebuild indexes a few hundred pages
+however large the site. Each shard is its own
 Pagefind bundle, `pagefind/<shard>/`, kept in the cache under the Pagefind
 version and the hash of its pages' URLs and bytes; a build indexes only the
 shards whose pages changed, two at a time. `pagefind/shards.json` lists them,
@@ -49,13 +49,12 @@ from generator.incremental.cache import Cache
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
 SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
 FACTS = "search-pages.json"  # in the cache: each staged page's year and hash, by inode (_page_facts)
-# Notices a shard holds at most before its year is split by category (and a category by URL hash):
-# about 450 MB of Pagefind's memory, twice that with two shards indexed at once.
-SHARD_PAGES = 1500
+# Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
+# again (about 1.5 s), and about 100 MB of Pagefind's memory.
+SHARD_PAGES = 300
 AT_ONCE = 2  # shards indexed at the same time, one Pagefind service each
 BODY = re.compile(rb"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
 YEAR = re.compile(rb'data-pagefind-filter="year:(\d{4})"')
-SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -110,17 +109,10 @@ def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | N
             by_year.setdefault(year, []).append((rel, digest))
     groups: dict[str, list[tuple[str, str]]] = {}
     for year, pages in by_year.items():
-        if len(pages) <= SHARD_PAGES:
-            groups[year] = pages
-            continue
-        by_folder: dict[str, list[tuple[str, str]]] = {}
+        parts = math.ceil(len(pages) / SHARD_PAGES)
         for page in pages:
-            by_folder.setdefault(_folder_name(page[0]), []).append(page)
-        for folder, inside in by_folder.items():
-            parts = math.ceil(len(inside) / SHARD_PAGES)
-            for page in inside:
-                part = int(hashlib.sha256(page[0].encode()).hexdigest()[:8], 16) % parts
-                groups.setdefault(f"{year}-{folder}" + (f"-{part + 1}" if parts > 1 else ""), []).append(page)
+            part = int(hashlib.sha256(page[0].encode()).hexdigest()[:8], 16) % parts
+            groups.setdefault(year + (f"-{part + 1}" if parts > 1 else ""), []).append(page)
     version = _pagefind_version()
     shards = []
     for name in sorted(groups, key=lambda n: (n[:4], n), reverse=True):
@@ -174,12 +166,6 @@ def _write_facts(path: Path, facts: dict) -> None:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps({name: list(fact) for name, fact in facts.items()}), encoding="utf-8")
     os.replace(temporary, path)
-
-
-def _folder_name(rel: str) -> str:
-    """Name a page's first folder in a form safe in a URL (a category's key), or by its hash."""
-    folder = rel.split("/", 1)[0] if "/" in rel else "root"
-    return folder if SAFE_NAME.fullmatch(folder) else "f" + hashlib.sha256(folder.encode()).hexdigest()[:8]
 
 
 def _from_cache(site: Path, shard: Shard, cache: Cache | None) -> bool:

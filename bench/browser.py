@@ -7,11 +7,18 @@ pressed; the time runs from the form's submission to the first result in the
 list, so it covers loading Pagefind, fetching the index parts the query needs
 and showing the result. Run with `python bench/browser.py OUTPUT [BASE_PATH]`
 on a built site, or from bench/run.py.
+
+`--one-index` also times the same search page over a copy of the site whose
+notices are all in one Pagefind bundle (its shards.json names that bundle
+alone), which is what the index in shards is compared with.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -75,14 +82,35 @@ def first_results(output: Path, base_path: str, query: str, samples: int = SAMPL
             server.server_close()
 
 
+def with_one_index(output: Path, folder: Path) -> Path:
+    """Copy a built site (pages hard-linked) with every notice page in one Pagefind bundle instead of shards."""
+    from generator.build import search  # noqa: PLC0415
+    from generator.build.pagefind_order import canonicalise  # noqa: PLC0415
+
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(output, folder, copy_function=os.link, ignore=lambda d, names: (
+        [search.BUNDLE] if Path(d) == output else []))
+    pages = tuple(sorted(rel for shard in search.plan_shards(folder) for rel in shard.pages))
+    search._index(folder, pages, folder / search.BUNDLE / "all", "all")
+    canonicalise(folder / search.BUNDLE / "all")
+    (folder / search.BUNDLE / search.SHARDS).write_text(json.dumps({"shards": ["all"]}), encoding="utf-8")
+    return folder
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("output", type=Path, help="a built site")
     p.add_argument("base_path", nargs="?", default="/", help="the site's sub-path, e.g. /gk/")
     p.add_argument("--query", default="通知")
+    p.add_argument("--one-index", action="store_true", help="also time the site with one index instead of shards")
     args = p.parse_args()
     times = first_results(args.output, args.base_path, args.query)
     print(f"first results: {median(times):.0f} ms, median of {', '.join(f'{t:.0f}' for t in times)}")
+    if args.one_index:
+        with tempfile.TemporaryDirectory(prefix="bench-one-index-") as scratch:
+            one = first_results(with_one_index(args.output.resolve(), Path(scratch) / "site"), args.base_path,
+                                args.query)
+        print(f"one index: {median(one):.0f} ms, median of {', '.join(f'{t:.0f}' for t in one)}")
 
 
 if __name__ == "__main__":

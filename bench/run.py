@@ -217,9 +217,12 @@ def bench_size(n: int, work: Path, rounds: int, pagefind: str, configs: tuple[Co
     browser = None
     searching = [c for c in configs if c.search]
     if searching:
-        from browser import first_results  # noqa: PLC0415 (Selenium only when it is used)
+        from browser import first_results, with_one_index  # noqa: PLC0415 (Selenium only when it is used)
 
-        browser = first_results(tools[searching[0].key].output(1), "/gk/", QUERY)
+        built = tools[searching[0].key].output(1)
+        with tempfile.TemporaryDirectory(prefix="bench-one-index-", dir=built.parent) as scratch:
+            browser = (first_results(built, "/gk/", QUERY),
+                       first_results(with_one_index(built, Path(scratch) / "site"), "/gk/", QUERY))
 
     # The peer's rebuilds, into the output of its last clean build.
     commands = peer.commands(rounds)
@@ -279,7 +282,7 @@ def verdict(scenario: str, n: int, search: bool, gk: dict[str, Result], peer: di
 
 
 def table(n: int, config: Config, gk: dict[str, Result], peer: dict[str, Result], rounds: int,
-          browser: list[float] | None) -> str:
+          browser: tuple[list[float], list[float]] | None) -> str:
     """Format one configuration's results at one size as a Markdown table."""
     lines = [f"N = {n:,}, {config.title}, against {config.peer} (clean builds: median of {rounds} in turns; "
              "edits: median of 3; each run in brackets; peak memory of the whole process tree)", "",
@@ -289,8 +292,11 @@ def table(n: int, config: Config, gk: dict[str, Result], peer: dict[str, Result]
         shown, target, held = verdict(scenario, n, config.search, gk, peer)
         lines.append(f"| {scenario} | {cell(result)} | {cell(peer.get(scenario))} | {shown} | {target} | {held} |")
     if browser:
-        each = ", ".join(f"{ms:.0f}" for ms in browser)
-        lines.append(f"| search page: first results in the browser | {median(browser):.0f} ms ({each}) | | | | |")
+        shards, one = browser
+        each, each_one = (", ".join(f"{ms:.0f}" for ms in times) for times in browser)
+        lines.append(f"| search page: first results in the browser | {median(shards):.0f} ms ({each}) | "
+                     f"one index: {median(one):.0f} ms ({each_one}) | {median(shards) / median(one):.2f} × | ≤ 1.5 × | "
+                     f"{holds(median(shards) / median(one), 1.5)} |")
     return "\n".join(lines)
 
 

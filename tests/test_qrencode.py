@@ -9,6 +9,7 @@ from qrdecode import decode_svg
 
 from generator.site.qr import LABEL, qr_svg
 from generator.site.qrencode import codewords, encode, layout, version_for
+from generator.site.qrmask import best_mask
 
 # The most bytes each version holds at level M, from the standard's capacity table (ISO/IEC 18004 table 7).
 CAPACITY = (14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666,
@@ -69,6 +70,14 @@ def test_pad_codewords_follow_the_terminator_directly():
     assert words[-3] == (data[-1] & 15) << 4  # the last half byte, then the 4-bit terminator: 2 + 24 codewords
 
 
+def test_the_printed_board_takes_the_mask_segno_picks_by_the_penalty_rules(standard_padding):
+    addresses = [f"https://gk.example.gov.cn/mzzj/notices/n{i:06d}/" for i in range(0, 4000, 37)]
+    addresses += ["https://gk.example.gov.cn/" + "gk-2025/" * n for n in range(0, 90, 7)]  # versions 2 to 13
+    picks = [best_mask(url.encode()) for url in addresses]
+    assert picks == [_segno(url.encode(), None).mask for url in addresses]
+    assert len(set(picks)) >= 4  # the rules do choose: a fixed answer would fail here
+
+
 def _drawn_the_old_way(matrix, label=LABEL):
     """Draw a matrix as qr_svg always has: runs of dark modules per row, four modules of quiet zone."""
     strokes = []
@@ -94,7 +103,8 @@ ADDRESSES = ["https://gk.example.gov.cn/", "https://bench.example.org/gk/notices
 def test_the_svg_keeps_its_form_and_a_phone_reads_the_address(url, standard_padding):
     expected = _segno(url.encode(), 0).matrix
     assert str(qr_svg(url)) == _drawn_the_old_way(expected)
-    assert str(qr_svg(url, "网上原文的二维码", best_mask=True)).startswith('<svg role="img" aria-label="网上原文的二维码"')
+    board = _segno(url.encode(), None).matrix  # the mask by the penalty rules
+    assert str(qr_svg(url, "网上原文的二维码", best_mask=True)) == _drawn_the_old_way(board, "网上原文的二维码")
     assert decode_svg(str(qr_svg(url))) == [url]
     assert decode_svg(str(qr_svg(url, best_mask=True))) == [url]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import segno
 from markupsafe import Markup
 
 from generator.site.qrencode import encode
+from generator.site.qrmask import best_mask as _best_mask
 
 LABEL = "本页网址的二维码"
 FIXED_MASK = 0  # the checkerboard: it breaks runs of one colour in both directions, which readers stumble on
@@ -34,11 +34,6 @@ def qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
     return Markup(
         f'<svg role="img" aria-label="{Markup.escape(label)}" viewBox="0 0 {side} {side}" class="qr-code">'
         f'<path stroke="#000" d="{_path(code.size, code.modules)}"/></svg>')
-
-
-def _best_mask(data: bytes) -> int:
-    """Return the mask segno's penalty rules pick for the code of `data` (the same symbol but for the mask)."""
-    return segno.make(data, error="m", mode="byte", micro=False, boost_error=False).mask
 
 
 def _path(size: int, modules: int) -> str:

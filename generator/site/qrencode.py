@@ -116,7 +116,7 @@ def layout(version: int) -> Layout:
                     put(cx + dx, cy + dy, max(abs(dx), abs(dy)) != 1)
     for x, y in _format_places(size):
         reserved.add((x, y))
-    put(8, size - 8, True)  # the dark module beside the lower format copy
+    reserved.add((8, size - 8))  # the module beside the lower format copy, always dark (constant_part)
     if version >= 7:
         for x, y in _version_places(size):
             reserved.add((x, y))
@@ -225,18 +225,24 @@ def plan(version: int) -> Plan:
 
 
 @cache
-def constant_part(version: int, mask: int) -> int:
-    """Return the modules that do not depend on the data: function patterns, format and version bits, the mask."""
+def constant_part(version: int, mask: int, info: bool = True) -> int:
+    """Return the modules that do not depend on the data: function patterns, the mask, format and version bits.
+
+    Without `info` the format and version modules (and the dark one beside them) stay light,
+    as they are while the penalty rules judge a mask (qrmask.py).
+    """
     shape = layout(version)
     size = shape.size
     dark = set(shape.dark)
-    fmt = _with_bch(LEVEL_M << 3 | mask, 0b10100110111) ^ 0b101010000010010
-    dark.update(place for i, place in enumerate(_format_places(size)) if fmt >> (i % 15) & 1)  # both copies
-    if version >= 7:
-        bits = _with_bch(version, 0b1111100100101)
-        for i, (x, y) in enumerate(_version_places(size)):
-            if bits >> i & 1:
-                dark.update(((x, y), (y, x)))
+    if info:
+        fmt = _with_bch(LEVEL_M << 3 | mask, 0b10100110111) ^ 0b101010000010010
+        dark.update(place for i, place in enumerate(_format_places(size)) if fmt >> (i % 15) & 1)  # both copies
+        dark.add((8, size - 8))
+        if version >= 7:
+            bits = _with_bch(version, 0b1111100100101)
+            for i, (x, y) in enumerate(_version_places(size)):
+                if bits >> i & 1:
+                    dark.update(((x, y), (y, x)))
     flips = _MASKS[mask]
     dark.update((x, y) for x, y in shape.order if flips(x, y))  # the remainder modules after the last codeword too
     rows = (DARK if (x, y) in dark else LIGHT for y in range(size) for x in range(size + 1))
@@ -272,6 +278,12 @@ def encode(data: bytes, mask: int) -> Symbol:
     """Return the QR code of `data` in byte mode at error level M with `mask`, in the smallest version."""
     if mask not in MASKS:
         raise ValueError(f"mask {mask} is not one of 0 to 7")
+    version, modules = unmasked(data)
+    return Symbol(17 + 4 * version, modules ^ constant_part(version, mask))
+
+
+def unmasked(data: bytes) -> tuple[int, int]:
+    """Return the version for `data` and the modules its codewords set, before any mask, function patterns or format."""
     version = version_for(len(data))
     steps = plan(version)
     words = codewords(data, version)
@@ -279,4 +291,4 @@ def encode(data: bytes, mask: int) -> Symbol:
           for start, end in steps.blocks]
     stream = words + b"".join(value.to_bytes(steps.ec, "big") for value in ec)
     bits = b"".join(map(_SPREAD.__getitem__, stream)) + b"\0"
-    return Symbol(steps.size, int.from_bytes(bytes(steps.pick(bits)), "big") ^ constant_part(version, mask))
+    return version, int.from_bytes(bytes(steps.pick(bits)), "big")

@@ -104,7 +104,8 @@ def test_the_svg_keeps_its_form_and_a_phone_reads_the_address(url, standard_padd
     expected = _segno(url.encode(), 0).matrix
     assert str(qr_svg(url)) == _drawn_the_old_way(expected)
     board = _segno(url.encode(), None).matrix  # the mask by the penalty rules
-    assert str(qr_svg(url, "网上原文的二维码", best_mask=True)) == _drawn_the_old_way(board, "网上原文的二维码")
+    label = "网上原文的二维码"
+    assert str(qr_svg(url, label, best_mask=True)) == _drawn_the_old_way(board, label)
     assert decode_svg(str(qr_svg(url))) == [url]
     assert decode_svg(str(qr_svg(url, best_mask=True))) == [url]
 
@@ -112,13 +113,15 @@ def test_the_svg_keeps_its_form_and_a_phone_reads_the_address(url, standard_padd
 def test_a_decoder_reads_codes_of_every_size_and_mask():
     for version in (1, 2, 3, 4, 5, 7, 9, 10, 14, 20, 27, 40):
         length = CAPACITY[version - 1] - version  # padded, a few bytes short of full
-        url = ("https://gk.example.gov.cn/" + "公开栏/n-0123456789" * 200).encode()[:length].decode("utf-8", "ignore")
+        address = ("https://gk.example.gov.cn/" + "公开栏/n-0123456789" * 200).encode()
+        url = address[:length].decode("utf-8", "ignore")
         assert version_for(len(url.encode())) == version
         svg = str(qr_svg(url))
         assert decode_svg(svg) == [url], version
     url = "https://gk.example.gov.cn/mzzj/notices/n000123/"
     for mask in range(8):
         symbol = encode(url.encode(), mask)
-        matrix = "".join(f"M{x + 4} {y + 4}.5h1" for y, row in enumerate(symbol.rows()) for x, v in enumerate(row) if v)
+        rows = symbol.rows()
+        matrix = "".join(f"M{x + 4} {y + 4}.5h1" for y, row in enumerate(rows) for x, dark in enumerate(row) if dark)
         side = symbol.size + 8
         assert decode_svg(f'<svg viewBox="0 0 {side} {side}"><path d="{matrix}"/></svg>') == [url], mask

@@ -36,13 +36,21 @@ LEVEL_M = 0b00  # the two error-level bits of the format information
 MASKS = range(8)
 PADDING = (0xEC, 0x11)  # the pad codewords that fill the data capacity, alternately
 
-_EXP = [0] * 512  # GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1
-_LOG = [0] * 256
-_value = 1
-for _power in range(255):
-    _EXP[_power] = _EXP[_power + 255] = _value
-    _LOG[_value] = _power
-    _value = (_value << 1) ^ (0x11D if _value & 0x80 else 0)
+
+def _gf_tables() -> tuple[list[int], list[int]]:
+    """Return the powers of 2 (twice over, so that sums of logarithms need no modulo) and their logarithms.
+
+    GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1, where Reed-Solomon works.
+    """
+    exp, log, value = [0] * 512, [0] * 256, 1
+    for power in range(255):
+        exp[power] = exp[power + 255] = value
+        log[value] = power
+        value = (value << 1) ^ (0x11D if value & 0x80 else 0)
+    return exp, log
+
+
+_EXP, _LOG = _gf_tables()
 
 
 def _gf_mul(a: int, b: int) -> int:
@@ -167,7 +175,8 @@ _MASKS = (  # which modules of the data region each mask darkens where light and
 )
 DARK = b"\xff\xff"  # one module of a matrix (see the module's docstring)
 LIGHT = b"\0\0"
-_SPREAD = [bytes(0xFF if value >> (7 - k) & 1 else 0 for k in range(8)) for value in range(256)]  # a byte, a byte per bit
+# Each byte value as eight bytes, 0xFF for each bit set, most significant first: the codewords bit by bit.
+_SPREAD = [bytes(0xFF if value >> (7 - k) & 1 else 0 for k in range(8)) for value in range(256)]
 
 
 @dataclass(frozen=True)

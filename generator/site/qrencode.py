@@ -88,7 +88,6 @@ class Layout:
     version: int
     size: int
     dark: frozenset[tuple[int, int]]  # (x, y) of the dark modules of the function patterns
-    reserved: frozenset[tuple[int, int]]  # (x, y) of every function module, format and version included
     order: tuple[tuple[int, int], ...]  # (x, y) of the data region in the order bits are placed
     data_codewords: int  # codewords for data at level M
 
@@ -138,7 +137,7 @@ def layout(version: int) -> Layout:
             order.extend((x, y) for x in (right, right - 1) if (x, y) not in reserved)
         right, upward = right - 2, not upward
     total = len(order) // 8
-    return Layout(version, size, frozenset(dark), frozenset(reserved), tuple(order),
+    return Layout(version, size, frozenset(dark), tuple(order),
                   total - BLOCKS[version - 1] * EC_PER_BLOCK[version - 1])
 
 

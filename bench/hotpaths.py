@@ -26,6 +26,7 @@ from generator.disclosure.privacy import find_numbers  # noqa: E402
 from generator.load.sources import parse_source  # noqa: E402
 from generator.load.validate import validate_source  # noqa: E402
 from generator.markdown.markup import Converter  # noqa: E402
+from generator.site.qr import qr_svg  # noqa: E402
 
 ROUNDS = 5
 
@@ -52,6 +53,7 @@ def main() -> None:
         files = [(p.read_bytes(), p.relative_to(content).as_posix()) for p in sorted(content.rglob("*.md"))]
     sources = [parse_source(data, rel)[0] for data, rel in files]
     bodies = [s.body for s in sources]
+    addresses = [config.base_url + n.url for n in (validate_source(s, config)[0] for s in sources) if n is not None]
     converter, full = Converter(), Converter(plain=False)
     timings = {
         "parse_source (decode, split, YAML)": lambda: [parse_source(data, rel) for data, rel in files],
@@ -60,6 +62,7 @@ def main() -> None:
         "find_numbers on the body": lambda: [list(find_numbers(b)) for b in bodies],
         "Converter.convert (as a build converts)": lambda: [converter.convert(b) for b in bodies],
         "Converter.convert, the full way for every body": lambda: [full.convert(b) for b in bodies],
+        "qr_svg of the page address": lambda: [qr_svg(a) for a in addresses],
     }
     print(f"{len(files)} notices, best of {ROUNDS} rounds, ms per notice")
     for name, work in timings.items():

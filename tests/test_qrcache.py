@@ -2,10 +2,10 @@
 
 import sqlite3
 
-import segno
 from conftest import GOOD_NOTICE, ROOT, build, write_site
 
 from generator.incremental.cache import FOLDER_NAME, code_name
+from generator.site import qr
 from generator.site.qr import LABEL
 
 FILES = {f"guides/n{i}.md": GOOD_NOTICE.replace("合格的公告", f"公告{i}") for i in range(3)}
@@ -38,7 +38,7 @@ def test_pages_rendered_again_take_their_codes_from_the_cache(tmp_path, monkeypa
     output = tmp_path / "out"
     assert build(content, output) == 0
     assert sorted(_rows(tmp_path)) == sorted(code_name(f"{BASE}guides/n{i}/", LABEL) for i in range(3))
-    monkeypatch.setattr(segno, "make", _refuse)
+    monkeypatch.setattr(qr, "encode", _refuse)
     assert build(content, output, "--theme", str(_theme(tmp_path / "theme"))) == 0
     monkeypatch.undo()
     assert build(content, tmp_path / "fresh", "--no-cache") == 0

@@ -171,7 +171,7 @@ class Cache:
     def qr_codes(self) -> Callable[..., Markup]:
         """Make the templates' qr_svg, which keeps each page's code in the cache by its address.
 
-        Drawing a code costs about a millisecond, more than the rest of a notice page, and a
+        Drawing a code costs about 0.08 ms (qrencode.py), four times reading it back, and a
         page's address seldom changes while its page is rendered again after every edit to
         the theme or site.yaml. Any process reads the kept codes with a connection of its own,
         as it reads bodies. A code it draws is appended to a file of its own and becomes a row

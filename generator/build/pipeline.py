@@ -174,7 +174,6 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
               None)
     if run.cache.templates is not None:
         run.theme.env.bytecode_cache = CheckedBytecodeCache(str(run.cache.templates))
-    run.theme.env.globals["qr_svg"] = run.cache.qr_codes()  # 扫一扫在手机打开: drawn once per address
     try:
         run.stage = _begin_staging(run)
         report = _touch_up(run) if way.kind == TOUCH_UP else None
@@ -286,7 +285,6 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
     # Plan every page (notice bodies were converted with their files' checks, intake.py).
     site = plan_site(run.config, collection, withdrawn, disclosure, run.theme, run.now, run.cache, options.jobs,
                      intake.bodies)
-    run.cache.keep_codes(run.config.base_url + page.url for page in site.pages)
     # A URL published before must still answer (manifest.py says why); checked before any write.
     published = published_urls(collection, withdrawn, run.now)
     gone = vanished(*previous_manifest(options.manifest, options.first_publication), published)

@@ -9,9 +9,9 @@ gongkai version). Rendered files are kept as content-addressed blobs and
 hard-linked into the staging folder, so a page whose bytes did not change
 keeps its inode and mtime in the new output and uploads stay small. The
 folder also holds the previous site (`spare/`, output.py) and the last
-build's record (shortcut.py), and the QR code of every page address, made
-once rather than every time its page is rendered again. Deleting it is always
-safe: the next build simply does all the work again.
+build's record (shortcut.py) and, for search, each staged page's year and hash
+(search.py). Deleting it is always safe: the next build simply does all the
+work again.
 """
 
 from __future__ import annotations
@@ -32,15 +32,12 @@ import markdown
 import nh3
 from jinja2 import Environment, meta
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
-from markupsafe import Markup
 
 from generator import __version__
 from generator.core.files import write_atomically
-from generator.site.qr import LABEL, qr_svg
 
 FOLDER_NAME = ".gongkai-cache"
 TEMPLATES = "templates"  # compiled Jinja2 templates
-CODES_DRAWN = "qr-drawn-"  # the QR codes one process drew in a build, until finish() keeps them (qr_codes)
 
 
 def _code_digest() -> str:
@@ -79,9 +76,6 @@ class Cache:
         self._used_pages: dict[str, str] = {}
         self._held: dict[str, str] = {}  # body key -> HTML, when there is no folder to keep it in
         self._stamps, self._new_stamps = {}, {}
-        self._codes: set[str] | None = None  # the QR codes this build's pages may show (keep_codes)
-        self._code_readers: dict[int, sqlite3.Connection] = {}  # process -> its connection (qr_codes)
-        self._code_files: dict[int, int] = {}  # process -> its open file of drawn codes
         self.damage: list[str] = []  # what was found damaged and set aside, for one warning
         if folder is None:
             return
@@ -126,7 +120,6 @@ class Cache:
                 CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS meta (salt TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS qr (key TEXT PRIMARY KEY, svg TEXT NOT NULL, sum BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS blob (digest TEXT PRIMARY KEY, size INTEGER NOT NULL,
                                                  mtime INTEGER NOT NULL);
             """)
@@ -165,65 +158,6 @@ class Cache:
     def spare(self) -> Path | None:
         """Where the previous site waits to become the next staging folder (output.py says why)."""
         return None if self._db is None or self.folder is None else spare_folder(self.folder)
-
-    # QR codes -----------------------------------------------------------------------
-
-    def qr_codes(self) -> Callable[..., Markup]:
-        """Make the templates' qr_svg, which keeps each page's code in the cache by its address.
-
-        Drawing a code costs about 0.08 ms (qrencode.py), four times reading it back, and a
-        page's address seldom changes while its page is rendered again after every edit to
-        the theme or site.yaml. Any process reads the kept codes with a connection of its own,
-        as it reads bodies. A code it draws is appended to a file of its own and becomes a row
-        when the build finishes: a file per code cost a third of the drawing on some disks, and
-        workers may not write the database. A row that fails its check is drawn again; the
-        printed board's codes (best_mask) are not kept.
-        """
-        if self._db is None or self.folder is None:
-            return qr_svg
-        path, prefix = self.folder / "cache.sqlite", str(self.folder / CODES_DRAWN)
-        connections, drawn = self._code_readers, self._code_files
-        # A new cache (a clean build, CI's first run) holds no code: no process need ask for one.
-        kept = bool(self._read("SELECT 1 FROM qr LIMIT 1", ()))
-
-        def cached_qr_svg(url: str, label: str = LABEL, best_mask: bool = False) -> Markup:
-            if best_mask:
-                return qr_svg(url, label, best_mask)
-            key, pid = code_name(url, label), os.getpid()
-            if kept:
-                db = connections.get(pid)
-                if db is None:
-                    db = connections[pid] = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-                with contextlib.suppress(sqlite3.DatabaseError):  # damaged: drawn again, like a missing row
-                    for svg, sum_ in db.execute("SELECT svg, sum FROM qr WHERE key = ?", (key,)).fetchall():
-                        if isinstance(svg, str) and sum_ == check(svg):
-                            return Markup(svg)
-            code = qr_svg(url, label)
-            with contextlib.suppress(OSError):  # only a cache: drawn again next time
-                if pid not in drawn:
-                    drawn[pid] = os.open(f"{prefix}{pid}", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                os.write(drawn[pid], f"{key}\t{check(str(code)).hex()}\t{code}\n".encode())  # one line, one write
-            return code
-
-        return cached_qr_svg
-
-    def keep_codes(self, urls: Iterable[str]) -> None:
-        """Name the page addresses whose codes are kept; finish() forgets the others."""
-        self._codes = {code_name(url, LABEL) for url in urls}
-
-    def _save_codes(self) -> None:
-        """Keep the codes this build drew (and any a killed build left), then forget those of pages gone."""
-        assert self._db is not None and self.folder is not None
-        files = sorted(e.path for e in os.scandir(self.folder) if e.name.startswith(CODES_DRAWN))
-        self._db.executemany("INSERT OR REPLACE INTO qr VALUES (?, ?, ?)", _drawn_codes(files))  # streamed
-        if self._codes is not None:
-            stale = {key for (key,) in self._read("SELECT key FROM qr", ())} - self._codes
-            self._db.executemany("DELETE FROM qr WHERE key = ?", ((k,) for k in sorted(stale)))
-        self._db.commit()
-        for name in files:
-            os.unlink(name)
-
-    # Markdown bodies ----------------------------------------------------------------
 
     def summaries(self, keys: Iterable[str]) -> dict[str, str]:
         """Return the derived summary of every known body key (the HTML stays on disk until a page needs it).
@@ -487,7 +421,6 @@ class Cache:
         gone = set(self._stamps) - keep
         db.executemany("DELETE FROM blob WHERE digest = ?", ((d,) for d in sorted(gone)))
         db.commit()
-        self._save_codes()
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
 
@@ -509,12 +442,6 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
-        # What this process opened to read and keep QR codes (a forked worker's end with it).
-        reader, drawn = self._code_readers.pop(os.getpid(), None), self._code_files.pop(os.getpid(), None)
-        if reader is not None:
-            reader.close()
-        if drawn is not None:
-            os.close(drawn)
 
 
 UNFINISHED = "unfinished"  # present from a build's start until it has listed its blobs
@@ -648,23 +575,6 @@ def _create(path: str, data: bytes) -> None:
     """Write a new read-only file; FileExistsError if there is one."""
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as handle:
         handle.write(data)
-
-
-def _drawn_codes(files: list[str]) -> Iterator[tuple[str, str, bytes]]:
-    """Read the codes processes drew, line by line; a line a killed build cut short fails its check."""
-    for name in files:
-        with open(name, "rb") as handle:
-            for line in handle:
-                key, _, rest = line.decode("utf-8", "replace").rstrip("\n").partition("\t")
-                sum_, _, svg = rest.partition("\t")
-                kept = check(svg)
-                if svg and sum_ == kept.hex():
-                    yield key, svg, kept
-
-
-def code_name(url: str, label: str) -> str:
-    """Name one QR code in the cache: its address and its label are all it depends on."""
-    return hashlib.blake2b(f"{url}\0{label}".encode(), digest_size=16).hexdigest()
 
 
 def body_key(text: str) -> str:

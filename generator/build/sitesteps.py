@@ -70,7 +70,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
             if early is not None:
                 early.wait()
         twins = early.twins() if early is not None else []
-        made = listing(stage.path)[0].keys() - staged - {MARKER}
+        made = {rel for rel in listing(stage.path)[0] if rel not in staged and rel.rpartition("/")[2] != MARKER}
         if compress:  # the cache hears of the staged files' twins after the index's entries, always in one order
             made |= set(record(twins, cache))
             made |= set(precompress(stage.path, needing_twins(made), cache))

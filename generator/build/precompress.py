@@ -5,6 +5,14 @@ every request. The gzip header carries no file name and time 0, so the same
 site gives the same bytes. Each twin is kept in the cache under the hash of
 the file it compresses, so a rebuild compresses only the files that changed
 (level 9 over ten thousand pages took seconds, on every build).
+
+The files to compress are named by the caller, who staged them: walking a
+site of ten thousand folders to find them, and asking each file whether its
+twin is there, cost more than the one changed page a touch-up compresses.
+zlib and hashing let go of the interpreter lock, so files are compressed
+by a few threads; the cache is told which twins a build used in the order
+of the files, from the calling thread, so what a build records does not
+depend on which thread finished first.
 """
 
 from __future__ import annotations
@@ -12,40 +20,140 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.incremental.cache import Cache
+from generator.core.errors import BuildFailed, Diagnostic
+from generator.incremental.cache import Cache, write_blob
 
 TEXT_SUFFIXES = {".html", ".xml", ".css", ".js", ".json", ".txt", ".svg"}
+LEVEL = 9  # served as they are for as long as the site stands: the smallest bytes are worth the time
+AHEAD = 8  # files read or compressed ahead of the one whose result is taken next, per thread
 
 
-def precompress(site: Path, cache: Cache | None = None) -> int:
-    """Gzip each text file below `site` into `NAME.gz` next to it; return how many were written."""
-    written = 0
-    for folder, dirs, files in os.walk(site):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            target = path.with_name(name + ".gz")
-            # A twin already there was staged with its unchanged file (the touch-up links them).
-            if path.suffix in TEXT_SUFFIXES and not target.exists():
-                _twin(path, target, cache)
-                written += 1
-    return written
+@dataclass(frozen=True)
+class Twin:
+    """What one thread made of one file: its twin's cache key, and the blob that holds the twin."""
+
+    rel: str
+    key: str
+    digest: str | None  # the blob's name, found in or added to the cache; None without a cache
 
 
-def _twin(path: Path, target: Path, cache: Cache | None) -> None:
-    """Write a file's gzip twin, from the cache when the same bytes were compressed before."""
-    data = path.read_bytes()
-    key = f"gz:{hashlib.sha256(data).hexdigest()}"
-    blob = cache.page(key) if cache is not None else None
-    if blob is None:
-        packed = gzip.compress(data, 9, mtime=0)
-        blob = cache.store_page(key, packed) if cache is not None else None
-        if blob is None:
-            target.write_bytes(packed)
-            return
+def needing_twins(files: Iterable[str]) -> list[str]:
+    """List, sorted, the text files among a site's files whose twin is not among them already.
+
+    A twin staged already came with its unchanged file (the touch-up links them), or is a file of
+    the site's own by that name, which stays as it is.
+    """
+    present = set(files)
+    return sorted(rel for rel in present if _suffix(rel) in TEXT_SUFFIXES and rel + ".gz" not in present)
+
+
+def _suffix(rel: str) -> str:
+    """Return a file's suffix as pathlib names it (none for a name that starts with its only dot), without
+    making a path of each of twenty thousand names."""
+    name = rel.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def threads() -> int:
+    """Say how many threads compress: one a core, as zlib runs without the interpreter lock."""
     try:
-        os.link(blob, target)
-    except OSError:  # another file system
-        target.write_bytes(Path(blob).read_bytes())
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def precompress(site: Path, files: Iterable[str], cache: Cache | None = None, workers: int | None = None) -> list[str]:
+    """Gzip each of these files below `site` into `NAME.gz` beside it; return the twins written, sorted."""
+    return record(make_twins(site, files, cache, workers), cache)
+
+
+def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: int | None = None) -> list[Twin]:
+    """Write the twins of these files (relative paths), several at a time, and return what was made of
+    each in the order given; the cache is looked in but not told (record() does that).
+
+    A file that cannot be read or a twin that cannot be written stops the build with the file's name.
+    """
+    blobs = cache.blobs if cache is not None else None
+    writing = threading.Lock()
+
+    def one(rel: str) -> Twin:
+        try:
+            return twin(rel)
+        except OSError as exc:
+            raise BuildFailed([Diagnostic(rel, 1, f"无法写入它的压缩副本（{exc.strerror or exc}）；请检查输出目录所在磁盘的"
+                                                  "空间和权限，或不加 --precompress 构建")]) from exc
+
+    def twin(rel: str) -> Twin:
+        path = os.path.join(site, rel)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        key = f"gz:{hashlib.sha256(data).hexdigest()}"
+        blob = cache.page(key, use=False) if cache is not None else None  # in-memory tables and a stat
+        if blob is None:
+            packed = gzip.compress(data, LEVEL, mtime=0)
+            if blobs is None:
+                with open(path + ".gz", "wb") as handle:
+                    handle.write(packed)
+                return Twin(rel, key, None)
+            with writing:  # two threads with the same bytes must not both write the one blob
+                blob = os.path.join(blobs, _place(write_blob(blobs, packed)))
+        try:
+            os.link(blob, path + ".gz")
+        except OSError:  # another file system
+            with open(blob, "rb") as source, open(path + ".gz", "wb") as handle:
+                handle.write(source.read())
+        return Twin(rel, key, os.path.basename(blob))
+
+    return list(_in_order(one, list(files), workers or threads()))
+
+
+def record(twins: list[Twin], cache: Cache | None) -> list[str]:
+    """Tell the cache, in the files' order, which twins this build used; return the twins' names, sorted."""
+    if cache is not None:
+        for twin in twins:
+            if twin.digest is not None:
+                cache.adopt_page(twin.key, twin.digest)
+    return sorted(twin.rel + ".gz" for twin in twins)
+
+
+def _place(digest: str) -> str:
+    """Name a blob below the blob folder, as the cache lays them out."""
+    return os.path.join(digest[:2], digest)
+
+
+def _in_order(work: Callable[[str], Twin], items: list[str], workers: int) -> Iterator[Twin]:
+    """Run `work` over the items in a few threads and yield its results in the items' order.
+
+    Only a few items are under way at once, so the bytes of ten thousand pages are never held
+    together; the first failure is raised here, and the items not begun are dropped.
+    """
+    if workers <= 1 or len(items) <= 1:
+        yield from map(work, items)
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="gzip")
+    pending: deque[Future[Twin]] = deque()
+    try:
+        todo = iter(items)
+        for item in todo:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= workers * AHEAD:
+                break
+        while pending:
+            result = pending.popleft().result()
+            for item in todo:
+                pending.append(pool.submit(work, item))
+                break
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)

@@ -119,7 +119,8 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     # page changed (a save of the same text), the last index is this site's and nothing is left for later.
     reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
     # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
-    twins = {rel for rel in made if rel.endswith(".gz") and rel[:-3] in reused} if "precompress" in steps else set()
+    twins = {rel: inode for rel, inode in record.output.items()
+             if rel.endswith(".gz") and rel in made and rel[:-3] in reused} if "precompress" in steps else {}
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
     # From here on the output and the cache change.
@@ -128,14 +129,15 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         stage.reuse(reused, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)
-        for rel in sorted(twins):
-            stage.link(rel, str(options.output / rel))
+        # Like the other files, a twin the reused folder holds already is not even looked at again.
+        stage.reuse(twins, lambda rel: f"{options.output}/{rel}")
         pause_at("touch-up")
         if defer:  # serve: the pages go in with the last index, the build after this one makes the new one
             carry_search_bundle(options.output, stage)
         elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
-            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins, cache, None)
+            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys(), cache,
+                      None)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)

@@ -23,7 +23,7 @@ from generator.build.precompress import Twin, make_twins, needing_twins, precomp
 from generator.build.search import BUNDLE, index_site
 from generator.core.config import SiteConfig
 from generator.core.faults import delay_at
-from generator.core.files import MARKER, listing
+from generator.core.files import listing
 from generator.core.options import Options
 from generator.incremental.cache import Cache
 

@@ -250,6 +250,14 @@ class Staging:
             self._write_at(rel, target, Path(source).read_bytes())
         pause_at("write")
 
+    def settle(self, rel: str, blob: str) -> None:
+        """Put the cache's blob in place of a file a step left in the folder, which holds the same bytes.
+
+        The file may be that blob already (a kept search shard's, linked before the step ran).
+        """
+        self._present[rel] = os.stat(f"{self.path}/{rel}").st_ino  # link() then keeps it or replaces it
+        self.link(rel, blob)
+
     def adopt(self, rel: str) -> None:
         """Count as staged a file that a step over the staged site wrote into the folder itself."""
         self._wanted.add(rel)

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from generator.build.pagefind_order import canonicalise
 from generator.core.errors import BuildFailed, Diagnostic
@@ -66,9 +66,16 @@ class Shard:
     key: str
 
 
-def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None) -> int:
+def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
+               link: Callable[[str, str], None] | None = None, begin: Callable[[], None] | None = None) -> int:
     """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
-    indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise."""
+    indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise.
+
+    `link(path, blob)` puts a kept shard's file in place (a hard link by default: a staging folder
+    that already holds the very file from the last site keeps it instead of deleting and linking
+    it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
+    before any shard is indexed.
+    """
     services: list[_Service] = []
     lanes = threading.local()
 
@@ -80,7 +87,9 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
 
     try:
         shards = plan_shards(site, cache, files)
-        missing = [shard for shard in shards if not _from_cache(site, shard, cache)]
+        missing = [shard for shard in shards if not _from_cache(shard, cache, link or _linker(site))]
+        if begin is not None:
+            begin()
         with ThreadPoolExecutor(AT_ONCE) as pool:
             for shard in pool.map(index, missing):
                 if cache is not None:
@@ -168,20 +177,26 @@ def _write_facts(path: Path, facts: dict) -> None:
     os.replace(temporary, path)
 
 
-def _from_cache(site: Path, shard: Shard, cache: Cache | None) -> bool:
+def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None]) -> bool:
     """Link a shard's bundle from the cache into the site; False when the cache lacks it or it was damaged."""
     kept = cache.site_files(f"shard:{shard.key}", damage="搜索索引分片") if cache is not None else None
     if not kept:
         return False
-    bundle = site / BUNDLE / shard.name
     for rel, blob in sorted(kept.items()):
-        target = bundle / rel
+        link(f"{BUNDLE}/{shard.name}/{rel}", blob)
+    return True
+
+
+def _linker(site: Path) -> Callable[[str, str], None]:
+    """Link cache blobs into a folder that holds none of them yet."""
+    def link(rel: str, blob: str) -> None:
+        target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(blob, target)
         except OSError:  # another file system
             target.write_bytes(Path(blob).read_bytes())
-    return True
+    return link
 
 
 def _index_shard(site: Path, shard: Shard, service: "_Service") -> Shard:

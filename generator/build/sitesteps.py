@@ -58,14 +58,19 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
     The staged files are compressed while the indexer runs: its Pagefind services leave a core idle
     much of the time. The index's own text files are compressed after it, so they get twins too.
     """
-    stage.prune()  # the search indexer and the compressor must see this site only
     mark = cache.mark()
     compress = "precompress" in steps
     if "search" in steps:
-        early = _Beside(make_twins, stage.path, needing_twins(staged), cache) if compress else None
+        early = None
+
+        def begin() -> None:  # the kept shards are staged; the rest of a reused folder goes, then compression begins
+            nonlocal early
+            stage.prune()  # the compressor must see this site only
+            early = _Beside(make_twins, stage.path, needing_twins(staged), cache) if compress else None
+
         try:
             delay_at("index")  # lets the tests of serve hold the index back
-            index_site(stage.path, cache, staged)
+            index_site(stage.path, cache, staged, stage.link, begin)
         finally:
             if early is not None:
                 early.wait()
@@ -77,6 +82,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
             made |= set(precompress(stage.path, needing_twins(made), cache))
         added = sorted(made)
     else:
+        stage.prune()  # the compressor must see this site only
         added = precompress(stage.path, needing_twins(staged), cache) if compress else []
     uses = cache.used_since(mark)
     if key is None:
@@ -84,8 +90,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
             stage.adopt(rel)
         return added
     for rel, blob in cache.store_site_files(key, stage.path, added).items():
-        os.unlink(stage.path / rel)
-        stage.link(rel, blob)
+        stage.settle(rel, blob)
     cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
     return added
 

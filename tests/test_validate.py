@@ -61,6 +61,7 @@ def test_unknown_category_lists_the_valid_ones():
     ("draft: maybe\n", "true 或 false"),
     ("disclosure: 秘密\n", "主动公开"),
     ("slug: Bad_Slug\n", "小写字母"),
+    (f"slug: {'a-' * 60}b\n", "121 个字符"),
     ("updated: 2024-05-01\n", "早于"),
     ("tags: {a: b}\n", "关键词"),
     ("colour: red\n", "未知字段 colour"),

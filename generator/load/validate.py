@@ -37,6 +37,8 @@ URL_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # one folder of an old U
 REF_PATTERN = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"page", "feed.xml"}
 MAX_TITLE = 200
+# Characters a slug may have: a file name holds 255 bytes at most, and a page's address must fit in its QR code.
+MAX_SLUG = 100
 
 
 def validate_all(sources: list[Source], config: SiteConfig) -> tuple[list[Notice], list[Diagnostic]]:
@@ -114,6 +116,9 @@ def validate_source(source: Source, config: SiteConfig) -> tuple[Notice | None, 
         ))
     elif slug in RESERVED_SLUGS:
         report(where("slug"), f"slug「{slug}」已被网站本身使用（分页），请换一个")
+    elif len(slug) > MAX_SLUG:
+        report(where("slug"), f"slug 有 {len(slug)} 个字符，超过了 {MAX_SLUG} 个的上限：网址请用几个英文单词或拼音缩写，例如 "
+                              "slug: annual-check")
 
     title = values["title"]
     if title and len(title) > MAX_TITLE:

@@ -37,7 +37,7 @@ FIELDS: tuple[Field, ...] = (
     Field("addressee", "text", False, "主送机关", "公文的主送机关，显示在正文之前", "各区、县（市）民族宗教工作部门", ("主送机关",)),
     Field("signatories", "names", False, "落款", "发文机关署名，可写多个（联合发文并排显示）；与成文日期一起右对齐显示在正文之后", "[星海市民族和宗教事务局, 星海市财政局]", ("落款", "署名")),
     Field("closing", "text", False, "附注", "落款之后的附注，例如（此件公开发布）", "（此件公开发布）", ("附注",)),
-    Field("slug", "slug", False, "网址名", "网址中的名称，小写字母、数字和连字符；默认为文件名", "venue-annual-inspection-2024"),
+    Field("slug", "slug", False, "网址名", "网址中的名称，小写字母、数字和连字符，不超过 100 个字符；默认为文件名", "venue-annual-inspection-2024"),
     Field("summary", "text", False, "摘要", "默认取正文开头的句子（约 120 字以内）", "本局决定开展年检工作。"),
     Field("draft", "bool", False, "草稿", "true 时不发布（--drafts 预览时可见）", "true"),
     Field("disclosure", "disclosure", False, "公开方式", "public/主动公开（默认）、on-request/依申请公开、withheld/不予公开；只有主动公开的发布", "public"),

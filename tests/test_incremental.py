@@ -82,6 +82,28 @@ def test_the_pool_keeps_house_without_spinning_while_the_build_process_is_busy()
     assert used < 0.05, f"the pool's housekeeping thread used {used:.2f} s of CPU in 1 s"
 
 
+def test_closing_a_busy_pool_returns_even_when_pythons_own_ending_of_it_hangs(monkeypatch):
+    """A failing build closes its pool while workers still write results; CPython's terminate() can
+    then wait for ever for the rest of a result a stopped worker never wrote. The build must still end."""
+    import threading
+
+    from generator.build import parallel
+
+    monkeypatch.setattr(parallel, "TERMINATE_WAIT", 0.5)
+    results = parallel.ordered_map(_blocks, None, list(range(200_000)), 2)
+    next(results)
+    pool, stuck = results._pool, threading.Event()
+    real = pool.terminate
+    pool.terminate = lambda: (real(), stuck.wait())  # the workers end, then the wait that never returns
+    closing = threading.Thread(target=results.close, daemon=True)
+    closing.start()
+    closing.join(5)
+    ended = not closing.is_alive()
+    stuck.set()
+    assert ended, "closing the pool waited on its hung ending"
+    assert all(worker.exitcode is not None for worker in pool._pool)
+
+
 def test_a_rebuild_rewrites_only_the_files_whose_bytes_change(tmp_path, capsys):
     content = write_site(tmp_path / "content", {
         "guides/a.md": GOOD_NOTICE,

@@ -15,10 +15,12 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 PARALLEL_MIN = 64  # items below which a pool costs more than it saves
+TERMINATE_WAIT = 5.0  # seconds a closing pool may take (normally well under one)
 
 _worker: dict[str, Callable[[Any], Any]] = {}  # set in each worker process by _start, never in the parent
 
@@ -113,8 +115,18 @@ class _Results:
             raise
 
     def close(self) -> None:
+        """End the pool, without waiting for ever on CPython's own ending of it.
+
+        Pool.terminate() stops the workers, then waits for its result thread; a worker stopped
+        halfway through writing a result leaves that thread waiting for the rest of a message that
+        never comes (a test that closed a busy pool hung once in a few hundred runs). The workers
+        are gone by then, so the wait is given up after a few seconds; the thread is a daemon.
+        """
         if self._pool is not None:
-            self._pool.terminate()
+            pool, self._pool = self._pool, None
+            ender = threading.Thread(target=pool.terminate, name="pool-terminate", daemon=True)
+            ender.start()
+            ender.join(TERMINATE_WAIT)
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at exit, multiprocessing may have ended the pool already

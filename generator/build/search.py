@@ -43,7 +43,7 @@ from typing import Callable, Iterable
 
 from generator.build.pagefind_order import canonicalise
 from generator.core.errors import BuildFailed, Diagnostic
-from generator.core.files import listing
+from generator.core.files import listing, write_atomically
 from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
@@ -149,13 +149,15 @@ def _page_facts(site: Path, pages: list[str], cache: Cache | None) -> dict[str, 
         if not (isinstance(fact, list) and len(fact) == 2 and all(isinstance(part, str) for part in fact)):
             with open(path, "rb") as handle:
                 data = handle.read()
-            year = YEAR.search(data) if BODY.search(data) else None
-            fact = [year.group(1).decode() if year else ("other" if BODY.search(data) else ""),
+            marked = BODY.search(data)
+            year = YEAR.search(data) if marked else None
+            fact = [year.group(1).decode() if year else ("other" if marked else ""),
                     hashlib.sha256(data).hexdigest()]
-        facts[rel] = kept[name] = (fact[0], fact[1])
-    if cache is not None and cache.folder is not None and kept != remembered:
+        kept[name] = fact
+        facts[rel] = (fact[0], fact[1])
+    if cache is not None and cache.folder is not None and kept != remembered:  # lists both, as JSON reads them
         with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
-            _write_facts(cache.folder / FACTS, kept)
+            write_atomically(cache.folder / FACTS, json.dumps(kept).encode("utf-8"))
     return facts
 
 
@@ -168,13 +170,6 @@ def _read_facts(cache: Cache | None) -> dict:
     except (OSError, ValueError):
         return {}
     return facts if isinstance(facts, dict) else {}
-
-
-def _write_facts(path: Path, facts: dict) -> None:
-    """Replace the remembered facts in one step, so a killed build leaves the old ones or the new."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({name: list(fact) for name, fact in facts.items()}), encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None]) -> bool:

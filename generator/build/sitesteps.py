@@ -87,7 +87,8 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
     uses = cache.used_since(mark)
     if key is None:
         for rel in added:
-            stage.adopt(rel)
+            if rel not in stage.inodes:  # a kept shard's file was staged by link() already
+                stage.adopt(rel)
         return added
     for rel, blob in cache.store_site_files(key, stage.path, added).items():
         stage.settle(rel, blob)

@@ -30,6 +30,7 @@ from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
+from generator.build.precompress import Twin, gzip_bytes, is_text
 from generator.build.sitesteps import carry_search_bundle, kept_output, run_steps, site_key, site_steps
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
@@ -485,7 +486,8 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     # workers start now, and this process keys the pages (seconds at 100,000) while they render.
     ahead = None
     if cache.holds_no_pages():
-        ahead = render_pages(site.pages, [None] * len(site.pages), site.common, config, theme, cache, options.jobs)
+        ahead = render_pages(site.pages, [None] * len(site.pages), site.common, config, theme, cache, options.jobs,
+                             options.precompress)
     keys, uses = page_keys(site.pages, site.views, key_maker, plan)
     if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
         recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
@@ -507,13 +509,18 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     # serve: the reload need not wait for the indexer; the last index stays until a second build.
     defer = made is None and options.defer_search and steps == ("search",)
     with stage:
-        rendered = ahead or render_pages(site.pages, blobs, site.common, config, theme, cache, options.jobs)
+        rendered = ahead or render_pages(site.pages, blobs, site.common, config, theme, cache, options.jobs,
+                                         options.precompress)
+        ready: dict[str, Twin] = {}  # twins the workers made beside the pages they rendered
         for done, (page, key, blob) in enumerate(zip(site.pages, keys, blobs), start=1):
             if blob is not None:
                 report.cached += 1
             else:
                 result = next(rendered)
                 pause_at("render")
+                if isinstance(result, tuple):
+                    result, twin = result
+                    ready[page.path] = Twin(page.path, f"gz:{result}", twin)
                 blob = cache.adopt_page(key, result) if isinstance(result, str) else None
             expected[page.path] = blob
             if blob is not None:
@@ -535,7 +542,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
             made = carry_search_bundle(output, stage)
             report.search_deferred = True
         else:
-            made = run_steps(stage, steps, set(expected), cache, made_key or site_key(expected, steps))
+            made = run_steps(stage, steps, set(expected), cache, made_key or site_key(expected, steps), ready)
         stage.commit()
     report.output = stage.inodes
     return staged + len(made)
@@ -546,9 +553,9 @@ LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per 
 
 
 def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,
-                 cache: Cache, jobs: int | None) -> Iterator[bytes | str]:
+                 cache: Cache, jobs: int | None, twins: bool = False) -> Iterator[bytes | str | tuple[str, str]]:
     """Start rendering the pages that have no blob; return their results in route-table order: a page's
-    bytes, or the name of the blob the worker kept them in.
+    bytes, or the name of the blob the worker kept them in, with (`twins`) the blob of its `.gz` twin.
 
     Pages stream out one by one, so the whole rendered site is never held in memory.
     """
@@ -559,7 +566,7 @@ def render_pages(pages: list[Page], blobs: list[str | None], common: dict, confi
     long = {i for i in todo if pages[i].path in LIST_ALL or pages[i].path.startswith(FACET_ROOTS)} \
         if cache.blobs is not None else set()
     order = sorted(long) + [i for i in todo if i not in long]
-    results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs), order, jobs, alone=len(long))
+    results = ordered_map(_renderer, (pages, theme, common, config, cache.blobs, twins), order, jobs, alone=len(long))
     return _in_order(todo, order, results)
 
 
@@ -577,17 +584,25 @@ def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes
         yield result
 
 
-def _renderer(shared: tuple) -> Callable[[int], bytes | list[Diagnostic]]:
-    """Make the function that renders page number i in a worker (or in this process): bytes, or a blob's name."""
-    pages, theme, common, config, blobs = shared
+def _renderer(shared: tuple) -> Callable[[int], bytes | str | tuple[str, str] | list[Diagnostic]]:
+    """Make the function that renders page number i in a worker (or in this process): bytes, a blob's name,
+    or the names of the page's blob and its twin's."""
+    pages, theme, common, config, blobs, twins = shared
 
-    def render(index: int) -> bytes | str | list[Diagnostic]:
+    def render(index: int) -> bytes | str | tuple[str, str] | list[Diagnostic]:
         try:
             data = render_page(pages[index], theme, common, config)
         except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
             return exc.diagnostics
         # Hashing and writing in the worker keeps that work on every core and the bytes off the pipe.
-        return data if blobs is None else write_blob(blobs, data)
+        if blobs is None:
+            return data
+        digest = write_blob(blobs, data)
+        if not (twins and is_text(pages[index].path)):
+            return digest
+        # The twin is made while the bytes are at hand, on every core; compressing after the render,
+        # in threads of this process, took longer than the render itself with search off.
+        return digest, write_blob(blobs, gzip_bytes(data))
 
     return render
 

@@ -51,7 +51,17 @@ def needing_twins(files: Iterable[str]) -> list[str]:
     the site's own by that name, which stays as it is.
     """
     present = set(files)
-    return sorted(rel for rel in present if _suffix(rel) in TEXT_SUFFIXES and rel + ".gz" not in present)
+    return sorted(rel for rel in present if is_text(rel) and rel + ".gz" not in present)
+
+
+def is_text(rel: str) -> bool:
+    """Say whether a file is of a kind that gets a twin."""
+    return _suffix(rel) in TEXT_SUFFIXES
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Compress the same bytes to the same twin: no name and time 0 in the header."""
+    return gzip.compress(data, LEVEL, mtime=0)
 
 
 def _suffix(rel: str) -> str:
@@ -76,9 +86,11 @@ def precompress(site: Path, files: Iterable[str], cache: Cache | None = None, wo
     return record(make_twins(site, files, cache, workers), cache)
 
 
-def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: int | None = None) -> list[Twin]:
+def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: int | None = None,
+               ready: dict[str, Twin] | None = None) -> list[Twin]:
     """Write the twins of these files (relative paths), several at a time, and return what was made of
-    each in the order given; the cache is looked in but not told (record() does that).
+    each in the order given; the cache is looked in but not told (record() does that). A twin that is
+    `ready` (its blob written by the worker that rendered the file) is only linked.
 
     A file that cannot be read or a twin that cannot be written stops the build with the file's name.
     """
@@ -94,23 +106,23 @@ def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: i
 
     def twin(rel: str) -> Twin:
         path = os.path.join(site, rel)
+        made = ready.get(rel) if ready and blobs is not None else None
+        if made is not None:
+            _link(os.path.join(blobs, _place(made.digest)), path + ".gz")
+            return made
         with open(path, "rb") as handle:
             data = handle.read()
         key = f"gz:{hashlib.sha256(data).hexdigest()}"
         blob = cache.page(key, use=False) if cache is not None else None  # in-memory tables and a stat
         if blob is None:
-            packed = gzip.compress(data, LEVEL, mtime=0)
+            packed = gzip_bytes(data)
             if blobs is None:
                 with open(path + ".gz", "wb") as handle:
                     handle.write(packed)
                 return Twin(rel, key, None)
             with writing:  # two threads with the same bytes must not both write the one blob
                 blob = os.path.join(blobs, _place(write_blob(blobs, packed)))
-        try:
-            os.link(blob, path + ".gz")
-        except OSError:  # another file system
-            with open(blob, "rb") as source, open(path + ".gz", "wb") as handle:
-                handle.write(source.read())
+        _link(blob, path + ".gz")
         return Twin(rel, key, os.path.basename(blob))
 
     return list(_in_order(one, list(files), workers or threads()))
@@ -123,6 +135,15 @@ def record(twins: list[Twin], cache: Cache | None) -> list[str]:
             if twin.digest is not None:
                 cache.adopt_page(twin.key, twin.digest)
     return sorted(twin.rel + ".gz" for twin in twins)
+
+
+def _link(blob: str, target: str) -> None:
+    """Put a blob in place: a hard link, or a copy on another file system."""
+    try:
+        os.link(blob, target)
+    except OSError:
+        with open(blob, "rb") as source, open(target, "wb") as handle:
+            handle.write(source.read())
 
 
 def _place(digest: str) -> str:

@@ -52,8 +52,10 @@ def kept_output(cache: Cache, key: str | None, steps: tuple[str, ...]) -> dict[s
     return made
 
 
-def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None) -> list[str]:
+def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None,
+              ready: dict[str, Twin] | None = None) -> list[str]:
     """Run the search indexer and the compressor over the staged site and keep what they add; list it.
+    `ready` holds the twins the render workers made already.
 
     The staged files are compressed while the indexer runs: its Pagefind services leave a core idle
     much of the time. The index's own text files are compressed after it, so they get twins too.
@@ -66,7 +68,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         def begin() -> None:  # the kept shards are staged; the rest of a reused folder goes, then compression begins
             nonlocal early
             stage.prune()  # the compressor must see this site only
-            early = _Beside(make_twins, stage.path, needing_twins(staged), cache) if compress else None
+            early = _Beside(make_twins, stage.path, needing_twins(staged), cache, None, ready) if compress else None
 
         try:
             delay_at("index")  # lets the tests of serve hold the index back
@@ -83,7 +85,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         added = sorted(made)
     else:
         stage.prune()  # the compressor must see this site only
-        added = precompress(stage.path, needing_twins(staged), cache) if compress else []
+        added = record(make_twins(stage.path, needing_twins(staged), cache, None, ready), cache) if compress else []
     uses = cache.used_since(mark)
     if key is None:
         for rel in added:

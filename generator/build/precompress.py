@@ -9,7 +9,9 @@ the file it compresses, so a rebuild compresses only the files that changed
 The files to compress are named by the caller, who staged them: walking a
 site of ten thousand folders to find them, and asking each file whether its
 twin is there, cost more than the one changed page a touch-up compresses.
-zlib and hashing let go of the interpreter lock, so files are compressed
+A full build's render workers compress each page they render (gzip_bytes)
+and only the rest is compressed here: zlib and hashing let go of the
+interpreter lock, so those files are compressed
 by a few threads; the cache is told which twins a build used in the order
 of the files, from the calling thread, so what a build records does not
 depend on which thread finished first.

@@ -294,8 +294,27 @@ class Cache:
         return blob
 
     def intact(self, keys: Iterable[str]) -> bool:
-        """Say whether every blob kept under these keys still holds its bytes (page() says how it is told)."""
-        return all(self.page(key, use=False) is not None for key in keys)
+        """Say whether every blob kept under these keys still holds its bytes (page() says how it is told).
+
+        A touch-up at 100,000 notices asks this of 110,000 blobs: the stamps are compared here, in
+        one loop, and only a blob whose stamp differs goes through page().
+        """
+        if self.folder is None:
+            return all(self.page(key, use=False) is not None for key in keys)
+        pages, stamps, new_stamps, stat = self._pages, self._stamps, self._new_stamps, os.stat
+        prefix = os.path.join(self.folder, "blobs", "")
+        for key in keys:
+            digest = pages.get(key)
+            if digest is None:
+                return False
+            try:
+                info = stat(f"{prefix}{digest[:2]}/{digest}")
+            except FileNotFoundError:
+                return False
+            stamp = (info.st_size, info.st_mtime_ns)
+            if stamps.get(digest) != stamp and new_stamps.get(digest) != stamp and self.page(key, use=False) is None:
+                return False
+        return True
 
     def store_page(self, key: str, data: bytes) -> str | None:
         """Keep a rendered page as a blob named by its bytes; None when the cache is off."""

@@ -14,8 +14,8 @@ def test_every_text_file_gets_an_identical_gzip_twin(basic_site, tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
     assert build(basic_site, first, "--precompress") == 0
     files = snapshot(first)
-    texts = [p for p in files if p.rsplit(".", 1)[-1] in {"html", "xml", "css", "js", "json", "txt", "svg"}]
-    assert {"index.html", "feed.xml", "robots.txt", ".gongkai-manifest.json"} <= set(texts)
+    texts = [p for p in files if p.rsplit(".", 1)[-1] in {"html", "xml", "css", "js", "json", "txt", "svg", "csv"}]
+    assert {"index.html", "feed.xml", "robots.txt", ".gongkai-manifest.json", "catalogue.csv"} <= set(texts)
     assert any(p.startswith("static/css/") for p in texts) and any(p.startswith("static/js/") for p in texts)
     for path in texts:
         assert gzip.decompress(files[path + ".gz"]) == files[path], path
@@ -69,7 +69,7 @@ def _search_on(site):
 
 
 def _texts(files):
-    return [p for p in files if p.rsplit(".", 1)[-1] in {"html", "xml", "css", "js", "json", "txt", "svg"}]
+    return [p for p in files if p.rsplit(".", 1)[-1] in {"html", "xml", "css", "js", "json", "txt", "svg", "csv"}]
 
 
 @pytest.mark.parametrize("search", [False, True], ids=["search-off", "search-on"])

@@ -32,7 +32,7 @@ from pathlib import Path
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.incremental.cache import Cache, write_blob
 
-TEXT_SUFFIXES = {".html", ".xml", ".css", ".js", ".json", ".txt", ".svg"}
+TEXT_SUFFIXES = {".html", ".xml", ".css", ".js", ".json", ".txt", ".svg", ".csv"}
 LEVEL = 9  # served as they are for as long as the site stands: the smallest bytes are worth the time
 AHEAD = 8  # files read or compressed ahead of the one whose result is taken next, per thread
 

@@ -99,12 +99,13 @@ TARGETS = {
 HUGE_TARGETS = {True: [("one body edit", "seconds", 10.0), ("*", "memory", 4096.0)],
                 False: [("one body edit", "seconds", 5.0)]}
 HUGE = 100_000
+PROPORTIONAL = False  # --pss: memory as the tree's summed proportional set sizes (memory.run_tree)
 
 
 def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Run a command; return its wall time (s) and the peak memory of its whole tree (MB); stop if it fails."""
     with tempfile.TemporaryFile() as errors:
-        run = run_tree(command, cwd=cwd, stderr=errors)
+        run = run_tree(command, cwd=cwd, stderr=errors, proportional=PROPORTIONAL)
         if run.code != 0:
             errors.seek(0)
             raise SystemExit(f"failed ({run.code}): {' '.join(command)}\n{errors.read().decode(errors='replace')}")
@@ -289,7 +290,8 @@ def table(n: int, config: Config, gk: dict[str, Result], peer: dict[str, Result]
           browser: tuple[list[float], list[float]] | None) -> str:
     """Format one configuration's results at one size as a Markdown table."""
     lines = [f"N = {n:,}, {config.title}, against {config.peer} (clean builds: median of {rounds} in turns; "
-             "edits: median of 3; each run in brackets; peak memory of the whole process tree)", "",
+             "edits: median of 3; each run in brackets; peak memory of the whole process tree"
+             f"{', as summed PSS' if PROPORTIONAL else ''})", "",
              f"| scenario | gongkai | {config.peer} | gongkai / peer | target | holds |",
              "| --- | --- | --- | --- | --- | --- |"]
     for scenario, result in gk.items():
@@ -323,7 +325,12 @@ def main() -> None:
     p.add_argument("--only", choices=[c.key for c in CONFIGS], nargs="+", help="measure only these configurations")
     p.add_argument("--no-peers", action="store_true",
                    help="gongkai alone, against the absolute targets (Pagefind over 100,000 pages needs ~24 GB)")
+    p.add_argument("--pss", action="store_true",
+                   help="memory as the summed proportional set size of the tree (shared pages once); "
+                        "sampled every 0.25 s at some cost in time: for memory, not for times")
     args = p.parse_args()
+    global PROPORTIONAL
+    PROPORTIONAL = args.pss
     if not shutil.which("hugo"):
         raise SystemExit("Hugo is missing: apt-get install -y hugo")
     sizes = args.sizes + ([HUGE] if args.huge else [])

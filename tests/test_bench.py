@@ -38,6 +38,26 @@ def test_peak_memory_counts_every_process_of_the_tree():
     assert run.own_peak < MB, run  # the parent alone holds neither block
 
 
+# The parent fills MB megabytes, then forks a worker that only reads them: the pages are shared.
+SHARED_WITH_A_WORKER = f"""
+import os, time
+block = bytearray({MB} << 20)
+if os.fork() == 0:
+    time.sleep(0.8)
+    os._exit(0)
+time.sleep(0.8)
+os.wait()
+"""
+
+
+def test_proportional_memory_counts_pages_a_forked_worker_shares_once():
+    resident = run_tree([sys.executable, "-c", SHARED_WITH_A_WORKER])
+    proportional = run_tree([sys.executable, "-c", SHARED_WITH_A_WORKER], proportional=True)
+    assert resident.code == proportional.code == 0
+    assert resident.peak >= 2 * MB, resident  # each process counts the block it maps
+    assert MB <= proportional.peak < MB + 30, proportional  # the tree holds it once
+
+
 def test_peak_memory_leaves_out_processes_outside_the_tree():
     run = run_tree(["sleep", "0.3"])  # while this test's own process holds far more
     assert run.code == 0

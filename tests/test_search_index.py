@@ -51,6 +51,19 @@ def test_index_holds_published_notices_only(tmp_path, basic_site):
             assert marker not in data, f"{marker!r} in {path}"
 
 
+def test_each_bundle_holds_what_the_search_page_loads_and_not_pagefinds_own_interfaces(tmp_path, basic_site):
+    output = tmp_path / "out"
+    assert build(search_site(basic_site), output) == 0
+    bundle = output / "pagefind/2024"
+    names = {path.name for path in bundle.iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+    assert any(name.startswith("wasm.") for name in names), names
+    assert not [name for name in names if "-ui." in name or "highlight" in name], names
+    # What pagefind.js fetches by name is there (the search pages' browser tests run a search).
+    loader = (bundle / "pagefind.js").read_text(encoding="utf-8")
+    assert "pagefind-worker.js" in loader and "-ui." not in loader
+
+
 def test_chinese_text_is_segmented_into_words(tmp_path, basic_site):
     output = tmp_path / "out"
     assert build(search_site(basic_site), output) == 0

@@ -138,7 +138,7 @@ def test_with_search_on_a_failing_index_stops_the_compression_begun_beside_it(ba
     alpha = content / "guides/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
 
-    def failing_index(site, cache=None, files=None, link=None, begin=None):
+    def failing_index(site, cache=None, files=None, link=None, begin=None, blobs=None):
         begin()  # the kept shards are in place: the compression starts, then the indexer fails
         raise BuildFailed([Diagnostic("site.yaml", 1, "生成搜索索引失败（测试）")])
 
@@ -156,3 +156,22 @@ def _within(seconds, work):
     """Run work in a thread and return its result, failing the test if it has not ended in time (a hang)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(work).result(timeout=seconds)
+
+
+def test_a_full_build_lists_the_twins_and_shard_files_it_linked_without_reading_them_back(basic_site, tmp_path,
+                                                                                          monkeypatch):
+    """The site's step output is kept for the next identical site: files linked from a blob are listed by it."""
+    from generator.incremental.cache import Cache
+
+    stored, real = [], Cache.store_page
+    monkeypatch.setattr(Cache, "store_page", lambda self, key, data: stored.append(key) or real(self, key, data))
+    output = tmp_path / "out"
+    assert build(_search_on(basic_site), output, "--precompress") == 0
+    site_keys = [key for key in stored if key.startswith("site:") and not key.startswith("site:shard:")
+                 and key.count(":") == 2]
+    read_back = [key.rsplit(":", 1)[1] for key in site_keys]
+    assert not [rel for rel in read_back if rel.endswith(".gz") or "/fragment/" in rel], read_back
+    assert "pagefind/shards.json" in read_back  # written by the indexer itself, so read
+    monkeypatch.undo()
+    assert build(basic_site, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")

@@ -83,11 +83,6 @@ def threads() -> int:
     return max(1, min(cores, 8))
 
 
-def precompress(site: Path, files: Iterable[str], cache: Cache | None = None, workers: int | None = None) -> list[str]:
-    """Gzip each of these files below `site` into `NAME.gz` beside it; return the twins written, sorted."""
-    return record(make_twins(site, files, cache, workers), cache)
-
-
 def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: int | None = None,
                ready: dict[str, Twin] | None = None) -> list[Twin]:
     """Write the twins of these files (relative paths), several at a time, and return what was made of

@@ -72,14 +72,15 @@ class Shard:
 
 
 def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
-               link: Callable[[str, str], None] | None = None, begin: Callable[[], None] | None = None) -> int:
+               link: Callable[[str, str], None] | None = None, begin: Callable[[], None] | None = None,
+               blobs: dict[str, str] | None = None) -> int:
     """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
     indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise.
 
     `link(path, blob)` puts a kept shard's file in place (a hard link by default: a staging folder
     that already holds the very file from the last site keeps it instead of deleting and linking
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
-    before any shard is indexed.
+    before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle.
     """
     services: list[_Service] = []
     lanes = threading.local()
@@ -92,14 +93,17 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
 
     try:
         shards = plan_shards(site, cache, files)
-        missing = [shard for shard in shards if not _from_cache(shard, cache, link or _linker(site))]
+        missing = [shard for shard in shards if not _from_cache(shard, cache, link or _linker(site), blobs)]
         if begin is not None:
             begin()
         with ThreadPoolExecutor(AT_ONCE) as pool:
             for shard in pool.map(index, missing):
                 if cache is not None:
                     bundle = site / BUNDLE / shard.name
-                    cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
+                    stored = cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
+                    if blobs is not None:
+                        blobs.update((f"{BUNDLE}/{shard.name}/{rel}", os.path.basename(blob))
+                                     for rel, blob in stored.items() if blob)
         (site / BUNDLE).mkdir(exist_ok=True)
         (site / BUNDLE / SHARDS).write_text(json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False),
                                             encoding="utf-8")
@@ -177,13 +181,16 @@ def _read_facts(cache: Cache | None) -> dict:
     return facts if isinstance(facts, dict) else {}
 
 
-def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None]) -> bool:
+def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None],
+                blobs: dict[str, str] | None = None) -> bool:
     """Link a shard's bundle from the cache into the site; False when the cache lacks it or it was damaged."""
     kept = cache.site_files(f"shard:{shard.key}", damage="搜索索引分片") if cache is not None else None
     if not kept:
         return False
     for rel, blob in sorted(kept.items()):
         link(f"{BUNDLE}/{shard.name}/{rel}", blob)
+        if blobs is not None:
+            blobs[f"{BUNDLE}/{shard.name}/{rel}"] = os.path.basename(blob)
     return True
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build.output import Staging
-from generator.build.precompress import Twin, make_twins, needing_twins, precompress, record
+from generator.build.precompress import Twin, make_twins, needing_twins, record
 from generator.build.search import BUNDLE, index_site
 from generator.core.config import SiteConfig
 from generator.core.faults import delay_at
@@ -62,6 +62,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
     """
     mark = cache.mark()
     compress = "precompress" in steps
+    blobs: dict[str, str] = {}  # the cache blob of each made file that was linked from one
     if "search" in steps:
         early = None
 
@@ -72,7 +73,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
 
         try:
             delay_at("index")  # lets the tests of serve hold the index back
-            index_site(stage.path, cache, staged, stage.link, begin)
+            index_site(stage.path, cache, staged, stage.link, begin, blobs)
         finally:
             if early is not None:
                 early.wait()
@@ -81,18 +82,22 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         made = {f"{BUNDLE}/{rel}" for rel in listing(stage.path / BUNDLE)[0]} - staged
         if compress:  # the cache hears of the staged files' twins after the index's entries, always in one order
             made |= set(record(twins, cache))
-            made |= set(precompress(stage.path, needing_twins(made), cache))
+            own = make_twins(stage.path, needing_twins(made), cache)  # the index's own text files
+            made |= set(record(own, cache))
+            twins += own
         added = sorted(made)
     else:
         stage.prune()  # the compressor must see this site only
-        added = record(make_twins(stage.path, needing_twins(staged), cache, None, ready), cache) if compress else []
+        twins = make_twins(stage.path, needing_twins(staged), cache, None, ready) if compress else []
+        added = record(twins, cache)
+    blobs.update((twin.rel + ".gz", twin.digest) for twin in twins if twin.digest)
     uses = cache.used_since(mark)
     if key is None:
         for rel in added:
             if rel not in stage.inodes:  # a kept shard's file was staged by link() already
                 stage.adopt(rel)
         return added
-    for rel, blob in cache.store_site_files(key, stage.path, added).items():
+    for rel, blob in cache.store_site_files(key, stage.path, added, blobs).items():
         stage.settle(rel, blob)
     cache.store_page(f"site-uses:{key}", json.dumps(uses).encode("utf-8"))
     return added

@@ -373,11 +373,18 @@ class Cache:
             found[rel] = blob
         return found
 
-    def store_site_files(self, key: str, folder: Path, names: list[str]) -> dict[str, str | None]:
-        """Keep the files a post-render step added to the staged site, for the next identical site."""
+    def store_site_files(self, key: str, folder: Path, names: list[str],
+                         known: dict[str, str] | None = None) -> dict[str, str | None]:
+        """Keep the files a post-render step added to the staged site, for the next identical site.
+
+        `known` names the blob of each file that was linked from one (a twin, a shard's file):
+        those are listed, not read, hashed and compared with their blob again.
+        """
         if self._db is None:
             return {}
-        stored = {rel: self.store_page(f"site:{key}:{rel}", (folder / rel).read_bytes()) for rel in names}
+        known = known or {}
+        stored = {rel: self.adopt_page(f"site:{key}:{rel}", known[rel]) if rel in known
+                  else self.store_page(f"site:{key}:{rel}", (folder / rel).read_bytes()) for rel in names}
         self.store_page(f"site:{key}", json.dumps(sorted(names)).encode("utf-8"))
         return stored
 

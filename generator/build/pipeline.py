@@ -30,7 +30,7 @@ from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
 from generator.build.output import Staging, is_current
 from generator.build.parallel import ordered_map
-from generator.build.precompress import Twin, gzip_bytes, is_text
+from generator.build.precompress import Twin, gzip_bytes, is_text, twin_key
 from generator.build.sitesteps import carry_search_bundle, kept_output, run_steps, site_key, site_steps
 from generator.build.touchup import touch_up
 from generator.build.ways import Inputs, Way, choose_way, look
@@ -520,7 +520,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                 pause_at("render")
                 if isinstance(result, tuple):
                     result, twin = result
-                    ready[page.path] = Twin(page.path, f"gz:{result}", twin)
+                    ready[page.path] = Twin(page.path, twin_key(result), twin)
                 blob = cache.adopt_page(key, result) if isinstance(result, str) else None
             expected[page.path] = blob
             if blob is not None:

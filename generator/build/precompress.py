@@ -61,6 +61,11 @@ def is_text(rel: str) -> bool:
     return _suffix(rel) in TEXT_SUFFIXES
 
 
+def twin_key(digest: str) -> str:
+    """Key a twin in the cache by the hash of the file it compresses (a page blob's name is that hash)."""
+    return f"gz:{digest}"
+
+
 def gzip_bytes(data: bytes) -> bytes:
     """Compress the same bytes to the same twin: no name and time 0 in the header."""
     return gzip.compress(data, LEVEL, mtime=0)
@@ -109,7 +114,7 @@ def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: i
             return made
         with open(path, "rb") as handle:
             data = handle.read()
-        key = f"gz:{hashlib.sha256(data).hexdigest()}"
+        key = twin_key(hashlib.sha256(data).hexdigest())
         blob = cache.page(key, use=False) if cache is not None else None  # in-memory tables and a stat
         if blob is None:
             packed = gzip_bytes(data)

@@ -93,17 +93,21 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
 
     try:
         shards = plan_shards(site, cache, files)
-        missing = [shard for shard in shards if not _from_cache(shard, cache, link or _linker(site), blobs)]
+        missing, put = [], link or _linker(site)
+        for shard in shards:
+            kept = _from_cache(shard, cache, put)
+            if kept is None:
+                missing.append(shard)
+            else:
+                _note(blobs, shard, kept)
         if begin is not None:
             begin()
         with ThreadPoolExecutor(AT_ONCE) as pool:
             for shard in pool.map(index, missing):
                 if cache is not None:
                     bundle = site / BUNDLE / shard.name
-                    stored = cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
-                    if blobs is not None:
-                        blobs.update((f"{BUNDLE}/{shard.name}/{rel}", os.path.basename(blob))
-                                     for rel, blob in stored.items() if blob)
+                    _note(blobs, shard, cache.store_site_files(f"shard:{shard.key}", bundle,
+                                                               sorted(listing(bundle)[0])))
         (site / BUNDLE).mkdir(exist_ok=True)
         (site / BUNDLE / SHARDS).write_text(json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False),
                                             encoding="utf-8")
@@ -181,17 +185,21 @@ def _read_facts(cache: Cache | None) -> dict:
     return facts if isinstance(facts, dict) else {}
 
 
-def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None],
-                blobs: dict[str, str] | None = None) -> bool:
-    """Link a shard's bundle from the cache into the site; False when the cache lacks it or it was damaged."""
+def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None]) -> dict[str, str] | None:
+    """Link a shard's bundle from the cache into the site and return its files' blobs; None when the cache
+    lacks it or it was damaged."""
     kept = cache.site_files(f"shard:{shard.key}", damage="搜索索引分片") if cache is not None else None
     if not kept:
-        return False
+        return None
     for rel, blob in sorted(kept.items()):
         link(f"{BUNDLE}/{shard.name}/{rel}", blob)
-        if blobs is not None:
-            blobs[f"{BUNDLE}/{shard.name}/{rel}"] = os.path.basename(blob)
-    return True
+    return kept
+
+
+def _note(blobs: dict[str, str] | None, shard: Shard, files: dict[str, str | None]) -> None:
+    """Tell the caller which cache blob holds each file of a shard's bundle (by the blob's name)."""
+    if blobs is not None:
+        blobs.update((f"{BUNDLE}/{shard.name}/{rel}", os.path.basename(blob)) for rel, blob in files.items() if blob)
 
 
 def _linker(site: Path) -> Callable[[str, str], None]:

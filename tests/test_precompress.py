@@ -6,6 +6,7 @@ import re
 import threading
 import time
 
+import deflate
 import pytest
 from conftest import build, snapshot
 
@@ -36,8 +37,9 @@ def test_an_edit_recompresses_only_the_files_it_changed(basic_site, tmp_path, mo
     from generator.build import precompress
 
     compressed, twinned = [], []  # the files compressed, and the files read and hashed to find their twin
-    real = precompress.gzip.compress
-    monkeypatch.setattr(precompress.gzip, "compress", lambda data, *a, **k: compressed.append(data) or real(data, *a, **k))
+    real = precompress.deflate.gzip_compress
+    monkeypatch.setattr(precompress.deflate, "gzip_compress",
+                        lambda data, *a, **k: compressed.append(data) or real(data, *a, **k))
     monkeypatch.setattr(precompress, "hashlib", type("Hashing", (), {
         "sha256": staticmethod(lambda data: twinned.append(data) or hashlib.sha256(data))}))
     output = tmp_path / "out"
@@ -73,11 +75,11 @@ def _texts(files):
 
 
 @pytest.mark.parametrize("search", [False, True], ids=["search-off", "search-on"])
-def test_twins_made_by_threads_are_gzip_level_9_of_their_own_file_whatever_the_thread_count(
+def test_twins_made_by_threads_are_libdeflate_of_their_own_file_whatever_the_thread_count(
         basic_site, tmp_path, monkeypatch, search):
     """Threads compress the files (with search on, the pages while the index is built, then the index's own):
-    each twin must be level 9 of its own file, none missing, and the same site whether one thread or four
-    made it, with the cache or without."""
+    each twin must be libdeflate's compression of its own file, none missing, and the same site whether one thread or
+    four made it, with the cache or without."""
     from generator.build import precompress
 
     content = _search_on(basic_site) if search else basic_site
@@ -92,7 +94,7 @@ def test_twins_made_by_threads_are_gzip_level_9_of_their_own_file_whatever_the_t
     assert len(texts) > 30
     assert any(p.startswith("pagefind/") for p in texts) == search
     for path in texts:
-        assert files[path + ".gz"] == gzip.compress(files[path], 9, mtime=0), path
+        assert files[path + ".gz"] == deflate.gzip_compress(files[path], precompress.LEVEL), path
     assert sorted(p for p in files if p.endswith(".gz")) == sorted(p + ".gz" for p in texts)
     assert outputs["one"] == files and outputs["uncached"] == files
 
@@ -106,14 +108,14 @@ def test_a_twin_that_cannot_be_written_fails_the_build_with_the_file_named(basic
     before = snapshot(output)
     alpha = basic_site / "guides/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8") + "\n磁盘满了之前的一段。\n", encoding="utf-8")
-    real = precompress.gzip.compress
+    real = precompress.deflate.gzip_compress
 
     def full_disk(data, *args, **kwargs):
         if "磁盘满了之前".encode() in data:
             raise OSError(28, "No space left on device")
         return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(precompress.gzip, "compress", full_disk)
+    monkeypatch.setattr(precompress.deflate, "gzip_compress", full_disk)
     capsys.readouterr()
     assert _within(20, lambda: build(basic_site, output, "--precompress")) == 1
     err = capsys.readouterr().err
@@ -142,9 +144,10 @@ def test_with_search_on_a_failing_index_stops_the_compression_begun_beside_it(ba
         begin()  # the kept shards are in place: the compression starts, then the indexer fails
         raise BuildFailed([Diagnostic("site.yaml", 1, "生成搜索索引失败（测试）")])
 
-    real = precompress.gzip.compress
+    real = precompress.deflate.gzip_compress
     monkeypatch.setattr(sitesteps, "index_site", failing_index)
-    monkeypatch.setattr(precompress.gzip, "compress", lambda *a, **k: time.sleep(0.05) or real(*a, **k))  # still busy
+    monkeypatch.setattr(precompress.deflate, "gzip_compress",
+                        lambda *a, **k: time.sleep(0.05) or real(*a, **k))  # still busy
     capsys.readouterr()
     assert _within(20, lambda: build(content, output, "--precompress")) == 1
     assert "site.yaml:1: 生成搜索索引失败（测试）" in capsys.readouterr().err

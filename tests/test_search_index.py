@@ -219,7 +219,7 @@ def test_each_pagefind_service_indexes_many_shards_with_the_bytes_of_a_fresh_one
     output = tmp_path / "out"
     assert build(content, output, "--no-cache") == 0
     shards = shards_of(output)
-    assert len(indexed) == len(shards) >= 6 and len(started) <= search.AT_ONCE
+    assert len(indexed) == len(shards) >= 6 and len(started) <= search.lanes()
     # The last shard a service indexed, indexed again by a service of its own, gives the same bundle.
     last = indexed[-1]
     pages = tuple(sorted(p.relative_to(output).as_posix() for p in output.rglob("index.html")

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import deflate
 
+from generator.build.parallel import available_cores
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.incremental.cache import Cache, write_blob
 
@@ -90,11 +91,7 @@ def _suffix(rel: str) -> str:
 
 def threads() -> int:
     """Say how many threads compress: one a core, as libdeflate runs without the interpreter lock."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    return min(available_cores(), 8)
 
 
 def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: int | None = None,

@@ -15,7 +15,8 @@ changes its own shard alone, and an edit's rebuild indexes a few hundred pages
 however large the site. Each shard is its own
 Pagefind bundle, `pagefind/<shard>/`, kept in the cache under the Pagefind
 version and the hash of its pages' URLs and bytes; a build indexes only the
-shards whose pages changed, two at a time. `pagefind/shards.json` lists them,
+shards whose pages changed, one more at a time than there are cores.
+`pagefind/shards.json` lists them,
 and the search page merges them in the browser (Pagefind's mergeIndex).
 
 Pages are handed to Pagefind one by one in sorted order through its service, not found by
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from generator.build.pagefind_order import canonicalise
+from generator.build.parallel import available_cores
 from generator.core.errors import BuildFailed, Diagnostic
 from generator.core.files import listing, write_atomically
 from generator.incremental.cache import Cache
@@ -52,7 +54,6 @@ FACTS = "search-pages.json"  # in the cache: each staged page's year and hash, b
 # Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
 # again (about 1.5 s), and about 100 MB of Pagefind's memory.
 SHARD_PAGES = 300
-AT_ONCE = 2  # shards indexed at the same time, one Pagefind service each
 BODY = re.compile(rb"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
 YEAR = re.compile(rb'data-pagefind-filter="year:(\d{4})"')
 # Pagefind's own search interfaces, which every bundle carries: the search page has its own
@@ -83,13 +84,13 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle.
     """
     services: list[_Service] = []
-    lanes = threading.local()
+    lane = threading.local()
 
     def index(shard: Shard) -> Shard:  # each lane, a thread, keeps one service for all the shards it takes
-        if getattr(lanes, "service", None) is None:
-            lanes.service = _Service.start()
-            services.append(lanes.service)
-        return _index_shard(site, shard, lanes.service)
+        if getattr(lane, "service", None) is None:
+            lane.service = _Service.start()
+            services.append(lane.service)
+        return _index_shard(site, shard, lane.service)
 
     try:
         shards = plan_shards(site, cache, files)
@@ -102,7 +103,7 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
                 _note(blobs, shard, kept)
         if begin is not None:
             begin()
-        with ThreadPoolExecutor(AT_ONCE) as pool:
+        with ThreadPoolExecutor(lanes()) as pool:
             for shard in pool.map(index, missing):
                 if cache is not None:
                     bundle = site / BUNDLE / shard.name
@@ -119,6 +120,16 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
         for service in services:
             service.close()
     return len(missing)
+
+
+def lanes() -> int:
+    """Say how many shards are indexed at the same time, one Pagefind service each.
+
+    A service waits while its lane writes the last shard's files and sends the next shard's
+    first pages; one lane more than there are cores keeps the cores busy meanwhile (10,000
+    notices on 2 cores: 26.9 and 24.2 s with two lanes, 23.9 and 23.2 s with three).
+    """
+    return min(available_cores() + 1, 8)
 
 
 def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None) -> list[Shard]:

@@ -230,22 +230,22 @@ def test_each_pagefind_service_indexes_many_shards_with_the_bytes_of_a_fresh_one
     assert snapshot(tmp_path / "fresh") == snapshot(output / "pagefind" / last)
 
 
-class CountingPattern:
-    """A compiled pattern that counts the pages it is asked about."""
+class Counting:
+    """search._marked, counting the pages it is asked about."""
 
-    def __init__(self, pattern):
-        self.pattern, self.asked = pattern, 0
+    def __init__(self, marked):
+        self.marked, self.asked = marked, 0
 
-    def search(self, data):
+    def __call__(self, data):
         self.asked += 1
-        return self.pattern.search(data)
+        return self.marked(data)
 
 
 def test_a_build_reads_only_the_pages_it_has_not_seen_before(sharded, tmp_path, monkeypatch):
     content, indexed = sharded
     output = tmp_path / "out"
-    counting = CountingPattern(search.BODY)
-    monkeypatch.setattr(search, "BODY", counting)
+    counting = Counting(search._marked)
+    monkeypatch.setattr(search, "_marked", counting)
     assert build(content, output, "--precompress") == 0
     pages = sum(1 for _ in output.rglob("*.html"))
     assert counting.asked >= pages  # the first build reads every page it indexes or leaves out
@@ -267,3 +267,31 @@ def test_a_build_reads_only_the_pages_it_has_not_seen_before(sharded, tmp_path, 
     assert snapshot(output) == snapshot(tmp_path / "clean")
     page = next(p for p in fragments(output) if p["url"] == "/guides/n05/")
     assert "住房公积金" in page["content"].replace("\u200b", "")
+
+
+def test_a_full_build_keys_its_shards_by_the_blob_names_of_its_pages_without_hashing_them(sharded, tmp_path,
+                                                                                          monkeypatch):
+    """A staged page is a link to a blob named by its hash: the shards' keys are those of the pages' bytes."""
+    import hashlib
+
+    content, _ = sharded
+    hashed, output = [], tmp_path / "out"
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "hashlib", type("Hashing", (), {
+            "sha256": staticmethod(lambda data: hashed.append(data) or hashlib.sha256(data))}))
+        assert build(content, output) == 0
+    assert not [data for data in hashed if b"<html" in data]
+    planned = search.plan_shards(output)  # the same pages, each read and hashed
+    assert len(planned) >= 6
+    keys = {shard.name: shard.key for shard in planned}
+    kept = _cache_keys(tmp_path / ".gongkai-cache")
+    assert set(keys.values()) <= {key.split(":")[2] for key in kept if key.startswith("site:shard:")}
+
+
+def _cache_keys(folder):
+    """The keys of every file the cache keeps."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(folder / "cache.sqlite")) as db:
+        return [row[0] for row in db.execute("SELECT key FROM page")]

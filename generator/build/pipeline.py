@@ -543,7 +543,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
             report.search_deferred = True
         else:
             made = run_steps(stage, steps, set(expected), cache, made_key or site_key(expected, steps), ready,
-                             {rel: os.path.basename(blob) for rel, blob in expected.items() if blob})
+                             expected)
         stage.commit()
     report.output = stage.inodes
     return staged + len(made)

@@ -4,7 +4,7 @@ nginx's `gzip_static` then serves compressed bytes without compressing on
 every request. The gzip header carries no file name and time 0, so the same
 site gives the same bytes. Each twin is kept in the cache under the hash of
 the file it compresses, so a rebuild compresses only the files that changed
-(level 9 over ten thousand pages took seconds, on every build).
+(compressing ten thousand pages took seconds, on every build).
 
 libdeflate compresses, not zlib: at its level 6 it took 0.11 ms a page
 where zlib's level 9 took 0.29 ms, and its twins were 1 % smaller (3,000

@@ -74,7 +74,7 @@ class Shard:
 
 def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
                link: Callable[[str, str], None] | None = None, begin: Callable[[], None] | None = None,
-               blobs: dict[str, str] | None = None, hashes: dict[str, str] | None = None) -> int:
+               blobs: dict[str, str] | None = None, linked: dict[str, str | None] | None = None) -> int:
     """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
     indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise.
 
@@ -82,7 +82,7 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     that already holds the very file from the last site keeps it instead of deleting and linking
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
     before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle;
-    `hashes` gives the content hash of pages the caller knows it of, which are then not hashed again.
+    `linked` names the cache blob a staged page was linked from, whose name is the page's hash.
     """
     services: list[_Service] = []
     lane = threading.local()
@@ -94,7 +94,7 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
         return _index_shard(site, shard, lane.service)
 
     try:
-        shards = plan_shards(site, cache, files, hashes)
+        shards = plan_shards(site, cache, files, linked)
         missing, put = [], link or _linker(site)
         for shard in shards:
             kept = _from_cache(shard, cache, put)
@@ -134,12 +134,12 @@ def lanes() -> int:
 
 
 def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
-                hashes: dict[str, str] | None = None) -> list[Shard]:
+                linked: dict[str, str | None] | None = None) -> list[Shard]:
     """Find the notice pages, put each in its shard and key every shard; the newest year comes first."""
     by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
     html = _html_pages(site) if files is None else sorted(
         rel for rel in files if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
-    for rel, (year, digest) in _page_facts(site, html, cache, hashes or {}).items():
+    for rel, (year, digest) in _page_facts(site, html, cache, linked or {}).items():
         if year:  # else not a notice: Pagefind indexes only what is marked
             by_year.setdefault(year, []).append((rel, digest))
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -158,13 +158,13 @@ def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | N
 
 
 def _page_facts(site: Path, pages: list[str], cache: Cache | None,
-                hashes: dict[str, str]) -> dict[str, tuple[str, str]]:
+                linked: dict[str, str | None]) -> dict[str, tuple[str, str]]:
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
     Reading and hashing every page cost a second at 10,000 notices on each build, an edit's too,
     though staged pages are links to cache blobs that never change once written. So the facts of
     each file are remembered in the cache by its inode, modification time and size, and only
-    pages new to the cache are read; a page whose blob the caller named is not hashed (a full
+    pages new to the cache are read; a page linked from a blob the caller names is not hashed (a full
     build's pages, half a second at 10,000 notices before any shard could start).
     """
     remembered = _read_facts(cache)
@@ -177,10 +177,10 @@ def _page_facts(site: Path, pages: list[str], cache: Cache | None,
         if not (isinstance(fact, list) and len(fact) == 2 and all(isinstance(part, str) for part in fact)):
             with open(path, "rb") as handle:
                 data = handle.read()
-            marked = _marked(data)
+            marked, blob = _marked(data), linked.get(rel)
             year = YEAR.search(data) if marked else None
             fact = [year.group(1).decode() if year else ("other" if marked else ""),
-                    hashes.get(rel) or hashlib.sha256(data).hexdigest()]
+                    os.path.basename(blob) if blob else hashlib.sha256(data).hexdigest()]
         kept[name] = fact
         facts[rel] = (fact[0], fact[1])
     if cache is not None and cache.folder is not None and kept != remembered:  # lists both, as JSON reads them

@@ -53,10 +53,10 @@ def kept_output(cache: Cache, key: str | None, steps: tuple[str, ...]) -> dict[s
 
 
 def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None,
-              ready: dict[str, Twin] | None = None, hashes: dict[str, str] | None = None) -> list[str]:
+              ready: dict[str, Twin] | None = None, linked: dict[str, str | None] | None = None) -> list[str]:
     """Run the search indexer and the compressor over the staged site and keep what they add; list it.
-    `ready` holds the twins the render workers made already, `hashes` the content hash of staged files
-    linked from cache blobs (a blob's name).
+    `ready` holds the twins the render workers made already, `linked` the cache blob each staged file was
+    linked from (None for a file written).
 
     The staged files are compressed while the indexer runs: its Pagefind services leave a core idle
     much of the time. The index's own text files are compressed after it, so they get twins too.
@@ -74,7 +74,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
 
         try:
             delay_at("index")  # lets the tests of serve hold the index back
-            index_site(stage.path, cache, staged, stage.link, begin, blobs, hashes)
+            index_site(stage.path, cache, staged, stage.link, begin, blobs, linked)
         finally:
             if early is not None:
                 early.wait()

@@ -295,3 +295,23 @@ def _cache_keys(folder):
 
     with contextlib.closing(sqlite3.connect(folder / "cache.sqlite")) as db:
         return [row[0] for row in db.execute("SELECT key FROM page")]
+
+
+def test_the_render_workers_are_gone_before_the_index_begins(sharded, tmp_path, monkeypatch):
+    """Idle workers hold the build's memory (1 GB each at 100,000 notices) and are not needed by the index:
+    while Pagefind's services index, no render worker may still be alive."""
+    import multiprocessing
+
+    from generator.build import sitesteps
+
+    content, indexed = sharded
+    alive, real = [], sitesteps.index_site
+
+    def index_site(*args, **kwargs):
+        alive.append([child.name for child in multiprocessing.active_children()])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitesteps, "index_site", index_site)
+    assert build(content, tmp_path / "out", "--jobs", "2") == 0  # two jobs fork the render workers
+    assert alive == [[]]
+    assert indexed  # the index was built, by the real indexer

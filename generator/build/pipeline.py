@@ -529,6 +529,9 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                 stage.write(page.path, result)
             if progress is not None:
                 progress(done, len(site.pages))
+        # The last result is in: the workers go now, before the index's Pagefind services start. Left
+        # until this function returned, two idle workers of 1 GB each at 100,000 notices outlived the index.
+        rendered.close()
         for rel, data in site.data.items():
             stage.link(rel, fixed[rel]) if fixed[rel] else stage.write(rel, data)
         for rel, source in site.copies.items():
@@ -574,15 +577,17 @@ def render_pages(pages: list[Page], blobs: list[str | None], common: dict, confi
 def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes | str]:
     """Give the results, which come in `order`, in route-table order (`todo`)."""
     rendered, early = zip(order, results), {}  # early: results before their page's turn, the long pages' only
-    for number in todo:
-        while number not in early:
-            done, result = next(rendered)
-            early[done] = result
-        result = early.pop(number)
-        if isinstance(result, list):  # a broken template breaks every page; once is enough
-            results.close()
-            raise BuildFailed(result)
-        yield result
+    try:
+        for number in todo:
+            while number not in early:
+                done, result = next(rendered)
+                early[done] = result
+            result = early.pop(number)
+            if isinstance(result, list):  # a broken template breaks every page; once is enough
+                raise BuildFailed(result)
+            yield result
+    finally:  # also when the caller closes this after the last page: the pool ends then, not when dropped
+        results.close()
 
 
 def _renderer(shared: tuple) -> Callable[[int], bytes | str | tuple[str, str] | list[Diagnostic]]:

@@ -26,8 +26,8 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 def body_file_refs(body: str, body_line: int) -> tuple[AttachmentRef, ...]:
     """Return each relative file path the body refers to, once, with the file line of its first use."""
-    if "](" not in body and "]:" not in body and not HTML_SOURCE.search(body):
-        return ()  # most notices point at no file: one look at the whole body, not three per line
+    if "](" not in body and "]:" not in body and ("=" not in body or not HTML_SOURCE.search(body)):
+        return ()  # most notices point at no file: a look or two at the whole body, not three per line
     found: dict[str, AttachmentRef] = {}
     fence = None
     for offset, line in enumerate(body.split("\n")):

@@ -41,7 +41,7 @@ from generator.markdown.markup import Body, Converter, StoredHtml
 BATCH = 500  # files read before asking the cache about them
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checked:
     """What one notice file gave."""
 

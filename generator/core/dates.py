@@ -19,7 +19,7 @@ _PATTERN = re.compile(
 _CHINESE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Stamp:
     """A moment and whether the editor gave a time of day (which decides how it is shown)."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from generator.core.dates import Stamp
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One entry of a notice's 修订记录."""
 
@@ -15,7 +15,7 @@ class Change:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttachmentRef:
     """An attachment as the editor wrote it, before the file is checked."""
 
@@ -24,7 +24,7 @@ class AttachmentRef:
     line: int  # file line of the entry, for messages
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Notice:
     """One validated notice, whether or not it will be published."""
 

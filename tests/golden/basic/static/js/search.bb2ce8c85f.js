@@ -30,6 +30,9 @@
             }));
           }).then(function () { return pagefind; });
         });
+      }).catch(function (error) {
+        engine = null;  // loaded while the page opened, it is tried again when the reader searches
+        throw error;
       });
     }
     return engine;
@@ -149,6 +152,20 @@
       status.textContent = "搜索暂时无法使用，请从栏目列表中查找公告。";
     });
   }
+
+  // The index loads while the reader types, not after Enter: Pagefind and every shard's metadata as
+  // soon as the page opens (one request or two per shard), then the parts of the index that hold the
+  // words typed so far, as Pagefind's own interface does.
+  var typing = null;
+  form.elements.q.addEventListener("input", function () {
+    clearTimeout(typing);
+    var q = form.elements.q.value.trim();
+    if (!q) { return; }
+    typing = setTimeout(function () {
+      load().then(function (pagefind) { return pagefind && pagefind.preload(q); }).catch(function () {});
+    }, 100);
+  });
+  load().catch(function () {});  // a failure shows when the reader searches: run() reports it then
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -69,6 +69,23 @@ def test_verbose_says_search_and_precompress_take_the_touch_up(tmp_path, capsys)
     assert way_line(capsys.readouterr().out) == f"{WAY}完整构建。原因：--check 在临时目录中完整构建并检查站内链接"
 
 
+def test_the_number_of_workers_and_waiting_for_a_lock_do_not_change_the_way(tmp_path, capsys):
+    """`--jobs` and `--no-wait` change how a build runs, not what it makes: a build with other values still
+    finds nothing changed, and touches up after a body edit."""
+    content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
+    next_tick()
+    output = tmp_path / "output"
+    assert build(content, output, "--jobs", "1") == 0
+    capsys.readouterr()
+    assert build(content, output, "--jobs", "2", "--no-wait", "-v") == 0
+    assert way_line(capsys.readouterr().out).startswith(f"{WAY}未改变")
+    (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "改过的正文。"), encoding="utf-8")
+    next_tick()
+    assert build(content, output, "-v") == 0
+    assert way_line(capsys.readouterr().out) == f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"
+    assert "改过的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
+
+
 def test_without_verbose_the_way_is_not_printed(tmp_path, capsys):
     content = write_site(tmp_path / "content", {"guides/a.md": GOOD_NOTICE})
     assert build(content, tmp_path / "output") == 0

@@ -25,9 +25,10 @@ class Options:
     first_publication: bool = False  # the site was never published: --manifest may name a file not there yet
     cache: Path | None = None  # the cache folder; None: .gongkai-cache beside the output
     use_cache: bool = True
-    jobs: int | None = None  # worker processes; None: every core when the site is big enough
+    # How a build runs, not what it makes: left out of the repr, which a rebuild compares (shortcut.py).
+    jobs: int | None = field(default=None, repr=False)  # worker processes; None: every core when the site is big enough
     serving: bool = False  # more builds follow (serve), so even the first one readies the next (output.py)
-    wait: bool = True  # wait for another build of the same output or cache to end; False: stop at once (locks.py)
+    wait: bool = field(default=True, repr=False)  # wait for a build of the same output or cache to end (locks.py)
     strict: bool = False  # empty or overdue columns and missing or late 解读 fail the build (CI)
     cms_proxy: str | None = None  # serve --cms: the local proxy's address, for the editing page
     # serve: pages go in with the last search index, a second build brings the new one (cli/main.py).

@@ -154,17 +154,8 @@
   }
 
   // The index loads while the reader types, not after Enter: Pagefind and every shard's metadata as
-  // soon as the page opens (one request or two per shard), then the parts of the index that hold the
-  // words typed so far, as Pagefind's own interface does.
-  var typing = null;
-  form.elements.q.addEventListener("input", function () {
-    clearTimeout(typing);
-    var q = form.elements.q.value.trim();
-    if (!q) { return; }
-    typing = setTimeout(function () {
-      load().then(function (pagefind) { return pagefind && pagefind.preload(q); }).catch(function () {});
-    }, 100);
-  });
+  // soon as the page opens (a request or two per shard). Preloading the words typed as well, as
+  // Pagefind's own interface does, made the first results slower (a request per shard for each).
   load().catch(function () {});  // a failure shows when the reader searches: run() reports it then
 
   form.addEventListener("submit", function (event) {

@@ -42,6 +42,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _interruptible() -> None:
+    """Let the server take Ctrl+C as in a terminal: a suite run as a background job (`make test &`, nohup)
+    ignores SIGINT, its children inherit that, and the server would never see the signal sent below."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def cms(tmp_path):
     """Run `build.py serve --cms` on a small site; yield (content folder, editing page address)."""
@@ -49,7 +55,8 @@ def cms(tmp_path):
     port, proxy = free_port(), free_port()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--cms", "--content", str(content),
                                "--output", str(tmp_path / "out"), "--port", str(port), "--cms-port", str(proxy)],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=_interruptible)
     lines = []
     for line in server.stdout:
         lines.append(line)

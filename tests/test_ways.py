@@ -11,6 +11,7 @@ import time
 from conftest import GOOD_NOTICE, ROOT, SITE_YAML, build, snapshot, write_site
 
 WAY = "构建方式："
+TOUCHED_UP = f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"  # what -v says of a touch-up
 
 
 def next_tick() -> None:
@@ -37,7 +38,7 @@ def test_verbose_names_each_of_the_three_ways_and_why(tmp_path, capsys):
     (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "改过的正文。"), encoding="utf-8")
     next_tick()
     assert build(content, output, "-v") == 0
-    assert way_line(capsys.readouterr().out) == f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"
+    assert way_line(capsys.readouterr().out) == TOUCHED_UP
     assert "改过的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
     (content / "guides/a.md").write_text(GOOD_NOTICE.replace("张三", "李四").replace("正文。", "改过的正文。"),
                                          encoding="utf-8")
@@ -61,7 +62,7 @@ def test_verbose_says_search_and_precompress_take_the_touch_up(tmp_path, capsys)
     next_tick()
     capsys.readouterr()
     assert build(content, output, "--precompress", "-v") == 0
-    assert way_line(capsys.readouterr().out) == f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"
+    assert way_line(capsys.readouterr().out) == TOUCHED_UP
     assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
     assert snapshot(output) == snapshot(tmp_path / "clean")
     assert any(rel.startswith("pagefind/") and rel.endswith(".gz") for rel in snapshot(output))
@@ -82,7 +83,7 @@ def test_the_number_of_workers_and_waiting_for_a_lock_do_not_change_the_way(tmp_
     (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "改过的正文。"), encoding="utf-8")
     next_tick()
     assert build(content, output, "-v") == 0
-    assert way_line(capsys.readouterr().out) == f"{WAY}局部更新。原因：只有公告的正文或标题改变，只重新生成了显示它们的页面"
+    assert way_line(capsys.readouterr().out) == TOUCHED_UP
     assert "改过的正文" in (output / "guides/a/index.html").read_text(encoding="utf-8")
 
 

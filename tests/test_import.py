@@ -26,7 +26,7 @@ def run_import(*args: str) -> tuple[int, str, str]:
 def notice_body(page: Path) -> str:
     """Return the body HTML of a built notice page."""
     text = page.read_text(encoding="utf-8")
-    found = re.search(r'<div class="notice-body[^"]*" data-pagefind-body>(.*?)</div>\s*(?:<section|<p class="notice-tags"|<figure|'
+    found = re.search(r'<div class="notice-body[^"]*" data-pagefind-body>(.*?)</div>\s*(?:<section|<p class="notice-tags"|<!--/search-->|'
                       r'<p class="print-url")', text, re.S)
     return found.group(1).strip()
 

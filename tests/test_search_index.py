@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from conftest import SITE_YAML, build, snapshot, write_site
+from conftest import ROOT, SITE_YAML, build, snapshot, write_site
 
 from generator.build import search
 from generator.build.pagefind_order import canonicalise, read_data
@@ -315,3 +315,41 @@ def test_the_render_workers_are_gone_before_the_index_begins(sharded, tmp_path, 
     assert build(content, tmp_path / "out", "--jobs", "2") == 0  # two jobs fork the render workers
     assert alive == [[]]
     assert indexed  # the index was built, by the real indexer
+
+
+def test_pagefind_reads_only_the_marked_part_of_a_notice_page_and_indexes_it_as_the_whole_page(tmp_path,
+                                                                                                monkeypatch):
+    output = tmp_path / "out"
+    assert build(ROOT / "content", output, "--no-cache") == 0
+    shards = search.plan_shards(output)
+    assert len(shards) >= 3
+    for shard in shards:
+        for rel in shard.pages:
+            page = (output / rel).read_text(encoding="utf-8")
+            given = search._for_pagefind(page, shard.name)
+            # The site's header, navigation and the QR code are left out; what Pagefind reads is kept.
+            assert "<nav" not in given and "<svg" not in given and len(given) < len(page) / 2, rel
+            assert given.count("data-pagefind-") == page.count("data-pagefind-") + 1, rel
+    # Given whole pages (no page has the marks), Pagefind writes the very same bundles.
+    monkeypatch.setattr(search, "REGION", ("<!--nowhere-->", "<!--/nowhere-->"))
+    for shard in shards:
+        search._index(output, shard.pages, tmp_path / "whole" / shard.name, shard.name)
+        canonicalise(tmp_path / "whole" / shard.name)
+    indexed = {rel: data for rel, data in snapshot(output / "pagefind").items() if rel != search.SHARDS}
+    assert snapshot(tmp_path / "whole") == indexed
+
+
+@pytest.mark.parametrize("change", [
+    ('<header class="site">', '<header class="site"><img src="/logo.png" alt="徽标">'),  # Pagefind's image
+    ("</main>", "<h1>另一个标题</h1></main>"),  # Pagefind's title, where the page names none
+    ("</main>", '<p data-pagefind-filter="topic">交通</p></main>'),
+    ("<!--/search-->", "<!--/search--><!--search-->"),
+])
+def test_a_page_with_something_pagefind_reads_outside_the_marks_is_given_whole(change):
+    page = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><title>公告</title></head><body><header class="site">'
+            '</header><main><!--search--><h1 data-pagefind-body>公告</h1><!--/search--></main></body></html>')
+    assert search._for_pagefind(page, "2024").startswith('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta ')
+    assert "<header" not in search._for_pagefind(page, "2024")
+    changed = page.replace(*change)
+    assert search._for_pagefind(changed, "2024") == changed.replace(
+        "<head>", '<head><meta data-pagefind-filter="shard[content]" content="2024">')

@@ -54,6 +54,8 @@ FACTS = "search-pages.json"  # in the cache: each staged page's year and hash, b
 # Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
 # again (about 1.5 s), and about 100 MB of Pagefind's memory.
 SHARD_PAGES = 300
+REGION = ("<!--search-->", "<!--/search-->")  # what of a notice page Pagefind is given (_for_pagefind)
+_READ = re.compile(r"data-pagefind-|<h1[\s>]|<img[\s>]", re.IGNORECASE)  # what Pagefind takes from a page
 BODY = re.compile(rb"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
 YEAR = re.compile(rb'data-pagefind-filter="year:(\d{4})"')
 # Pagefind's own search interfaces, which every bundle carries: the search page has its own
@@ -258,17 +260,31 @@ def _index(site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None
         service.close()
 
 
-def _with_shard(page: str, shard: str) -> str:
-    """Give Pagefind the page with its shard as a filter, which the page on disk does not carry.
+def _for_pagefind(page: str, shard: str) -> str:
+    """Give Pagefind the part of the page it reads, with the page's shard as a filter.
 
-    A shard that lacks one word of a query of several words matches pages by the other words
-    alone (Pagefind leaves out a word its index lacks), where one index over the whole site
-    matches none of them; the search page asks in which shards each word occurs and narrows
-    the search to the shards that hold them all (themes/default/static/js/search.js).
+    A notice page marks what the index needs, title, metadata and body, between the comments
+    REGION; the rest (the site's header and navigation, the QR code, previous and next) is
+    left out: parsing it was an eighth of Pagefind's time and the index came out the same.
+    A page whose marks are missing or doubled, or that has anything Pagefind would read
+    (data-pagefind-…, the first h1 or img it takes for title or image) outside them, is given whole.
+
+    The shard filter is not on the page on disk. A shard that lacks one word of a query of
+    several words matches pages by the other words alone (Pagefind leaves out a word its index
+    lacks), where one index over the whole site matches none of them; the search page asks in
+    which shards each word occurs and narrows the search to the shards that hold them all
+    (themes/default/static/js/search.js).
     """
+    shard_filter = f'<meta data-pagefind-filter="shard[content]" content="{shard}">'
+    start = page.find(REGION[0])
+    end = page.find(REGION[1], start)
+    html = page.find("<html")
+    if html >= 0 and 0 <= start < end and page.find(REGION[0], start + 1) < 0 \
+            and not any(_READ.search(outside) for outside in (page[:start], page[end:])):
+        return f'{page[:page.index(">", html) + 1]}<head>{shard_filter}</head><body>{page[start:end]}</body></html>'
     head = page.find("<head>")
     at = head + len("<head>") if head >= 0 else 0
-    return f'{page[:at]}<meta data-pagefind-filter="shard[content]" content="{shard}">{page[at:]}'
+    return f"{page[:at]}{shard_filter}{page[at:]}"
 
 
 class _Service:
@@ -308,7 +324,7 @@ class _Service:
         index = self.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
         feeder = threading.Thread(target=self.send_all, args=((  # read one page at a time, in the feeder
             {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
-             "file_contents": _with_shard((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
+             "file_contents": _for_pagefind((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
         feeder.start()
         try:
             self.answers(len(pages), "IndexedFile")

@@ -50,7 +50,7 @@ from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
 SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
-FACTS = "search-pages.json"  # in the cache: each staged page's year and hash, by inode (_page_facts)
+FACTS = "search-pages.json"  # in the cache: the year of each page of the last site, by its hash (_page_facts)
 # Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
 # again (about 1.5 s), and about 100 MB of Pagefind's memory.
 SHARD_PAGES = 300
@@ -163,31 +163,29 @@ def _page_facts(site: Path, pages: list[str], cache: Cache | None,
                 linked: dict[str, str | None]) -> dict[str, tuple[str, str]]:
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
-    Reading and hashing every page cost a second at 10,000 notices on each build, an edit's too,
-    though staged pages are links to cache blobs that never change once written. So the facts of
-    each file are remembered in the cache by its inode, modification time and size, and only
-    pages new to the cache are read; a page linked from a blob the caller names is not hashed (a full
-    build's pages, half a second at 10,000 notices before any shard could start).
+    A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
+    caller names in `linked`: such a page is neither hashed nor, when the cache remembers the
+    year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
+    second of each edit's build). The memo holds the pages of the last site, hash -> year.
     """
     remembered = _read_facts(cache)
     facts, kept = {}, {}
     for rel in pages:
-        path = f"{site}/{rel}"
-        status = os.stat(path)
-        name = f"{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
-        fact = remembered.get(name)
-        if not (isinstance(fact, list) and len(fact) == 2 and all(isinstance(part, str) for part in fact)):
-            with open(path, "rb") as handle:
+        blob = linked.get(rel)
+        digest = os.path.basename(blob) if blob else ""
+        year = remembered.get(digest) if digest else None
+        if not isinstance(year, str):
+            with open(f"{site}/{rel}", "rb") as handle:
                 data = handle.read()
-            marked, blob = _marked(data), linked.get(rel)
-            year = YEAR.search(data) if marked else None
-            fact = [year.group(1).decode() if year else ("other" if marked else ""),
-                    os.path.basename(blob) if blob else hashlib.sha256(data).hexdigest()]
-        kept[name] = fact
-        facts[rel] = (fact[0], fact[1])
-    if cache is not None and cache.folder is not None and kept != remembered:  # lists both, as JSON reads them
+            marked = _marked(data)
+            found = YEAR.search(data) if marked else None
+            year = found.group(1).decode() if found else ("other" if marked else "")
+            digest = digest or hashlib.sha256(data).hexdigest()
+        kept[digest] = year
+        facts[rel] = (year, digest)
+    if cache is not None and cache.folder is not None and kept != remembered:
         with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
-            write_atomically(cache.folder / FACTS, json.dumps(kept).encode("utf-8"))
+            write_atomically(cache.folder / FACTS, json.dumps(kept, sort_keys=True).encode("utf-8"))
     return facts
 
 

@@ -136,8 +136,10 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
             carry_search_bundle(options.output, stage)
         elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
+            # The pages' blobs are named by their hashes, so the indexer need not look at the pages it knows.
+            pages = {rel: source(rel) for rel in reused if rel.endswith(".html")} | replaced
             run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys(), cache,
-                      None)
+                      None, linked=pages)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)

@@ -84,7 +84,7 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     that already holds the very file from the last site keeps it instead of deleting and linking
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
     before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle;
-    `linked` names the cache blob a staged page was linked from, whose name is the page's hash.
+    `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
     """
     services: list[_Service] = []
     lane = threading.local()

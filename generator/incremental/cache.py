@@ -331,6 +331,10 @@ class Cache:
         """Say whether this (enabled) cache is one no build has kept a page in: it can give none."""
         return self._db is not None and not self._pages
 
+    def digest_of(self, key: str) -> str | None:
+        """Name the hash of the bytes the last finished build kept under a key: its blob's name."""
+        return self._pages.get(key)
+
     def blob_of(self, key: str) -> str | None:
         """Name the blob the last finished build kept under a key, without looking for it on disk."""
         digest = self._pages.get(key)

@@ -63,6 +63,11 @@ def test_verbose_says_search_and_precompress_take_the_touch_up(tmp_path, capsys)
     capsys.readouterr()
     assert build(content, output, "--precompress", "-v") == 0
     assert way_line(capsys.readouterr().out) == TOUCHED_UP
+    # What a touch-up leaves (its page plan, the cache) lets the next edit touch up too.
+    (content / "guides/a.md").write_text(GOOD_NOTICE.replace("正文。", "又改的正文。"), encoding="utf-8")
+    next_tick()
+    assert build(content, output, "--precompress", "-v") == 0
+    assert way_line(capsys.readouterr().out) == TOUCHED_UP
     assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
     assert snapshot(output) == snapshot(tmp_path / "clean")
     assert any(rel.startswith("pagefind/") and rel.endswith(".gz") for rel in snapshot(output))

@@ -137,8 +137,8 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
             # The pages' blobs are named by their hashes, so the indexer need not look at the pages it knows.
-            keys = dict(zip(plan.paths, plan.keys))
-            pages = {rel: cache.digest_of(keys[rel]) for rel in reused if rel in keys} | replaced
+            last_keys = dict(zip(plan.paths, plan.keys))
+            pages = {rel: cache.digest_of(last_keys[rel]) for rel in reused if rel in last_keys} | replaced
             run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys(), cache,
                       None, linked=pages)
         stage.commit()

@@ -137,8 +137,7 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         elif steps:  # the search index's changed shards and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
             # The pages' blobs are named by their hashes, so the indexer need not look at the pages it knows.
-            last_keys = dict(zip(plan.paths, plan.keys))
-            pages = {rel: cache.digest_of(last_keys[rel]) for rel in reused if rel in last_keys} | replaced
+            pages = {rel: cache.digest_of(key) for rel, key in zip(plan.paths, plan.keys) if rel in reused} | replaced
             run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys(), cache,
                       None, linked=pages)
         stage.commit()

@@ -337,7 +337,7 @@ class Cache:
 
     def blob_of(self, key: str) -> str | None:
         """Name the blob the last finished build kept under a key, without looking for it on disk."""
-        digest = self._pages.get(key)
+        digest = self.digest_of(key)
         return None if digest is None else self._blob(digest)
 
     def has_pages(self, keys: Iterable[str]) -> bool:

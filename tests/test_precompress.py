@@ -140,7 +140,7 @@ def test_with_search_on_a_failing_index_stops_the_compression_begun_beside_it(ba
     alpha = content / "guides/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
 
-    def failing_index(site, cache=None, files=None, link=None, begin=None, blobs=None, linked=None):
+    def failing_index(site, cache=None, files=None, link=None, begin=None, blobs=None, linked=None, ahead=None):
         begin()  # the kept shards are in place: the compression starts, then the indexer fails
         raise BuildFailed([Diagnostic("site.yaml", 1, "生成搜索索引失败（测试）")])
 

@@ -119,9 +119,10 @@ def sharded(tmp_path, monkeypatch):
     """The generated site with search on, a cap of three notices a shard, and a list of the shards indexed."""
     content = write_site(tmp_path / "content", generated_notices(), SITE_YAML.replace("search: false", "search: true"))
     monkeypatch.setattr(search, "SHARD_PAGES", 3)
-    indexed, index_shard = [], search._index_shard
-    monkeypatch.setattr(search, "_index_shard",
-                        lambda site, shard, *lane: indexed.append(shard.name) or index_shard(site, shard, *lane))
+    indexed, index = [], search._Service.index
+    monkeypatch.setattr(search._Service, "index",
+                        lambda service, read, pages, bundle, shard: indexed.append(shard)
+                        or index(service, read, pages, bundle, shard))
     time.sleep(0.02)  # a build trusts no file changed in the file-system clock tick it began
     return content, indexed
 
@@ -171,6 +172,36 @@ def test_an_edit_indexes_its_own_shard_again_and_the_cache_gives_the_others(shar
     indexed.clear()
     assert build(content, tmp_path / "again", "--precompress") == 0
     assert indexed == [] and snapshot(tmp_path / "again") == snapshot(tmp_path / "clean")
+
+
+def test_an_edit_leaves_the_other_shards_in_place_and_an_edit_back_takes_the_old_shard_from_the_cache(
+        sharded, tmp_path, monkeypatch, capsys):
+    """The touch-up indexes the edited shard before it stages the site and leaves every other shard as the last
+    site has it, without asking the cache for it; undoing the edit gives the first site's index again."""
+    content, indexed = sharded
+    output = tmp_path / "out"
+    assert build(content, output, "--precompress") == 0
+    first = snapshot(output)
+    asked, site_files = [], search.Cache.site_files
+    monkeypatch.setattr(search.Cache, "site_files", lambda cache, key, *a, **k: asked.append(key)
+                        or site_files(cache, key, *a, **k))
+    edited = content / "guides/n05.md"
+    text = edited.read_text(encoding="utf-8")
+    for turn, now in enumerate((text.replace("相关手续", "相关手续和公积金"), text)):
+        indexed.clear()
+        edited.write_text(now, encoding="utf-8")
+        time.sleep(0.02)
+        capsys.readouterr()
+        assert build(content, output, "--precompress", "-v") == 0
+        assert "局部更新" in capsys.readouterr().out
+        owner = next(name for name, pages in shards_of(output).items() if "/guides/n05/" in pages)
+        page = next(f for f in fragments(output / "pagefind" / owner, "") if "/guides/n05/" in f["url"])
+        assert ("公积金" in page["content"].replace("\u200b", "")) == (turn == 0)
+        if turn == 0:  # indexed anew; no other shard looked up
+            assert indexed == [owner] and asked == []
+        else:  # the first site's shard, still in the cache: linked from it, the others left in place
+            assert indexed == [] and len(asked) == 1
+    assert snapshot(output) == first
 
 
 def test_a_deleted_or_hidden_notice_leaves_the_index(sharded, tmp_path):

@@ -34,13 +34,14 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from generator.build.pagefind_order import canonicalise
 from generator.build.parallel import available_cores
@@ -50,6 +51,7 @@ from generator.incremental.cache import Cache
 
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
 SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
+ENTRY = "pagefind-entry.json"  # of each bundle: names its index by a hash of the index's content
 FACTS = "search-pages.json"  # in the cache: the year of each page of the last site, by its hash (_page_facts)
 # Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
 # again (about 1.5 s), and about 100 MB of Pagefind's memory.
@@ -76,7 +78,8 @@ class Shard:
 
 def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
                link: Callable[[str, str], None] | None = None, begin: Callable[[], None] | None = None,
-               blobs: dict[str, str] | None = None, linked: dict[str, str | None] | None = None) -> int:
+               blobs: dict[str, str] | None = None, linked: dict[str, str | None] | None = None,
+               ahead: Ahead | None = None) -> int:
     """Index the staged site's notice pages in shards, reusing the cache's unchanged ones; return how many were
     indexed. `files` lists the staged site's files when the caller knows them; the site is walked otherwise.
 
@@ -85,44 +88,129 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
     before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle;
     `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
+    `ahead` is what index_ahead did before the site was staged: its shards are not planned again,
+    and those it found in place are not looked at.
     """
-    services: list[_Service] = []
-    lane = threading.local()
-
-    def index(shard: Shard) -> Shard:  # each lane, a thread, keeps one service for all the shards it takes
-        if getattr(lane, "service", None) is None:
-            lane.service = _Service.start()
-            services.append(lane.service)
-        return _index_shard(site, shard, lane.service)
-
-    try:
-        shards = plan_shards(site, cache, files, linked)
+    with _failures():
+        shards = ahead.shards if ahead is not None else plan_shards(site, cache, files, linked)
         missing, put = [], link or _linker(site)
         for shard in shards:
-            kept = _from_cache(shard, cache, put)
+            if ahead is not None and shard.name in ahead.in_place:
+                continue
+            kept = _link_all(shard, ahead.made[shard.name], put) if ahead is not None and shard.name in ahead.made \
+                else _from_cache(shard, cache, put)
             if kept is None:
                 missing.append(shard)
             else:
                 _note(blobs, shard, kept)
         if begin is not None:
             begin()
-        with ThreadPoolExecutor(lanes()) as pool:
-            for shard in pool.map(index, missing):
-                if cache is not None:
-                    bundle = site / BUNDLE / shard.name
-                    _note(blobs, shard, cache.store_site_files(f"shard:{shard.key}", bundle,
-                                                               sorted(listing(bundle)[0])))
+        _index_all(missing, lambda rel: (site / rel).read_text(encoding="utf-8"),
+                   lambda shard: site / BUNDLE / shard.name, cache, blobs)
         (site / BUNDLE).mkdir(exist_ok=True)
         (site / BUNDLE / SHARDS).write_text(json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False),
                                             encoding="utf-8")
+    return len(missing)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The shards of a site, planned and the changed ones indexed into the cache before the site was staged."""
+
+    shards: list[Shard]
+    in_place: frozenset[str]  # names of the shards whose files the last site holds, as they are
+    files: dict[str, int]  # those shards' files in the last site (path -> inode)
+    made: dict[str, dict[str, str]]  # the shards indexed, by name: each file's blob
+
+
+def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ahead:
+    """Plan the shards of a site whose HTML pages are all cache blobs (path -> blob) and index into the cache
+    each shard it lacks, before anything is staged; `last` is the last site's files (path -> inode).
+
+    A touch-up does this while the staging folder is still being listed, so the index no longer
+    waits for it. A shard whose files in the last site are the cache's files of its key, as its
+    entry file's inode tells (Pagefind names the index in it by a hash of its content), is left
+    in place: the caller stages those files as it stages the pages it reuses, without looking
+    at each again (about 90,000 files at 100,000 notices).
+    """
+    assert cache.folder is not None
+    with _failures():
+        shards = plan_shards(None, cache, pages, pages)
+        in_place, files = set(), {}
+        for shard in shards:
+            found = _in_place(shard, cache, last)
+            if found is not None:
+                in_place.add(shard.name)
+                files.update(found)
+        missing = [s for s in shards if s.name not in in_place and not cache.has_pages([f"site:shard:{s.key}"])]
+        made = {}
+        if missing:
+            scratch = cache.folder / "index-ahead"
+            shutil.rmtree(scratch, ignore_errors=True)
+            try:
+                made = _index_all(missing, lambda rel: Path(pages[rel]).read_text(encoding="utf-8"),
+                                  lambda shard: scratch / shard.name, cache, None)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    return Ahead(shards, frozenset(in_place), files, made)
+
+
+def _in_place(shard: Shard, cache: Cache, last: dict[str, int]) -> dict[str, int] | None:
+    """Give the last site's files of a shard (path -> inode) when they are the cache's files of its key."""
+    listed, entry = cache.blob_of(f"site:shard:{shard.key}"), cache.blob_of(f"site:shard:{shard.key}:{ENTRY}")
+    prefix = f"{BUNDLE}/{shard.name}/"
+    try:
+        with open(listed or "", encoding="utf-8") as handle:
+            names = json.load(handle)
+        if not entry or os.stat(entry).st_ino != last.get(prefix + ENTRY):
+            return None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) and prefix + n in last for n in names):
+        return None
+    return {prefix + n: last[prefix + n] for n in names}
+
+
+@contextlib.contextmanager
+def _failures() -> Iterator[None]:
+    """Turn what Pagefind's failures raise into the build's error, which says how to fix it."""
+    try:
+        yield
     except (OSError, ValueError, RuntimeError, KeyError) as exc:  # raised inside the staging block: the old site stays
         detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
         raise BuildFailed([Diagnostic("site.yaml", 1, f"生成搜索索引失败（Pagefind：{detail[0]}）；请重新运行 make build "
                                       "安装 requirements.txt 中的 pagefind[extended]，或在 site.yaml 中设置 search: false")])
+
+
+def _index_all(shards: list[Shard], read: Callable[[str], str], bundle_of: Callable[[Shard], Path],
+               cache: Cache | None, blobs: dict[str, str] | None) -> dict[str, dict[str, str]]:
+    """Index shards, lanes() at a time, each lane a thread with one service for all the shards it takes;
+    keep each bundle in the cache as it is done, and return the blob of each file of each, by shard name."""
+    services: list[_Service] = []
+    lane = threading.local()
+
+    def index(shard: Shard) -> Shard:
+        if getattr(lane, "service", None) is None:
+            lane.service = _Service.start()
+            services.append(lane.service)
+        bundle = bundle_of(shard)
+        lane.service.index(read, shard.pages, bundle, shard.name)
+        canonicalise(bundle)  # Pagefind's own output differs from run to run
+        return shard
+
+    stored: dict[str, dict[str, str]] = {}
+    try:
+        with ThreadPoolExecutor(lanes()) as pool:
+            for shard in pool.map(index, shards):
+                if cache is not None:
+                    bundle = bundle_of(shard)
+                    stored[shard.name] = cache.store_site_files(f"shard:{shard.key}", bundle,
+                                                                sorted(listing(bundle)[0]))
+                    _note(blobs, shard, stored[shard.name])
     finally:
         for service in services:
             service.close()
-    return len(missing)
+    return stored
 
 
 def lanes() -> int:
@@ -135,7 +223,7 @@ def lanes() -> int:
     return min(available_cores() + 1, 8)
 
 
-def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | None = None,
+def plan_shards(site: Path | None, cache: Cache | None = None, files: Iterable[str] | None = None,
                 linked: dict[str, str | None] | None = None) -> list[Shard]:
     """Find the notice pages, put each in its shard and key every shard; the newest year comes first."""
     by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
@@ -159,12 +247,13 @@ def plan_shards(site: Path, cache: Cache | None = None, files: Iterable[str] | N
     return shards
 
 
-def _page_facts(site: Path, pages: list[str], cache: Cache | None,
+def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
                 linked: dict[str, str | None]) -> dict[str, tuple[str, str]]:
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
     A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
-    caller names in `linked`: such a page is neither hashed nor, when the cache remembers the
+    caller names in `linked` (where it names the blob's path, the page is read there): such a page is neither
+    hashed nor, when the cache remembers the
     year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
     second of each edit's build). The memo holds the pages of the last site, hash -> year.
     """
@@ -175,7 +264,7 @@ def _page_facts(site: Path, pages: list[str], cache: Cache | None,
         digest = os.path.basename(blob) if blob else ""
         year = remembered.get(digest) if digest else None
         if not isinstance(year, str):
-            with open(f"{site}/{rel}", "rb") as handle:
+            with open(blob if blob and os.sep in blob else f"{site}/{rel}", "rb") as handle:
                 data = handle.read()
             marked = _marked(data)
             found = YEAR.search(data) if marked else None
@@ -185,7 +274,7 @@ def _page_facts(site: Path, pages: list[str], cache: Cache | None,
         facts[rel] = (year, digest)
     if cache is not None and cache.folder is not None and kept != remembered:
         with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
-            write_atomically(cache.folder / FACTS, json.dumps(kept, sort_keys=True).encode("utf-8"))
+            write_atomically(cache.folder / FACTS, json.dumps(kept).encode("utf-8"))  # in page order: sorting cost
     return facts
 
 
@@ -216,11 +305,13 @@ def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], No
     """Link a shard's bundle from the cache into the site and return its files' blobs; None when the cache
     lacks it or it was damaged."""
     kept = cache.site_files(f"shard:{shard.key}", damage="搜索索引分片") if cache is not None else None
-    if not kept:
-        return None
-    for rel, blob in sorted(kept.items()):
+    return _link_all(shard, kept, link) if kept else None
+
+
+def _link_all(shard: Shard, files: dict[str, str], link: Callable[[str, str], None]) -> dict[str, str]:
+    for rel, blob in sorted(files.items()):
         link(f"{BUNDLE}/{shard.name}/{rel}", blob)
-    return kept
+    return files
 
 
 def _note(blobs: dict[str, str] | None, shard: Shard, files: dict[str, str | None]) -> None:
@@ -241,19 +332,11 @@ def _linker(site: Path) -> Callable[[str, str], None]:
     return link
 
 
-def _index_shard(site: Path, shard: Shard, service: "_Service") -> Shard:
-    """Index one shard's pages into its own bundle, in a fixed byte order."""
-    bundle = site / BUNDLE / shard.name
-    service.index(site, shard.pages, bundle, shard.name)
-    canonicalise(bundle)  # Pagefind's own output differs from run to run
-    return shard
-
-
 def _index(site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None:
     """Index pages into a bundle with a service of their own (one index over many shards' pages, in tests)."""
     service = _Service.start()
     try:
-        service.index(site, pages, bundle, shard)
+        service.index(lambda rel: (site / rel).read_text(encoding="utf-8"), pages, bundle, shard)
     finally:
         service.close()
 
@@ -317,12 +400,12 @@ class _Service:
             self.process.wait()
         self.process.stdout.close()
 
-    def index(self, site: Path, pages: tuple[str, ...], bundle: Path, shard: str) -> None:
+    def index(self, read: Callable[[str], str], pages: tuple[str, ...], bundle: Path, shard: str) -> None:
         """Add the pages in the order given to a new index, write its bundle, then drop the index."""
         index = self.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
         feeder = threading.Thread(target=self.send_all, args=((  # read one page at a time, in the feeder
             {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
-             "file_contents": _for_pagefind((site / rel).read_text(encoding="utf-8"), shard)} for rel in pages),))
+             "file_contents": _for_pagefind(read(rel), shard)} for rel in pages),))
         feeder.start()
         try:
             self.answers(len(pages), "IndexedFile")

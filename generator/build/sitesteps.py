@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.build.output import Staging
 from generator.build.precompress import Twin, make_twins, needing_twins, record
-from generator.build.search import BUNDLE, index_site
+from generator.build.search import BUNDLE, Ahead, index_site
 from generator.core.config import SiteConfig
 from generator.core.faults import delay_at
 from generator.core.files import listing
@@ -53,10 +53,11 @@ def kept_output(cache: Cache, key: str | None, steps: tuple[str, ...]) -> dict[s
 
 
 def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None,
-              ready: dict[str, Twin] | None = None, linked: dict[str, str | None] | None = None) -> list[str]:
+              ready: dict[str, Twin] | None = None, linked: dict[str, str | None] | None = None,
+              ahead: Ahead | None = None) -> list[str]:
     """Run the search indexer and the compressor over the staged site and keep what they add; list it.
     `ready` holds the twins the render workers made already, `linked` the cache blob each staged file was
-    linked from (None for a file written).
+    linked from (None for a file written), `ahead` what search.index_ahead did before the site was staged.
 
     The staged files are compressed while the indexer runs: its Pagefind services leave a core idle
     much of the time. The index's own text files are compressed after it, so they get twins too.
@@ -74,7 +75,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
 
         try:
             delay_at("index")  # lets the tests of serve hold the index back
-            index_site(stage.path, cache, staged, stage.link, begin, blobs, linked)
+            index_site(stage.path, cache, staged, stage.link, begin, blobs, linked, ahead)
         finally:
             if early is not None:
                 early.wait()

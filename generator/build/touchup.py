@@ -11,9 +11,10 @@ catalogue, whose rows copy each notice's title. Those are rendered again from
 the contexts the last build kept (lastplan.Store), with the new views and
 rows; every other file is the last build's, linked from the cache. Loading,
 checking and planning ten thousand notices was most of such a rebuild. The
-search index and the .gz twins are then made as the full way makes them
-(sitesteps.py): only the shards that hold an edited page are indexed again,
-and only the changed files compressed.
+shards of the search index that hold an edited page are indexed again from
+the pages' blobs before anything is staged (search.index_ahead), while the
+staging folder is still being listed; the other shards stay as they are, and
+only the changed files are compressed again (sitesteps.py).
 
 Anything else goes the full way, which gives the same bytes (test_touchup.py
 and test_incremental.py check both ways against clean builds): an added or
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from generator.build.intake import check_and_convert
 from generator.build.output import Staging
-from generator.build.search import BUNDLE
+from generator.build.search import BUNDLE, index_ahead
 from generator.build.sitesteps import carry_search_bundle, run_steps, site_steps
 from generator.build.ways import Inputs
 from generator.core.config import SiteConfig
@@ -118,28 +119,33 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     # serve puts changed pages in with the last index and has the next build make the new one; when no
     # page changed (a save of the same text), the last index is this site's and nothing is left for later.
     reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
-    # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
-    twins = {rel: inode for rel, inode in record.output.items()
-             if rel.endswith(".gz") and rel in made and rel[:-3] in reused} if "precompress" in steps else {}
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
+    # The search index's changed shards are made now, from the pages' blobs, while the staging folder
+    # is still being listed; the shards that stay as they were stay as the reused pages do.
+    ahead = index_ahead(cache, {rel: source(rel) for rel in reused if rel.endswith(".html")}
+                        | {rel: blob for rel, blob in replaced.items() if rel.endswith(".html")},
+                        record.output) if "search" in steps and not defer else None
+    in_place = ahead.files if ahead is not None else {}
+    # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
+    twins = {rel: inode for rel, inode in record.output.items() if rel.endswith(".gz") and rel in made
+             and (rel[:-3] in reused or rel[:-3] in in_place)} if "precompress" in steps else {}
     # From here on the output and the cache change.
     forget(folder)
     with stage:
         stage.reuse(reused, source)
         for rel, blob in replaced.items():
             stage.link(rel, blob)
-        # Like the other files, a twin the reused folder holds already is not even looked at again.
-        stage.reuse(twins, lambda rel: f"{options.output}/{rel}")
+        # Like the other files, a twin or a kept shard's file the reused folder holds already is not even
+        # looked at again; one it lacks is linked from the last site, which holds it.
+        stage.reuse(twins | in_place, lambda rel: f"{options.output}/{rel}")
         pause_at("touch-up")
         if defer:  # serve: the pages go in with the last index, the build after this one makes the new one
             carry_search_bundle(options.output, stage)
-        elif steps:  # the search index's changed shards and the changed files' twins are made again
+        elif steps:  # the search index's other files and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
-            # The pages' blobs are named by their hashes, so the indexer need not look at the pages it knows.
-            pages = {rel: cache.digest_of(key) for rel, key in zip(plan.paths, plan.keys) if rel in reused} | replaced
-            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys(), cache,
-                      None, linked=pages)
+            run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys()
+                      | in_place.keys(), cache, None, ahead=ahead)
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)

@@ -37,7 +37,7 @@ import re
 import shutil
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -85,26 +85,32 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
 
     `link(path, blob)` puts a kept shard's file in place (a hard link by default: a staging folder
     that already holds the very file from the last site keeps it instead of deleting and linking
-    it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place and
-    before any shard is indexed. `blobs`, when given, learns the cache blob of each file of the bundle;
+    it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place,
+    before any shard is indexed here or the shards indexed ahead are linked. `blobs`, when given, learns the cache blob of each file of the bundle;
     `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
     `ahead` is what index_ahead did before the site was staged: its shards are not planned again,
     and those it found in place are not looked at.
     """
     with _failures():
         shards = ahead.shards if ahead is not None else plan_shards(site, cache, files, linked)
-        missing, put = [], link or _linker(site)
+        missing, put, later = [], link or _linker(site), []
         for shard in shards:
             if ahead is not None and shard.name in ahead.in_place:
                 continue
-            kept = _link_all(shard, ahead.made[shard.name], put) if ahead is not None and shard.name in ahead.made \
-                else _from_cache(shard, cache, put)
+            if ahead is not None and shard.name in ahead.indexing:
+                later.append(shard)
+                continue
+            kept = _from_cache(shard, cache, put)
             if kept is None:
                 missing.append(shard)
             else:
                 _note(blobs, shard, kept)
         if begin is not None:
             begin()
+        if later:  # the compression has begun: now wait for the shards indexed ahead
+            made = ahead.made.result()
+            for shard in later:
+                _note(blobs, shard, _link_all(shard, made[shard.name], put))
         _index_all(missing, lambda rel: (site / rel).read_text(encoding="utf-8"),
                    lambda shard: site / BUNDLE / shard.name, cache, blobs)
         (site / BUNDLE).mkdir(exist_ok=True)
@@ -120,18 +126,20 @@ class Ahead:
     shards: list[Shard]
     in_place: frozenset[str]  # names of the shards whose files the last site holds, as they are
     files: dict[str, int]  # those shards' files in the last site (path -> inode)
-    made: dict[str, dict[str, str]]  # the shards indexed, by name: each file's blob
+    indexing: frozenset[str]  # names of the shards being indexed into the cache
+    made: Future  # of the blob of each file of each of those shards, by shard name
 
 
 def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ahead:
-    """Plan the shards of a site whose HTML pages are all cache blobs (path -> blob) and index into the cache
-    each shard it lacks, before anything is staged; `last` is the last site's files (path -> inode).
+    """Plan the shards of a site whose HTML pages are all cache blobs, each named by its hash or its path,
+    and start indexing into the cache each shard it lacks, before anything is staged; `last` is the last
+    site's files (path -> inode).
 
-    A touch-up does this while the staging folder is still being listed, so the index no longer
-    waits for it. A shard whose files in the last site are the cache's files of its key, as its
-    entry file's inode tells (Pagefind names the index in it by a hash of its content), is left
-    in place: the caller stages those files as it stages the pages it reuses, without looking
-    at each again (about 90,000 files at 100,000 notices).
+    A touch-up does this as soon as it has rendered its pages: Pagefind then indexes while the
+    touch-up stages the site. A shard whose files in the last site are the cache's files of its
+    key, as its entry file's inode tells (Pagefind names the index in it by a hash of its
+    content), is left in place: the caller stages those files as it stages the pages it reuses,
+    without looking at each again (about 90,000 files at 100,000 notices).
     """
     assert cache.folder is not None
     with _failures():
@@ -142,17 +150,26 @@ def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ah
             if found is not None:
                 in_place.add(shard.name)
                 files.update(found)
-        missing = [s for s in shards if s.name not in in_place and not cache.has_pages([f"site:shard:{s.key}"])]
-        made = {}
-        if missing:
-            scratch = cache.folder / "index-ahead"
+    missing = [s for s in shards if s.name not in in_place and not cache.has_pages([f"site:shard:{s.key}"])]
+
+    def read(rel: str) -> str:
+        blob = pages[rel]
+        with open(blob if os.sep in blob else cache.blob_named(blob), encoding="utf-8") as handle:
+            return handle.read()
+
+    def index() -> dict[str, dict[str, str]]:
+        scratch = cache.folder / "index-ahead"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            with _failures():
+                return _index_all(missing, read, lambda shard: scratch / shard.name, cache, None)
+        finally:
             shutil.rmtree(scratch, ignore_errors=True)
-            try:
-                made = _index_all(missing, lambda rel: Path(pages[rel]).read_text(encoding="utf-8"),
-                                  lambda shard: scratch / shard.name, cache, None)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-    return Ahead(shards, frozenset(in_place), files, made)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="index-ahead")
+    made = pool.submit(index if missing else dict)
+    pool.shutdown(wait=False)  # the thread ends with its one task; index_site waits for that
+    return Ahead(shards, frozenset(in_place), files, frozenset(s.name for s in missing), made)
 
 
 def _in_place(shard: Shard, cache: Cache, last: dict[str, int]) -> dict[str, int] | None:
@@ -252,7 +269,7 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
     A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
-    caller names in `linked` (where it names the blob's path, the page is read there): such a page is neither
+    caller names in `linked` (the page is then read from the blob, if at all): such a page is neither
     hashed nor, when the cache remembers the
     year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
     second of each edit's build). The memo holds the pages of the last site, hash -> year.
@@ -264,7 +281,8 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
         digest = os.path.basename(blob) if blob else ""
         year = remembered.get(digest) if digest else None
         if not isinstance(year, str):
-            with open(blob if blob and os.sep in blob else f"{site}/{rel}", "rb") as handle:
+            path = blob if not blob or os.sep in blob else cache.blob_named(blob) if cache is not None else None
+            with open(path or f"{site}/{rel}", "rb") as handle:
                 data = handle.read()
             marked = _marked(data)
             found = YEAR.search(data) if marked else None

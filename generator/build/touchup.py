@@ -121,11 +121,10 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     reused = {rel: inode for rel, inode in record.output.items() if rel not in replaced and rel not in made}
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
-    # The search index's changed shards are made now, from the pages' blobs, while the staging folder
-    # is still being listed; the shards that stay as they were stay as the reused pages do.
-    ahead = index_ahead(cache, {rel: source(rel) for rel in reused if rel.endswith(".html")}
-                        | {rel: blob for rel, blob in replaced.items() if rel.endswith(".html")},
-                        record.output) if "search" in steps and not defer else None
+    # Pagefind indexes the search index's changed shards from the pages' blobs while the site is staged;
+    # the shards that stay as they were stay as the reused pages do.
+    ahead = index_ahead(cache, _html_blobs(plan, cache, reused, replaced, source), record.output) \
+        if "search" in steps and not defer else None
     in_place = ahead.files if ahead is not None else {}
     # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
     twins = {rel: inode for rel, inode in record.output.items() if rel.endswith(".gz") and rel in made
@@ -192,6 +191,16 @@ def _made_before(output: dict[str, int], plan: Plan, cache: Cache, steps: tuple[
                 "precompress" in steps and rel.endswith(".gz") and rel[:-3] in output):
             made.add(rel)
     return made
+
+
+def _html_blobs(plan: Plan, cache: Cache, reused: dict[str, int], replaced: dict[str, str],
+                source: Callable[[str], str]) -> dict[str, str]:
+    """Name the blob of each HTML file of the new site: a reused page's by its hash alone (100,000 paths
+    made cost a second), a rendered page's and any other file's by its path."""
+    blobs = dict(zip(plan.paths, cache.digests_of(plan.keys)))
+    found = {rel: blobs[rel] for rel in reused.keys() & blobs.keys() if rel.endswith(".html")}
+    found |= {rel: source(rel) for rel in reused.keys() - blobs.keys() if rel.endswith(".html")}
+    return found | {rel: blob for rel, blob in replaced.items() if rel.endswith(".html")}
 
 
 def _sources(files: Iterable[str], plan: Plan, cache: Cache) -> Callable[[str], str] | None:

@@ -335,6 +335,14 @@ class Cache:
         """Name the hash of the bytes the last finished build kept under a key: its blob's name."""
         return self._pages.get(key)
 
+    def digests_of(self, keys: Iterable[str]) -> list[str | None]:
+        """digest_of for many keys at once (a touch-up asks for every page's, 110,000 at 100,000 notices)."""
+        return list(map(self._pages.get, keys))
+
+    def blob_named(self, digest: str) -> str:
+        """Give the path of the blob of this hash, without looking for it on disk."""
+        return self._blob(digest)
+
     def blob_of(self, key: str) -> str | None:
         """Name the blob the last finished build kept under a key, without looking for it on disk."""
         digest = self.digest_of(key)

@@ -41,6 +41,7 @@ from generator.core.errors import BuildFailed, Diagnostic
 from generator.incremental.cache import Cache, write_blob
 
 TEXT_SUFFIXES = {".html", ".xml", ".css", ".js", ".json", ".txt", ".svg", ".csv"}
+TEXT_ENDINGS = tuple(sorted(TEXT_SUFFIXES))  # for str.endswith
 LEVEL = 6  # libdeflate's: smaller than zlib's 9 and faster; its 10 to 12 are 7 % smaller and 7 to 14 times slower
 COMPRESSOR = f"libdeflate-{metadata.version('deflate')}-{LEVEL}"  # what makes a twin's bytes, besides the file
 AHEAD = 8  # files read or compressed ahead of the one whose result is taken next, per thread
@@ -62,7 +63,8 @@ def needing_twins(files: Iterable[str]) -> list[str]:
     the site's own by that name, which stays as it is.
     """
     present = set(files)
-    return sorted(rel for rel in present if is_text(rel) and rel + ".gz" not in present)
+    # The cheap tests first: a touch-up at 100,000 notices stages 240,000 files, nearly all with their twin.
+    return sorted(rel for rel in present if rel.endswith(TEXT_ENDINGS) and rel + ".gz" not in present and is_text(rel))
 
 
 def is_text(rel: str) -> bool:

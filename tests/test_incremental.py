@@ -587,29 +587,3 @@ def test_a_build_turns_the_garbage_collector_back_on_for_the_serving_process(tmp
     build_site(Options(basic_site, tmp_path / "out", jobs=2, use_cache=False), NOW)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
-
-
-def test_after_an_edit_of_the_template_most_pages_show_the_workers_render_every_page_while_this_process_keys(
-        tmp_path, monkeypatch):
-    """Forked before the keying, as in a first build, the workers do not start with the memory the keying
-    took; the pages come out as a clean build's."""
-    notices = {f"a{i}": {"title": f"公告{i}", "category": "guides", "body": f"第{i}篇的正文。",
-                         "date": f"2024-05-{i + 1:02d}", "draft": False} for i in range(30)}
-    state = {"days": 0, "template": 0, "per_page": 20}
-    calls, render, keys = [], pipeline.render_pages, pipeline.page_keys
-    monkeypatch.setattr(pipeline, "render_pages", lambda pages, blobs, *a, **k: calls.append(
-        ("render", sum(b is None for b in blobs), len(pages))) or render(pages, blobs, *a, **k))
-    monkeypatch.setattr(pipeline, "page_keys", lambda *a, **k: calls.append(("keys",)) or keys(*a, **k))
-    for template, body_only in ((0, False), (1, False), (1, True)):
-        state["template"] = template
-        if body_only:  # a new notice: a handful of pages change, the workers start once they are known
-            notices["b"] = {"title": "新公告", "category": "guides", "body": "新的正文。", "date": "2024-06-01",
-                            "draft": False}
-        content, theme = _write(tmp_path, notices, state)
-        calls.clear()
-        assert build(content, tmp_path / "out", "--theme", str(theme), "--jobs", "2") == 0
-        assert calls[0][0] == ("keys" if body_only else "render"), calls
-        if not body_only:
-            assert calls[0][1] == calls[0][2]  # every page
-    assert build(content, tmp_path / "clean", "--theme", str(theme), "--no-cache") == 0
-    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")

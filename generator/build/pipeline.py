@@ -61,7 +61,7 @@ from generator.incremental.cache import (
     template_digests,
     write_blob,
 )
-from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan, restyled_share
+from generator.incremental.lastplan import Plan, Recorder, basis_of, page_keys, read_plan
 from generator.incremental.shortcut import (
     Record,
     file_record,
@@ -300,15 +300,11 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
             _raise_broken_links(folder, run.config, collection, options.content)
         run.cache.finish()
         return report
-    plan, recorder, last = _last_plan(run, intake, window)
-    # After a template edit that most pages show, the pages are rendered while this process keys them,
-    # as in a first build: forked later, each worker started with the memory keying took (1.5 GB at 100,000).
-    restyled = last is not None and restyled_share(last, template_digests(run.theme.env)) >= RESTYLED
-    del last
+    plan, recorder = _last_plan(run, intake, window)
     if run.inputs is not None:
         forget(run.inputs.folder)  # a build killed from here on leaves no record that lies
     report.files = write_site(options.output, site, run.config, run.theme, run.cache, options, progress, report,
-                              run.stage, plan, recorder, restyled)
+                              run.stage, plan, recorder)
     if options.manifest is not None:  # CI keeps this copy between builds, beside the site
         write_atomically(options.manifest, site.data[MANIFEST])
     run.cache.finish()
@@ -372,17 +368,15 @@ def _report(collection: Collection, problems: list[Diagnostic], stale: list | No
                   stale=[s.text() for s in stale or ()])
 
 
-def _last_plan(run: Run, intake: Intake, window: tuple) -> tuple[Plan | None, Recorder | None, Plan | None]:
-    """Find the last build's page plan: after body edits, most pages keep their keys (lastplan.py); and that
-    plan whatever it rests on."""
+def _last_plan(run: Run, intake: Intake, window: tuple) -> tuple[Plan | None, Recorder | None]:
+    """Find the last build's page plan: after body edits, most pages keep their keys (lastplan.py)."""
     if run.inputs is None:
-        return None, None, None
+        return None, None
     options = run.options
     shaping = (options.content, options.theme, options.drafts, options.future, options.precompress)
     basis = basis_of(shaping, result_salt(run.config), run.inputs.statuses, options.content, intake.files,
                      intake.notices_digest, window, run.local_now.date())
-    plan, last = read_plan(run.inputs.folder, basis)
-    return plan, Recorder(run.inputs.folder, basis.digest, run.inputs.clock), last
+    return read_plan(run.inputs.folder, basis), Recorder(run.inputs.folder, basis.digest, run.inputs.clock)
 
 
 def _record(run: Run, intake: Intake, report: Report, window: tuple) -> None:
@@ -472,9 +466,8 @@ def _converter(_: None) -> Callable[[str], tuple[str, str]]:
 
 def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache: Cache, options: Options,
                progress: Progress | None, report: Report, stage: Staging | None = None, plan: Plan | None = None,
-               recorder: Recorder | None = None, restyled: bool = False) -> int:
+               recorder: Recorder | None = None) -> int:
     """Render what the cache lacks into a staging folder and swap it in; return the number of files.
-    `restyled`: most pages are expected to change, so every page is rendered.
 
     A rebuild with nothing new leaves the output alone: its files already are this site.
     """
@@ -492,7 +485,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     # A cache that holds no page can give none, so every page is rendered whatever its key: the
     # workers start now, and this process keys the pages (seconds at 100,000) while they render.
     ahead = None
-    if cache.holds_no_pages() or restyled:
+    if cache.holds_no_pages():
         ahead = render_pages(site.pages, [None] * len(site.pages), site.common, config, theme, cache, options.jobs,
                              options.precompress)
     keys, uses = page_keys(site.pages, site.views, key_maker, plan)
@@ -501,7 +494,7 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                        keys_of.shared_digest)
     keys_of = None  # its digests of 100,000 views are not needed while pages render
     del uses  # 100,000 lists at 100,000 notices, not needed while pages render
-    blobs = [cache.page(k) for k in keys] if ahead is None else [None] * len(keys)
+    blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
     fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}
     expected = {**{p.path: b for p, b in zip(site.pages, blobs)}, **fixed}
@@ -561,7 +554,6 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
 
 
 LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per notice
-RESTYLED = 0.5  # share of pages with a changed template from which every page is rendered, as in a first build
 
 
 def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,

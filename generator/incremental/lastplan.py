@@ -85,21 +85,14 @@ def basis_of(options: tuple, salt: bytes, statuses: dict[str, tuple[int, ...]], 
     return Basis(*status_digest(seed, statuses, leave_out, folders=False))
 
 
-def read_plan(folder: Path, basis: Basis) -> tuple[Plan | None, Plan | None]:
-    """Load the last build's plan: first where it rests on this very basis (else None), then whatever it rests on."""
+def read_plan(folder: Path, basis: Basis) -> Plan | None:
+    """Load the last build's plan when it rests on this very basis."""
     plan = last_plan(folder)
     if plan is None or plan.basis != basis.digest or changed_since(basis.newest_ctime_ns, plan.clock):
-        return None, plan
+        return None
     if not os.path.isfile(folder / plan.store):  # a build keying some pages grows its store
-        return None, plan
-    return plan, plan
-
-
-def restyled_share(plan: Plan, templates: dict[str, str]) -> float:
-    """Give the share of the last plan's pages whose template, or one it uses, has changed since
-    (cache.template_digests)."""
-    changed = {name for name, digest in templates.items() if plan.template_digests.get(name) != digest}
-    return sum(template in changed for template in plan.templates) / max(1, len(plan.templates))
+        return None
+    return plan
 
 
 def last_plan(folder: Path) -> Plan | None:

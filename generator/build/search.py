@@ -86,8 +86,8 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     `link(path, blob)` puts a kept shard's file in place (a hard link by default: a staging folder
     that already holds the very file from the last site keeps it instead of deleting and linking
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place,
-    before any shard is indexed here or the shards indexed ahead are linked. `blobs`, when given, learns the cache blob of each file of the bundle;
-    `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
+    before any shard is indexed here or the shards indexed ahead are linked. `blobs`, when given,
+    learns the cache blob of each file of the bundle; `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
     `ahead` is what index_ahead did before the site was staged: its shards are not planned again,
     and those it found in place are not looked at.
     """
@@ -153,8 +153,7 @@ def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ah
     missing = [s for s in shards if s.name not in in_place and not cache.has_pages([f"site:shard:{s.key}"])]
 
     def read(rel: str) -> str:
-        blob = pages[rel]
-        with open(blob if os.sep in blob else cache.blob_named(blob), encoding="utf-8") as handle:
+        with open(_blob_path(pages[rel], cache), encoding="utf-8") as handle:
             return handle.read()
 
     def index() -> dict[str, dict[str, str]]:
@@ -269,9 +268,8 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
     A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
-    caller names in `linked` (the page is then read from the blob, if at all): such a page is neither
-    hashed nor, when the cache remembers the
-    year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
+    caller names in `linked` (the page is then read from the blob, if at all): such a page is
+    neither hashed nor, when the cache remembers the year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
     second of each edit's build). The memo holds the pages of the last site, hash -> year.
     """
     remembered = _read_facts(cache)
@@ -281,8 +279,7 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
         digest = os.path.basename(blob) if blob else ""
         year = remembered.get(digest) if digest else None
         if not isinstance(year, str):
-            path = blob if not blob or os.sep in blob else cache.blob_named(blob) if cache is not None else None
-            with open(path or f"{site}/{rel}", "rb") as handle:
+            with open(_blob_path(blob, cache) if blob else f"{site}/{rel}", "rb") as handle:
                 data = handle.read()
             marked = _marked(data)
             found = YEAR.search(data) if marked else None
@@ -294,6 +291,11 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
         with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
             write_atomically(cache.folder / FACTS, json.dumps(kept).encode("utf-8"))  # in page order: sorting cost
     return facts
+
+
+def _blob_path(blob: str, cache: Cache | None) -> str:
+    """Give the path of a blob the caller named by its path or, in the cache, by its hash alone."""
+    return blob if os.sep in blob or cache is None else cache.blob_named(blob)
 
 
 def _marked(data: bytes) -> bool:

@@ -331,12 +331,9 @@ class Cache:
         """Say whether this (enabled) cache is one no build has kept a page in: it can give none."""
         return self._db is not None and not self._pages
 
-    def digest_of(self, key: str) -> str | None:
-        """Name the hash of the bytes the last finished build kept under a key: its blob's name."""
-        return self._pages.get(key)
-
     def digests_of(self, keys: Iterable[str]) -> list[str | None]:
-        """digest_of for many keys at once (a touch-up asks for every page's, 110,000 at 100,000 notices)."""
+        """Name the hash of the bytes the last finished build kept under each key, its blob's name, or None
+        (a touch-up asks for every page's, 110,000 at 100,000 notices)."""
         return list(map(self._pages.get, keys))
 
     def blob_named(self, digest: str) -> str:
@@ -345,7 +342,7 @@ class Cache:
 
     def blob_of(self, key: str) -> str | None:
         """Name the blob the last finished build kept under a key, without looking for it on disk."""
-        digest = self.digest_of(key)
+        digest = self._pages.get(key)
         return None if digest is None else self._blob(digest)
 
     def has_pages(self, keys: Iterable[str]) -> bool:

@@ -74,9 +74,11 @@ class Staging:
     thousand new folders and deleting as many old ones on every build.
     """
 
-    def __init__(self, output: Path, spare: Path | None = None, new_spare: bool = True):
+    def __init__(self, output: Path, spare: Path | None = None, new_spare: bool = True,
+                 helper: Helper | None = None):
         """`new_spare`: whether a build into an empty output makes a spare for the next build; one that
-        replaces an output keeps the old tree as the spare in any case (a rename)."""
+        replaces an output keeps the old tree as the spare in any case (a rename). `helper`: one
+        forked before the build loaded anything (fork_helper)."""
         self.output = output.resolve()
         # An output folder that is a mount point (a container's volume) cannot be renamed: the site is
         # then staged inside it, on its file system, and swapped in entry by entry (_swap_contents).
@@ -90,19 +92,15 @@ class Staging:
         self._folders: set[str] = set()
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
-        self._helper: _Helper | None = None
+        self._helper = helper
         self._prepared = self._reused = self._spare_begun = False
         self._planned: set[str] = set()
         self._spared: set[str] = set()  # the folders the helper was asked to make in the spare
 
     def begin(self) -> "Staging":
-        """Fork the helper process now, while this process is small; prepare() gives it its work.
-
-        A child forked later, from a build holding a hundred thousand notices, made the build pay
-        for copying every memory page it wrote to after the fork.
-        """
+        """Fork the helper process now, unless the build gave one (fork_helper); prepare() gives it its work."""
         if self._helper is None and hasattr(os, "fork"):
-            self._helper = _Helper()
+            self._helper = Helper()
         return self
 
     def prepare(self, files: Iterable[str]) -> None:
@@ -415,7 +413,17 @@ def _start_tree(root: Path) -> bool:
     return True
 
 
-class _Helper:
+def fork_helper() -> Helper | None:
+    """Fork the helper a Staging will use, before the build loads its record and cache tables.
+
+    A child pins every memory page it shares with its parent: forked after those were loaded
+    (450 MB at 100,000 notices), it held them through the build, counted once more in the tree's
+    memory, and the build paid for copying each such page it wrote to after the fork.
+    """
+    return Helper() if hasattr(os, "fork") else None
+
+
+class Helper:
     """A forked child doing file-system work for the build: first what the build waits for, then what it
     may cut short (any prefix of that work must leave the file system valid).
 

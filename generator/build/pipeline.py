@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from generator.build.intake import Intake, load_notices, result_salt
 from generator.build.linkcheck import broken_links
 from generator.build.locks import holding, lock_files
-from generator.build.output import Staging, is_current
+from generator.build.output import Helper, Staging, fork_helper, is_current
 from generator.build.parallel import ordered_map
 from generator.build.precompress import Twin, gzip_bytes, is_text, twin_key
 from generator.build.sitesteps import carry_search_bundle, kept_output, run_steps, site_key, site_steps
@@ -164,19 +164,27 @@ def _build(options: Options, now: datetime, progress: Progress | None) -> Report
     previous_manifest(options.manifest, options.first_publication)
     local_now = now.astimezone(config.tz)
     themes = theme_dir(options, config)
-    # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
-    inputs = look(options, themes, bundle_folder() if config.cms else None)
-    way = choose_way(options, config, inputs, local_now)
-    if way.kind == UNCHANGED:  # the last build's output is the answer (shortcut.py)
-        Staging(options.output, spare_folder(inputs.folder)).put_aside()
-        return dataclasses.replace(inputs.record.report, seconds=time.perf_counter() - started, way=UNCHANGED,
-                                   why=way.why)
-    run = Run(options, now, local_now, config, load_theme(themes), Cache(inputs and inputs.folder), inputs, way,
-              None)
+    # The staging folder's helper process is forked while this one is small (output.fork_helper).
+    helper = None if options.check else fork_helper()
+    try:
+        # 2. A look at the input files chooses the way: nothing changed, a touch-up, or the full way.
+        inputs = look(options, themes, bundle_folder() if config.cms else None)
+        way = choose_way(options, config, inputs, local_now)
+        if way.kind == UNCHANGED:  # the last build's output is the answer (shortcut.py)
+            Staging(options.output, spare_folder(inputs.folder), helper=helper).put_aside()
+            return dataclasses.replace(inputs.record.report, seconds=time.perf_counter() - started,
+                                       way=UNCHANGED, why=way.why)
+        run = Run(options, now, local_now, config, load_theme(themes), Cache(inputs and inputs.folder), inputs,
+                  way, None)
+        del inputs  # run.inputs holds them; the full way lets go of the last record there (_full_build)
+    except BaseException:
+        if helper is not None:
+            helper.stop()
+        raise
     if run.cache.templates is not None:
         run.theme.env.bytecode_cache = CheckedBytecodeCache(str(run.cache.templates))
     try:
-        run.stage = _begin_staging(run)
+        run.stage = _begin_staging(run, helper)
         report = _touch_up(run) if way.kind == TOUCH_UP else None
         if report is None:
             report = _full_build(run, progress)
@@ -249,7 +257,7 @@ def _damage_warning(folder: Path, what: list[str]) -> Diagnostic:
                       "输出与不用缓存时相同；若反复出现，请检查磁盘", severity="warning")
 
 
-def _begin_staging(run: Run) -> Staging | None:
+def _begin_staging(run: Run, helper: Helper | None) -> Staging | None:
     """Start the staging folder; after a recorded build, ready it from the last site's listing at once.
 
     A cache no build has finished with is most often CI's, thrown away with its machine: a build
@@ -261,7 +269,7 @@ def _begin_staging(run: Run) -> Staging | None:
     if run.options.check:
         return None
     record = run.inputs.record if run.inputs is not None else None
-    stage = Staging(run.options.output, run.cache.spare, run.options.serving or record is not None).begin()
+    stage = Staging(run.options.output, run.cache.spare, run.options.serving or record is not None, helper).begin()
     if record is not None:
         stage.prepare(record.output)
     return stage
@@ -282,6 +290,8 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
     options = run.options
     intake, disclosure, problems = _read_and_check(run)
     collection, withdrawn, problems = _collect(run, intake, disclosure, problems)
+    if run.inputs is not None:  # the last build's record (140 MB at 100,000 notices) has done its part
+        run.inputs = dataclasses.replace(run.inputs, record=None)
     report = _report(collection, problems, run.stale)
     # Plan every page (notice bodies were converted with their files' checks, intake.py).
     site = plan_site(run.config, collection, withdrawn, disclosure, run.theme, run.now, run.cache, options.jobs,
@@ -300,11 +310,11 @@ def _full_build(run: Run, progress: Progress | None) -> Report:
             _raise_broken_links(folder, run.config, collection, options.content)
         run.cache.finish()
         return report
-    plan, recorder = _last_plan(run, intake, window)
     if run.inputs is not None:
         forget(run.inputs.folder)  # a build killed from here on leaves no record that lies
+    # Not kept here: write_site lets go of the last plan once the pages are keyed.
     report.files = write_site(options.output, site, run.config, run.theme, run.cache, options, progress, report,
-                              run.stage, plan, recorder)
+                              run.stage, *_last_plan(run, intake, window))
     if options.manifest is not None:  # CI keeps this copy between builds, beside the site
         write_atomically(options.manifest, site.data[MANIFEST])
     run.cache.finish()
@@ -492,8 +502,10 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
     if recorder is not None:  # the next build's plan (lastplan.py), and what a touch-up renders from (touchup.py)
         recorder.write(site.pages, keys, uses, site.views, site.common, cache.used_bodies, templates,
                        keys_of.shared_digest)
-    keys_of = None  # its digests of 100,000 views are not needed while pages render
-    del uses  # 100,000 lists at 100,000 notices, not needed while pages render
+    # Not needed while pages render, and each render worker forked from here would hold them too: the
+    # digests of 100,000 views, 100,000 lists of uses, and the last plan (110 MB).
+    keys_of = plan = recorder = None
+    del uses
     blobs = [cache.page(k) for k in keys]
     fixed = {rel: cache.store_page(f"data:{rel}", data) for rel, data in site.data.items()}
     fixed |= {rel: cache.store_page(f"copy:{rel}", source.read_bytes()) for rel, source in site.copies.items()}

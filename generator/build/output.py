@@ -99,8 +99,8 @@ class Staging:
 
     def begin(self) -> "Staging":
         """Fork the helper process now, unless the build gave one (fork_helper); prepare() gives it its work."""
-        if self._helper is None and hasattr(os, "fork"):
-            self._helper = Helper()
+        if self._helper is None:
+            self._helper = fork_helper()
         return self
 
     def prepare(self, files: Iterable[str]) -> None:

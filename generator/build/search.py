@@ -87,9 +87,10 @@ def index_site(site: Path, cache: Cache | None = None, files: Iterable[str] | No
     that already holds the very file from the last site keeps it instead of deleting and linking
     it again, 100,000 files at 100,000 notices). `begin` runs once the kept shards are in place,
     before any shard is indexed here or the shards indexed ahead are linked. `blobs`, when given,
-    learns the cache blob of each file of the bundle; `linked` names the cache blob a staged page was linked from (or only its name), the page's hash.
-    `ahead` is what index_ahead did before the site was staged: its shards are not planned again,
-    and those it found in place are not looked at.
+    learns the cache blob of each file of the bundle; `linked` names the cache blob a staged page
+    was linked from (or only its name), the page's hash. `ahead` is what index_ahead did before
+    the site was staged: its shards are not planned again, and those it found in place are not
+    looked at.
     """
     with _failures():
         shards = ahead.shards if ahead is not None else plan_shards(site, cache, files, linked)
@@ -269,8 +270,9 @@ def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
 
     A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
     caller names in `linked` (the page is then read from the blob, if at all): such a page is
-    neither hashed nor, when the cache remembers the year of that hash, read or even looked at (at 100,000 notices a stat of every page cost a
-    second of each edit's build). The memo holds the pages of the last site, hash -> year.
+    neither hashed nor, when the cache remembers the year of that hash, read or even looked at
+    (at 100,000 notices a stat of every page cost a second of each edit's build). The memo holds
+    the pages of the last site, hash -> year.
     """
     remembered = _read_facts(cache)
     facts, kept = {}, {}

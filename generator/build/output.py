@@ -93,7 +93,7 @@ class Staging:
         self._wanted: set[str] = {MARKER}
         self.inodes: dict[str, int] = {}  # file -> inode, of everything staged: the output's listing after the swap
         self._helper = helper
-        self._prepared = self._reused = self._spare_begun = False
+        self._prepared = self._reused = self._spare_begun = self._settled = False
         self._planned: set[str] = set()
         self._spared: set[str] = set()  # the folders the helper was asked to make in the spare
 
@@ -279,6 +279,8 @@ class Staging:
 
     def prune(self) -> None:
         """Delete what a reused folder held and this site lacks, before anything walks the staged site."""
+        if self._settled and self._present.keys() <= self._wanted:
+            return  # pruned before, and nothing has come since that this site lacks (0.3 s at 100,000 notices)
         stale = sorted(set(self._present) - self._wanted)
         for rel in stale:
             os.unlink(self.path / rel)
@@ -289,6 +291,9 @@ class Staging:
         for folder in sorted(empty - {""}, key=lambda f: -f.count("/")):
             _remove_empty_parents(self.path, folder)
             self._folders.discard(folder)
+        # In a reused folder the helper's work was done before the first file was staged; a new
+        # folder's helper may still be making folders, so it is pruned again at the swap.
+        self._settled = self._reused
 
     def commit(self) -> None:
         """Put the staged site in place of the output in one step, then drop or keep the old one."""

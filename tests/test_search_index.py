@@ -288,7 +288,7 @@ def test_a_build_reads_only_the_pages_it_has_not_seen_before(sharded, tmp_path, 
     # The edited notice's page, and the few lists showing its summary, are new; the rest are known by inode.
     assert 1 <= counting.asked <= 2 * 6 and counting.asked < pages / 4
     # A damaged memo means reading everything again, not a wrong index.
-    memo = tmp_path / ".gongkai-cache" / search.FACTS
+    memo = tmp_path / ".gongkai-cache" / search.MEMO
     assert memo.is_file()
     memo.write_text("{not json", encoding="utf-8")
     edited.write_text(edited.read_text(encoding="utf-8").replace("和公积金", "和住房公积金"), encoding="utf-8")

@@ -52,7 +52,7 @@ from generator.incremental.cache import Cache
 BUNDLE = "pagefind"  # folder below the site root, linked from the search page
 SHARDS = "shards.json"  # below BUNDLE: the shards' names, for the search page to merge
 ENTRY = "pagefind-entry.json"  # of each bundle: names its index by a hash of the index's content
-FACTS = "search-pages.json"  # in the cache: the year of each page of the last site, by its hash (_page_facts)
+MEMO = "search-plan.json"  # in the cache: the last plan, each page's hash and year (_replan, _page_facts)
 # Notices a shard holds at most before its year is split by URL hash: what an edit's rebuild indexes
 # again (about 1.5 s), and about 100 MB of Pagefind's memory.
 SHARD_PAGES = 300
@@ -243,10 +243,15 @@ def lanes() -> int:
 def plan_shards(site: Path | None, cache: Cache | None = None, files: Iterable[str] | None = None,
                 linked: dict[str, str | None] | None = None) -> list[Shard]:
     """Find the notice pages, put each in its shard and key every shard; the newest year comes first."""
-    by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
     html = _html_pages(site) if files is None else sorted(
         rel for rel in files if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
-    for rel, (year, digest) in _page_facts(site, html, cache, linked or {}).items():
+    version, memo, linked = _pagefind_version(), _read_memo(cache), linked or {}
+    replanned = _replan(memo, html, version, site, cache, linked)
+    if replanned is not None:
+        return replanned
+    facts = _page_facts(site, html, cache, linked, memo)
+    by_year: dict[str, list[tuple[str, str]]] = {}  # year -> (page, hash of its bytes)
+    for rel, (year, digest) in facts.items():
         if year:  # else not a notice: Pagefind indexes only what is marked
             by_year.setdefault(year, []).append((rel, digest))
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -255,44 +260,102 @@ def plan_shards(site: Path | None, cache: Cache | None = None, files: Iterable[s
         for page in pages:
             part = int(hashlib.sha256(page[0].encode()).hexdigest()[:8], 16) % parts
             groups.setdefault(year + (f"-{part + 1}" if parts > 1 else ""), []).append(page)
-    version = _pagefind_version()
-    shards = []
-    for name in sorted(groups, key=lambda n: (n[:4], n), reverse=True):
-        pages = sorted(groups[name])
-        listing = json.dumps([version, name, pages], ensure_ascii=False)
-        shards.append(Shard(name, tuple(rel for rel, _ in pages), hashlib.sha256(listing.encode()).hexdigest()))
+    shards = [_shard(name, sorted(groups[name]), version) for name in sorted(groups, key=lambda n: (n[:4], n),
+                                                                            reverse=True)]
+    _write_memo(cache, version, html, facts, shards)
     return shards
 
 
-def _page_facts(site: Path | None, pages: list[str], cache: Cache | None,
-                linked: dict[str, str | None]) -> dict[str, tuple[str, str]]:
+def _shard(name: str, pages: list[tuple[str, str]], version: str) -> Shard:
+    """Key a shard by the Pagefind version, its name and its pages' paths and hashes, in path order."""
+    listing = json.dumps([version, name, pages], ensure_ascii=False)
+    return Shard(name, tuple(rel for rel, _ in pages), hashlib.sha256(listing.encode()).hexdigest())
+
+
+def _replan(memo: dict, html: list[str], version: str, site: Path | None, cache: Cache | None,
+            linked: dict[str, str | None]) -> list[Shard] | None:
+    """Plan the shards again from the memo of an earlier plan of the same pages, when no page changed its
+    year: only the shards that hold a changed page are keyed again. None when the memo does not fit.
+
+    An edit's build changes a page or two: grouping and keying 100,000 pages again cost it most
+    of a second before Pagefind could start. The memo is written again once a page in a hundred
+    has changed since it was; until then each build reads those pages again.
+    """
+    try:
+        if memo.get("version") != version or memo.get("pages") != html:
+            return None
+        names, years, planned = memo["names"], memo["years"], memo["shards"]
+        changed: dict[int, str] = {}
+        for number, (now, name) in enumerate(zip(map(linked.get, html), names)):
+            if now == name:
+                continue
+            digest = os.path.basename(now) if now else ""
+            if digest == name:
+                continue
+            year, digest = _facts_of(site, html[number], now, digest, cache)
+            if digest == name:
+                continue  # written, not linked: hashed to the same bytes
+            if year != years[number]:
+                return None  # the page moves to another shard, or in or out of the index
+            changed[number] = digest
+        shards = []
+        for name, key, members in planned:
+            if changed.keys().isdisjoint(members):
+                shards.append(Shard(name, tuple(html[m] for m in members), key))
+            else:
+                shards.append(_shard(name, [(html[m], changed.get(m, names[m])) for m in members], version))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None  # a memo damaged or of another layout: plan from the pages
+    if len(changed) > len(html) // 100:
+        _write_memo(cache, version, html, {rel: (years[n], changed.get(n, names[n])) for n, rel in enumerate(html)},
+                    shards)
+    return shards
+
+
+def _page_facts(site: Path | None, pages: list[str], cache: Cache | None, linked: dict[str, str | None],
+                memo: dict) -> dict[str, tuple[str, str]]:
     """Give each page its year ("" when Pagefind does not index it) and the hash of its bytes.
 
     A staged page is mostly a link to a cache blob named by the hash of its bytes, which the
     caller names in `linked` (the page is then read from the blob, if at all): such a page is
-    neither hashed nor, when the cache remembers the year of that hash, read or even looked at
-    (at 100,000 notices a stat of every page cost a second of each edit's build). The memo holds
-    the pages of the last site, hash -> year.
+    neither hashed nor, when the memo of an earlier plan knows the year of that hash, read or even
+    looked at (at 100,000 notices a stat of every page cost a second of each edit's build).
     """
-    remembered = _read_facts(cache)
-    facts, kept = {}, {}
+    try:
+        remembered = dict(zip(memo.get("names", ()), memo.get("years", ())))
+    except TypeError:
+        remembered = {}
+    facts = {}
     for rel in pages:
         blob = linked.get(rel)
         digest = os.path.basename(blob) if blob else ""
         year = remembered.get(digest) if digest else None
-        if not isinstance(year, str):
-            with open(_blob_path(blob, cache) if blob else f"{site}/{rel}", "rb") as handle:
-                data = handle.read()
-            marked = _marked(data)
-            found = YEAR.search(data) if marked else None
-            year = found.group(1).decode() if found else ("other" if marked else "")
-            digest = digest or hashlib.sha256(data).hexdigest()
-        kept[digest] = year
-        facts[rel] = (year, digest)
-    if cache is not None and cache.folder is not None and kept != remembered:
-        with contextlib.suppress(OSError):  # only a memo: the next build reads the pages again
-            write_atomically(cache.folder / FACTS, json.dumps(kept).encode("utf-8"))  # in page order: sorting cost
+        facts[rel] = (year, digest) if isinstance(year, str) else _facts_of(site, rel, blob, digest, cache)
     return facts
+
+
+def _facts_of(site: Path | None, rel: str, blob: str | None, digest: str, cache: Cache | None) -> tuple[str, str]:
+    """Read a page for its year ("" when Pagefind does not index it) and, unless known, the hash of its bytes."""
+    with open(_blob_path(blob, cache) if blob else f"{site}/{rel}", "rb") as handle:
+        data = handle.read()
+    marked = _marked(data)
+    found = YEAR.search(data) if marked else None
+    year = found.group(1).decode() if found else ("other" if marked else "")
+    return year, digest or hashlib.sha256(data).hexdigest()
+
+
+def _write_memo(cache: Cache | None, version: str, html: list[str], facts: dict[str, tuple[str, str]],
+                shards: list[Shard]) -> None:
+    """Remember the plan for the next build: the pages in order, each one's hash and year, and each shard's
+    key and pages (by their place in that order)."""
+    if cache is None or cache.folder is None:
+        return
+    number = {rel: n for n, rel in enumerate(html)}
+    memo = {"version": version, "pages": html, "names": [facts[rel][1] for rel in html],
+            "years": [facts[rel][0] for rel in html],
+            "shards": [[shard.name, shard.key, [number[rel] for rel in shard.pages]] for shard in shards]}
+    with contextlib.suppress(OSError):  # only a memo: the next build plans from the pages
+        write_atomically(cache.folder / MEMO, json.dumps(memo, ensure_ascii=False).encode("utf-8"))
 
 
 def _blob_path(blob: str, cache: Cache | None) -> str:
@@ -312,15 +375,15 @@ def _marked(data: bytes) -> bool:
     return False
 
 
-def _read_facts(cache: Cache | None) -> dict:
-    """Read the facts the last build remembered; none when there are none or they are damaged."""
+def _read_memo(cache: Cache | None) -> dict:
+    """Read the memo of the last plan; empty when there is none or it is damaged."""
     if cache is None or cache.folder is None:
         return {}
     try:
-        facts = json.loads((cache.folder / FACTS).read_bytes())
+        memo = json.loads((cache.folder / MEMO).read_bytes())
     except (OSError, ValueError):
         return {}
-    return facts if isinstance(facts, dict) else {}
+    return memo if isinstance(memo, dict) else {}
 
 
 def _from_cache(shard: Shard, cache: Cache | None, link: Callable[[str, str], None]) -> dict[str, str] | None:

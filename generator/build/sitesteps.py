@@ -54,10 +54,11 @@ def kept_output(cache: Cache, key: str | None, steps: tuple[str, ...]) -> dict[s
 
 def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: Cache, key: str | None,
               ready: dict[str, Twin] | None = None, linked: dict[str, str | None] | None = None,
-              ahead: Ahead | None = None) -> list[str]:
+              ahead: Ahead | None = None, meanwhile: Callable[[], None] = lambda: None) -> list[str]:
     """Run the search indexer and the compressor over the staged site and keep what they add; list it.
     `ready` holds the twins the render workers made already, `linked` the cache blob each staged file was
     linked from (None for a file written), `ahead` what search.index_ahead did before the site was staged.
+    `meanwhile` runs once, while Pagefind indexes when there is an index to make.
 
     The staged files are compressed while the indexer runs: its Pagefind services leave a core idle
     much of the time. The index's own text files are compressed after it, so they get twins too.
@@ -72,6 +73,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
             nonlocal early
             stage.prune()  # the compressor must see this site only
             early = _Beside(make_twins, stage.path, needing_twins(staged), cache, None, ready) if compress else None
+            meanwhile()
 
         try:
             delay_at("index")  # lets the tests of serve hold the index back
@@ -80,8 +82,9 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
             if early is not None:
                 early.wait()
         twins = early.twins() if early is not None else []
-        # The indexer adds files below its bundle folder only: no walk of the whole site (a second at 100,000).
-        made = {f"{BUNDLE}/{rel}" for rel in listing(stage.path / BUNDLE)[0]} - staged
+        # The indexer adds files below its bundle folder only: no walk of the whole site (a second at 100,000),
+        # nor of the folders of the shards left in place, whose files were staged as they were.
+        made = _bundle_files(stage.path, ahead.in_place if ahead is not None else frozenset()) - staged
         if compress:  # the cache hears of the staged files' twins after the index's entries, always in one order
             made |= set(record(twins, cache))
             own = make_twins(stage.path, needing_twins(made), cache)  # the index's own text files
@@ -92,6 +95,7 @@ def run_steps(stage: Staging, steps: tuple[str, ...], staged: set[str], cache: C
         stage.prune()  # the compressor must see this site only
         twins = make_twins(stage.path, needing_twins(staged), cache, None, ready) if compress else []
         added = record(twins, cache)
+        meanwhile()
     blobs.update((twin.rel + ".gz", twin.digest) for twin in twins if twin.digest)
     uses = cache.used_since(mark)
     if key is None:
@@ -131,6 +135,18 @@ class _Beside:
         """Wait for the compression to end, whatever came of it: no thread may write into a staging folder
         that is being cleared, and the caller's own failure is the one to report."""
         self._thread.join()
+
+
+def _bundle_files(site: Path, skip: frozenset[str]) -> set[str]:
+    """List the files below the search bundle's folder, leaving out the folders of the shards named."""
+    found = set()
+    with os.scandir(site / BUNDLE) as entries:
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                found.add(f"{BUNDLE}/{entry.name}")
+            elif entry.name not in skip:
+                found.update(f"{BUNDLE}/{entry.name}/{rel}" for rel in listing(Path(entry.path))[0])
+    return found
 
 
 def carry_search_bundle(output: Path, stage: Staging) -> list[str]:

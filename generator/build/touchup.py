@@ -127,8 +127,16 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         if "search" in steps and not defer else None
     in_place = ahead.files if ahead is not None else {}
     # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
-    twins = {rel: inode for rel, inode in record.output.items() if rel.endswith(".gz") and rel in made
+    twins = {rel: record.output[rel] for rel in made if rel.endswith(".gz")
              and (rel[:-3] in reused or rel[:-3] in in_place)} if "precompress" in steps else {}
+    bodies = dict(plan.bodies)
+    bodies.update((e.path, (e.body, e.summary)) for e in edits if e.path in plan.bodies)
+    other = (plan.other_bodies - {e.old_body for e in edits}) | {e.body for e in edits if e.path not in bodies}
+
+    def remember() -> None:  # the next build's plan, written while Pagefind indexes (0.3 s at 100,000 notices)
+        # A new title changes what the plan's basis digests (lastplan.basis_of); the next full build keys every page.
+        recorder.write_again(plan, keys, bodies, other, "" if any(e.title is not None for e in edits) else plan.basis)
+
     # From here on the output and the cache change.
     forget(folder)
     with stage:
@@ -141,18 +149,16 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         pause_at("touch-up")
         if defer:  # serve: the pages go in with the last index, the build after this one makes the new one
             carry_search_bundle(options.output, stage)
+            remember()
         elif steps:  # the search index's other files and the changed files' twins are made again
             # Not kept as a whole: each edit would add a listing of every file the steps made.
             run_steps(stage, steps, {rel for rel in reused if rel != MARKER} | replaced.keys() | twins.keys()
-                      | in_place.keys(), cache, None, ahead=ahead)
+                      | in_place.keys(), cache, None, ahead=ahead, meanwhile=remember)
+        else:
+            remember()
         stage.commit()
     if options.manifest is not None:
         write_atomically(options.manifest, manifest)
-    bodies = dict(plan.bodies)
-    bodies.update((e.path, (e.body, e.summary)) for e in edits if e.path in plan.bodies)
-    other = (plan.other_bodies - {e.old_body for e in edits}) | {e.body for e in edits if e.path not in bodies}
-    # A new title changes what the plan's basis digests (lastplan.basis_of); the next full build keys every page.
-    recorder.write_again(plan, keys, bodies, other, "" if any(e.title is not None for e in edits) else plan.basis)
     shown = {key for key, _ in bodies.values()} | other
     stale_pages = [old for old, new in zip(plan.keys, keys) if old != new]
     cache.finish_touch_up(results=[record.files[e.rel][1] for e in edits], bodies={e.old_body for e in edits} - shown,
@@ -182,15 +188,10 @@ def _manifest(cache: Cache, options: Options) -> bytes | None:
 
 def _made_before(output: dict[str, int], plan: Plan, cache: Cache, steps: tuple[str, ...]) -> set[str]:
     """Name the files of the last site that its search index and compressor made: no page, data or copy."""
-    pages = set(plan.paths)
-    made = set()
-    for rel in output.keys() - pages - {MARKER}:
-        if cache.blob_of(f"data:{rel}") or cache.blob_of(f"copy:{rel}"):
-            continue
-        if ("search" in steps and rel.startswith(f"{BUNDLE}/")) or (
-                "precompress" in steps and rel.endswith(".gz") and rel[:-3] in output):
-            made.add(rel)
-    return made
+    bundle, search, compress = f"{BUNDLE}/", "search" in steps, "precompress" in steps
+    made = {rel for rel in output if (search and rel.startswith(bundle))
+            or (compress and rel.endswith(".gz") and rel[:-3] in output)}
+    return made - set(plan.paths) - cache.kept_as_files(made)
 
 
 def _html_blobs(plan: Plan, cache: Cache, reused: dict[str, int], replaced: dict[str, str],

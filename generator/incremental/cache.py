@@ -345,6 +345,22 @@ class Cache:
         digest = self._pages.get(key)
         return None if digest is None else self._blob(digest)
 
+    def kept_as_files(self, rels: Iterable[str]) -> set[str]:
+        """Name the files among these the last finished build kept as data or copied files.
+
+        A touch-up asks this of 200,000 files at 100,000 notices, of which a few dozen are such
+        files: the table's key index finds those at once, where making a key for each file cost
+        half a second.
+        """
+        rels, pages = set(rels), self._pages
+        try:
+            assert self._db is not None
+            keys = self._db.execute("SELECT key FROM page WHERE key >= 'copy:' AND key < 'copy;'"
+                                    " OR key >= 'data:' AND key < 'data;'").fetchall()
+        except sqlite3.DatabaseError:  # ask about each file, as page() and blob_of() do
+            return {rel for rel in rels if "data:" + rel in pages or "copy:" + rel in pages}
+        return {key[5:] for (key,) in keys if key in pages} & rels
+
     def has_pages(self, keys: Iterable[str]) -> bool:
         """Say whether the last finished build kept a blob under each key."""
         return self._pages.keys() >= set(keys)

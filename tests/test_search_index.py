@@ -384,3 +384,31 @@ def test_a_page_with_something_pagefind_reads_outside_the_marks_is_given_whole(c
     changed = page.replace(*change)
     assert search._for_pagefind(changed, "2024") == changed.replace(
         "<head>", '<head><meta data-pagefind-filter="shard[content]" content="2024">')
+
+
+def test_an_edits_plan_comes_from_the_last_plan_and_equals_one_made_from_the_pages(sharded, tmp_path,
+                                                                                     monkeypatch):
+    """The memo of the last plan is trusted only while no page has changed its year or the pages their set."""
+    from generator.incremental.cache import Cache
+
+    content, _ = sharded
+    output = tmp_path / "out"
+    assert build(content, output, "--no-cache") == 0
+    cache = Cache(tmp_path / "memo")
+    first = search.plan_shards(output, cache)
+    page = output / "guides/n05/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("相关手续", "相关手续和公积金"), encoding="utf-8")
+    with monkeypatch.context() as patched:  # the memo fits: no page is grouped again
+        patched.setattr(search, "_page_facts", lambda *a: pytest.fail("planned from every page"))
+        edited = search.plan_shards(output, cache)
+    assert edited == search.plan_shards(output)
+    changed = [a.name for a, b in zip(first, edited) if a.key != b.key]
+    assert len(changed) == 1 and "guides/n05/index.html" in next(s.pages for s in edited if s.name == changed[0])
+    # A page that moves to another year's shard, and a page that is gone, send the plan back to the pages.
+    year = re.search(r'data-pagefind-filter="year:(\d{4})"', page.read_text(encoding="utf-8")).group(1)
+    page.write_text(page.read_text(encoding="utf-8").replace(f"year:{year}", "year:1999"), encoding="utf-8")
+    moved = search.plan_shards(output, cache)
+    assert moved == search.plan_shards(output) and "1999" in [s.name for s in moved]
+    (output / next(rel for s in moved for rel in s.pages if rel != "guides/n05/index.html")).unlink()
+    assert search.plan_shards(output, cache) == search.plan_shards(output)
+    cache.close()

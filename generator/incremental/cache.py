@@ -24,6 +24,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -446,9 +447,9 @@ class Cache:
         A touch-up does not look at every row, so it names the stale ones (touchup.py).
         """
         if self._db is not None:
-            self._save(set(bodies), set(results), set(pages))
+            self._save(set(bodies), set(results), set(pages), few=True)
 
-    def _save(self, bodies: set[str], results: set[str], pages: set[str]) -> None:
+    def _save(self, bodies: set[str], results: set[str], pages: set[str], few: bool = False) -> None:
         """Delete the stale rows, add the pages this build made, and delete the blobs no row names any more."""
         db = self._db
         assert db is not None and self.folder is not None
@@ -458,22 +459,39 @@ class Cache:
                        sorted(item for item in self._used_pages.items() if self._pages.get(item[0]) != item[1]))
         db.executemany("INSERT OR REPLACE INTO blob VALUES (?, ?, ?)", sorted(self._stamps_to_save()))
         db.commit()
-        keep = {digest for key, digest in self._pages.items() if key not in pages and key not in self._used_pages}
-        keep.update(self._used_pages.values())
+        if few and not self._sweep:
+            gone = self._unnamed(pages)
+        else:
+            keep = {digest for key, digest in self._pages.items() if key not in pages and key not in self._used_pages}
+            keep.update(self._used_pages.values())
+            gone = set(self._stamps) - keep
         if self._sweep:
             for shard in os.scandir(self.folder / "blobs"):
                 for entry in os.scandir(shard.path):
                     if entry.name not in keep:
                         os.unlink(entry.path)  # outputs that link to it keep their copy
         else:
-            for digest in set(self._pages.values()) - keep:
+            for digest in (gone if few else set(self._pages.values()) - keep):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self._blob(digest))
-        gone = set(self._stamps) - keep
         db.executemany("DELETE FROM blob WHERE digest = ?", ((d,) for d in sorted(gone)))
         db.commit()
         (self.folder / UNFINISHED).unlink(missing_ok=True)
         self.close()
+
+    def _unnamed(self, stale: set[str]) -> set[str]:
+        """Name the blobs that only stale rows, or rows this build named another blob in, named before.
+
+        A touch-up drops a few hundred of 560,000 rows at 100,000 notices: counting the rows that
+        name each blob cost a tenth of the set of every blob a kept row names.
+        """
+        pages, used = self._pages, self._used_pages
+        dropped = Counter(pages[key] for key in stale if key in pages)
+        dropped.update(old for key, new in used.items() if (old := pages.get(key)) is not None and old != new)
+        if not dropped:
+            return set()
+        named, now = Counter(pages.values()), set(used.values())
+        return {digest for digest, count in dropped.items() if named[digest] == count and digest not in now}
 
     def _stamps_to_save(self) -> Iterator[tuple[str, int, int]]:
         """Stamp the blobs this build verified or wrote; a blob it wrote is stamped as it is now."""

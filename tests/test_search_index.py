@@ -412,3 +412,54 @@ def test_an_edits_plan_comes_from_the_last_plan_and_equals_one_made_from_the_pag
     (output / next(rel for s in moved for rel in s.pages if rel != "guides/n05/index.html")).unlink()
     assert search.plan_shards(output, cache) == search.plan_shards(output)
     cache.close()
+
+
+def test_a_shard_indexed_ahead_from_a_page_edited_through_the_output_is_not_kept(sharded, tmp_path, capsys):
+    """Output pages are hard links to the cache's blobs. The touch-up starts Pagefind before it has checked
+    that they hold their bytes; when one was edited in place, nothing indexed from it may reach the cache,
+    or the full way that follows would take that shard from it (its key names the pages' old hashes)."""
+    content, _ = sharded
+    output = tmp_path / "out"
+    assert build(content, output, "--precompress") == 0
+    owner = next(pages for pages in shards_of(output).values() if "/guides/n05/" in pages)
+    neighbour = output / next(url for url in owner if url != "/guides/n05/").strip("/") / "index.html"
+    text = neighbour.read_text(encoding="utf-8")
+    word = next(w for w in WORDS if w in text)
+    with open(neighbour, "r+b") as page:  # the same inode: its blob changes too
+        page.write(text.replace(word, "篡" * len(word)).encode("utf-8"))
+    edited = content / "guides/n05.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("相关手续", "相关手续和公积金"), encoding="utf-8")
+    time.sleep(0.02)
+    capsys.readouterr()
+    assert build(content, output, "--precompress", "-v") == 0
+    assert "输出目录中的文件被直接修改过" in capsys.readouterr().out
+    assert not [f for f in fragments(output) if "篡" in f["content"]]
+    assert build(content, tmp_path / "clean", "--precompress", "--no-cache") == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_shards_indexed_ahead_reach_the_cache_only_once_the_pages_are_trusted(sharded, tmp_path, trusted):
+    from concurrent.futures import Future
+
+    from generator.core.errors import BuildFailed
+    from generator.incremental.cache import Cache
+
+    content, _ = sharded
+    output = tmp_path / "out"
+    assert build(content, output, "--no-cache") == 0
+    pages = {p.relative_to(output).as_posix(): str(p) for p in output.rglob("*.html")
+             if not p.relative_to(output).as_posix().startswith("pagefind/")}
+    cache, verdict = Cache(tmp_path / "cache"), Future()
+    ahead = search.index_ahead(cache, pages, {}, verdict)
+    verdict.set_result(trusted)
+    try:
+        made = ahead.made.result()
+    except BuildFailed:  # stopped at the next page it read: the build that went the full way does not ask
+        made = None
+    kept = [key for key in cache.used_since(0) if key.startswith("site:shard:")]
+    if trusted:
+        assert sorted(made) == sorted(ahead.indexing) and len(made) >= 6 and kept
+    else:
+        assert not made and kept == []
+    cache.close()

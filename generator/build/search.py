@@ -131,10 +131,11 @@ class Ahead:
     made: Future  # of the blob of each file of each of those shards, by shard name
 
 
-def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ahead:
+def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int], trusted: Future | None = None) -> Ahead:
     """Plan the shards of a site whose HTML pages are all cache blobs, each named by its hash or its path,
     and start indexing into the cache each shard it lacks, before anything is staged; `last` is the last
-    site's files (path -> inode).
+    site's files (path -> inode). With `trusted`, the shards indexed are kept in the cache only once it
+    says True: that the blobs hold their bytes (a shard is keyed by its pages' names, not by what was read).
 
     A touch-up does this as soon as it has rendered its pages: Pagefind then indexes while the
     touch-up stages the site. A shard whose files in the last site are the cache's files of its
@@ -154,6 +155,8 @@ def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ah
     missing = [s for s in shards if s.name not in in_place and not cache.has_pages([f"site:shard:{s.key}"])]
 
     def read(rel: str) -> str:
+        if trusted is not None and trusted.done() and not trusted.result():
+            raise OSError("the build went the full way")  # which may be replacing these very blobs
         with open(_blob_path(pages[rel], cache), encoding="utf-8") as handle:
             return handle.read()
 
@@ -162,7 +165,12 @@ def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int]) -> Ah
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             with _failures():
-                return _index_all(missing, read, lambda shard: scratch / shard.name, cache, None)
+                _index_all(missing, read, lambda shard: scratch / shard.name, None, None)
+                if trusted is not None and not trusted.result():
+                    return {}  # the build goes the full way, which indexes again
+                return {shard.name: cache.store_site_files(f"shard:{shard.key}", scratch / shard.name,
+                                                           sorted(listing(scratch / shard.name)[0]))
+                        for shard in missing}
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -488,12 +496,25 @@ class _Service:
     def index(self, read: Callable[[str], str], pages: tuple[str, ...], bundle: Path, shard: str) -> None:
         """Add the pages in the order given to a new index, write its bundle, then drop the index."""
         index = self.ask({"type": "NewIndex", "config": None}, "NewIndex")["index_id"]
-        feeder = threading.Thread(target=self.send_all, args=((  # read one page at a time, in the feeder
-            {"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
-             "file_contents": _for_pagefind(read(rel), shard)} for rel in pages),))
+        failed: list[BaseException] = []
+
+        def feed() -> None:  # read one page at a time, in the feeder
+            try:
+                self.send_all({"type": "AddFile", "index_id": index, "url": _url(rel), "file_path": None,
+                               "file_contents": _for_pagefind(read(rel), shard)} for rel in pages)
+            except BaseException as exc:  # a page that cannot be read: the service is ended, so no answer is awaited
+                failed.append(exc)
+                self.process.kill()
+
+        feeder = threading.Thread(target=feed)
         feeder.start()
         try:
             self.answers(len(pages), "IndexedFile")
+        except RuntimeError:
+            feeder.join()
+            if failed:
+                raise failed[0] from None
+            raise
         finally:
             feeder.join()
         # The bundle comes back in the answer and is written here: the service answers WriteFiles

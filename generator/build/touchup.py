@@ -30,6 +30,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
@@ -61,6 +62,8 @@ from generator.site.theme import Theme
 from generator.site.views import NoticeView
 
 MOST_FILES = 20  # edited files a touch-up takes on; past that, the full way is about as quick
+# A blob is gone, or was edited through the output (a hard link to it): the full way renders it again.
+DAMAGED = "缓存中缺少上次输出的文件，或输出目录中的文件被直接修改过"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,9 +103,10 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
         return "已发布网址清单与上次构建时的不一致"
     steps = site_steps(config, options)
     made = _made_before(record.output, plan, cache, steps)  # the last index and .gz twins: the steps make them again
-    source = _sources(record.output.keys() - made, plan, cache)
-    if source is None:
-        return "缓存中缺少上次输出的文件，或输出目录中的文件被直接修改过"
+    sources = _sources(record.output.keys() - made, plan, cache)
+    if sources is None:
+        return DAMAGED
+    source, keys_of_files = sources
     edits = _edits(edited, record, config, cache, content)
     if edits is None:
         return "改动的不只是正文和标题（其他字段、检查出的问题或隐私扫描结果有变化）"
@@ -122,9 +126,14 @@ def touch_up(options: Options, config: SiteConfig, theme: Theme, cache: Cache, i
     defer = options.defer_search and steps == ("search",) and any(
         os.stat(blob).st_ino != record.output.get(rel) for rel, blob in replaced.items())
     # Pagefind indexes the search index's changed shards from the pages' blobs while the site is staged;
-    # the shards that stay as they were stay as the reused pages do.
-    ahead = index_ahead(cache, _html_blobs(plan, cache, reused, replaced, source), record.output) \
+    # the shards that stay as they were stay as the reused pages do. It begins before the blobs are
+    # known to hold their bytes (a second at 100,000 notices) and keeps what it made only if they do.
+    trusted: Future[bool] = Future()
+    ahead = index_ahead(cache, _html_blobs(plan, cache, reused, replaced, source), record.output, trusted) \
         if "search" in steps and not defer else None
+    trusted.set_result(cache.intact(keys_of_files))
+    if not trusted.result():
+        return DAMAGED
     in_place = ahead.files if ahead is not None else {}
     # The .gz twins of the files that stay as they were stay too: only changed files are compressed again.
     twins = {rel: record.output[rel] for rel in made if rel.endswith(".gz")
@@ -204,17 +213,18 @@ def _html_blobs(plan: Plan, cache: Cache, reused: dict[str, int], replaced: dict
     return found | {rel: blob for rel, blob in replaced.items() if rel.endswith(".html")}
 
 
-def _sources(files: Iterable[str], plan: Plan, cache: Cache) -> Callable[[str], str] | None:
-    """Find the blob behind each file of the last site: a page's by its key, any other file's by its name.
+def _sources(files: Iterable[str], plan: Plan, cache: Cache) -> tuple[Callable[[str], str], Iterable[str]] | None:
+    """Find the blob behind each file of the last site: a page's by its key, any other file's by its name;
+    return where each is and the keys, for Cache.intact. None when the cache lacks one.
 
     Only files the spare lacks are linked, so a blob's path is made only when asked for.
     """
     keys = dict(zip(plan.paths, plan.keys))
     for rel in set(files) - keys.keys() - {MARKER}:
         keys[rel] = f"data:{rel}" if cache.blob_of(f"data:{rel}") else f"copy:{rel}"
-    if not cache.has_pages(keys.values()) or not cache.intact(keys.values()):
-        return None  # a blob is gone, or was edited through the output: the full way renders it again
-    return lambda rel: cache.blob_of(keys[rel])
+    if not cache.has_pages(keys.values()):
+        return None  # a blob is gone: the full way renders it again
+    return (lambda rel: cache.blob_of(keys[rel])), keys.values()
 
 
 def _edits(edited: list[str], record: Record, config: SiteConfig, cache: Cache, content: Path) -> list[Edit] | None:

@@ -168,9 +168,7 @@ def index_ahead(cache: Cache, pages: dict[str, str], last: dict[str, int], trust
                 _index_all(missing, read, lambda shard: scratch / shard.name, None, None)
                 if trusted is not None and not trusted.result():
                     return {}  # the build goes the full way, which indexes again
-                return {shard.name: cache.store_site_files(f"shard:{shard.key}", scratch / shard.name,
-                                                           sorted(listing(scratch / shard.name)[0]))
-                        for shard in missing}
+                return {shard.name: _keep(cache, shard, scratch / shard.name) for shard in missing}
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -228,14 +226,17 @@ def _index_all(shards: list[Shard], read: Callable[[str], str], bundle_of: Calla
         with ThreadPoolExecutor(lanes()) as pool:
             for shard in pool.map(index, shards):
                 if cache is not None:
-                    bundle = bundle_of(shard)
-                    stored[shard.name] = cache.store_site_files(f"shard:{shard.key}", bundle,
-                                                                sorted(listing(bundle)[0]))
+                    stored[shard.name] = _keep(cache, shard, bundle_of(shard))
                     _note(blobs, shard, stored[shard.name])
     finally:
         for service in services:
             service.close()
     return stored
+
+
+def _keep(cache: Cache, shard: Shard, bundle: Path) -> dict[str, str | None]:
+    """Keep a shard's bundle in the cache under the shard's key; return the blob of each of its files."""
+    return cache.store_site_files(f"shard:{shard.key}", bundle, sorted(listing(bundle)[0]))
 
 
 def lanes() -> int:

@@ -355,10 +355,11 @@ class Cache:
         """
         rels, pages = set(rels), self._pages
         try:
-            assert self._db is not None
             keys = self._db.execute("SELECT key FROM page WHERE key >= 'copy:' AND key < 'copy;'"
-                                    " OR key >= 'data:' AND key < 'data;'").fetchall()
-        except sqlite3.DatabaseError:  # ask about each file, as page() and blob_of() do
+                                    " OR key >= 'data:' AND key < 'data;'").fetchall() if self._db else None
+        except sqlite3.DatabaseError:
+            keys = None
+        if keys is None:  # ask about each file, as page() and blob_of() do
             return {rel for rel in rels if "data:" + rel in pages or "copy:" + rel in pages}
         return {key[5:] for (key,) in keys if key in pages} & rels
 

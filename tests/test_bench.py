@@ -91,6 +91,15 @@ def test_search_on_targets_are_the_issue_s():
     assert verdict("one title edit", 10_000, True, gk, peer)[1:] == ("≤ 0.25 ×", "no")
 
 
+def test_ratio_targets_are_set_at_10000_notices_and_not_held_against_a_1000_notice_site():
+    gk = runs({"clean build": 13.0, "one body edit": 5.0})
+    peer = runs({"clean build": 10.0, "one body edit": 10.0})
+    # The ratio is still shown; at 1,000 notices a build is mostly Python starting up.
+    assert verdict("clean build", 1_000, True, gk, peer) == ("1.30 ×", "", "")
+    assert verdict("one body edit", 1_000, False, gk, peer) == ("0.50 ×", "", "")
+    assert verdict("one body edit", 10_000, False, gk, peer)[1:] == ("≤ 0.15 ×", "no")
+
+
 def test_search_off_is_held_to_its_own_targets_and_100000_to_absolute_ones():
     gk = runs({"clean build": 14.0, "one body edit": 6.0, "one title edit": 1.0})
     peer = runs({"clean build": 10.0, "one body edit": 100.0, "one title edit": 10.0})

@@ -8,7 +8,7 @@ import segno.encoder
 from qrdecode import decode_svg
 
 from generator.site.qr import LABEL, qr_svg
-from generator.site.qrencode import codewords, encode, layout, version_for
+from generator.site.qrencode import REFERENCE_LENGTHS, codewords, encode, encoded, layout, unmasked, version_for
 from generator.site.qrmask import best_mask
 
 # The most bytes each version holds at level M, from the standard's capacity table (ISO/IEC 18004 table 7).
@@ -125,3 +125,17 @@ def test_a_decoder_reads_codes_of_every_size_and_mask():
         matrix = "".join(f"M{x + 4} {y + 4}.5h1" for y, row in enumerate(rows) for x, dark in enumerate(row) if dark)
         side = symbol.size + 8
         assert decode_svg(f'<svg viewBox="0 0 {side} {side}"><path d="{matrix}"/></svg>') == [url], mask
+
+
+def test_codes_made_from_an_earlier_address_of_the_same_length_equal_segnos(standard_padding):
+    """After the first address of a length, a code is that one's XOR what the differing bytes add: each
+    must still be the symbol a general encoder makes, also once more lengths came than are remembered."""
+    site = [f"https://gk.example.gov.cn/mzzj/notices/n{i:06d}/" for i in (7, 8, 1234, 999999, 500000)]
+    site += [f"https://gk.example.gov.cn/mzzj/{c}/2025/{i:x}/" for c in ("guides", "budget") for i in (1, 255)]
+    length = len(site[0].encode())
+    unrelated = [bytes((i * 97 + 13) % 256 for i in range(length)), b"Z" * length]  # every byte differs
+    many_lengths = [f"https://gk.example.gov.cn/{'x' * n}/".encode() for n in range(REFERENCE_LENGTHS + 10)]
+    for data in [u.encode() for u in site] + unrelated + many_lengths + [u.encode() for u in site]:
+        assert unmasked(data) == encoded(data)
+        assert encode(data, 0).rows() == [list(row) for row in _segno(data, 0).matrix], data
+    assert decode_svg(str(qr_svg(site[2]))) == [site[2]]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, reduce
+from functools import cache, lru_cache, reduce
 from operator import itemgetter, xor
 
 # Error level M, per version 1-40: error correction codewords per block and number of blocks
@@ -291,7 +291,46 @@ def encode(data: bytes, mask: int) -> Symbol:
 
 
 def unmasked(data: bytes) -> tuple[int, int]:
-    """Return the version for `data` and the modules its codewords set, before any mask, function patterns or format."""
+    """Return the version for `data` and the modules its codewords set, before any mask, function patterns or format.
+
+    For a given length these modules are a constant XOR a linear function of the data bytes (the
+    codewords put the bytes at fixed bits, Reed-Solomon is linear, placement moves bits), so the
+    code of an address differs from that of another address of the same length by the XOR of
+    what each differing byte contributes. A site's addresses share all but a few bytes: from
+    the first address of a length, each further one costs a few XORs, a tenth of encoding it.
+    """
+    reference = _REFERENCES.get(len(data))
+    if reference is None:
+        if len(_REFERENCES) >= REFERENCE_LENGTHS:
+            _REFERENCES.clear()
+        reference = _REFERENCES[len(data)] = (data, *encoded(data))
+    known, version, modules = reference
+    for place, (new, old) in enumerate(zip(data, known)):
+        if new != old:
+            modules ^= _contribution(len(data), place, new ^ old)
+    return version, modules
+
+
+REFERENCE_LENGTHS = 64  # addresses of a site come in a few dozen lengths; a hostile list of many costs no memory
+_REFERENCES: dict[int, tuple[bytes, int, int]] = {}  # length -> an address of it, its version and modules
+
+
+@lru_cache(maxsize=4096)  # at most 4096 codes of up to 63 KB (version 40); a site's addresses need a few hundred
+def _contribution(length: int, place: int, value: int) -> int:
+    """Return what the byte `value` at `place` adds (XOR) to the modules of any data of this length."""
+    alone = bytearray(length)
+    alone[place] = value
+    return encoded(bytes(alone))[1] ^ _zeros(length)
+
+
+@lru_cache(maxsize=64)
+def _zeros(length: int) -> int:
+    """Return the modules of data of this length that is all zero bytes: the constant part."""
+    return encoded(bytes(length))[1]
+
+
+def encoded(data: bytes) -> tuple[int, int]:
+    """Encode `data` from scratch: the version and its unmasked modules (see unmasked)."""
     version = version_for(len(data))
     steps = plan(version)
     words = codewords(data, version)

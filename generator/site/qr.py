@@ -40,12 +40,12 @@ def _path(size: int, modules: int) -> str:
     """Draw each row's runs of dark modules as one-module-thick horizontal strokes, all in C loops.
 
     Each module of the matrix (two bytes, 0xFFFF when dark) is ANDed with its own label, the
-    bytes (row + 1, column + 1), so splitting at the zero bytes of light modules leaves one
+    bytes (row + 1, column + 1), so splitting at the zero byte pairs of light modules leaves one
     piece per run that names where it starts and how long it is; each piece is then looked
     up in the strokes drawn before. A loop over the modules in Python cost four times as much.
     """
     labelled = (modules & _labels(size)).to_bytes(2 * size * (size + 1), "big")
-    return "".join(map(_STROKES.__getitem__, filter(None, labelled.split(b"\0"))))
+    return "".join(map(_STROKES.__getitem__, filter(None, labelled.split(b"\0\0"))))
 
 
 @cache

@@ -642,9 +642,18 @@ def holds_its_bytes(blob: str, digest: str) -> bool:
 
 
 def _create(path: str, data: bytes) -> None:
-    """Write a new read-only file; FileExistsError if there is one."""
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as handle:
-        handle.write(data)
+    """Write a new read-only file; FileExistsError if there is one.
+
+    With the descriptor alone: a file object around it cost a sixth of the time of the file's
+    creation, twenty thousand times a build with --precompress.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def body_key(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -171,3 +172,38 @@ def test_damaged_compiled_templates_are_compiled_again_not_run(tmp_path, seed):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(output) == _clean(content, tmp_path)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_blobs_written_by_a_build_are_stamped_as_they_are_on_disk_and_not_hashed_again(tmp_path, monkeypatch, jobs):
+    """The workers say what they wrote (size, time, inode) instead of a stat at the end: a stamp that
+    differed from the blob would have every later build read and hash its whole cache again."""
+    from generator.incremental import cache as cache_module
+
+    notices = {f"guides/n{i}.md": GOOD_NOTICE.replace("合格的公告", f"第{i}篇公告") for i in range(6)}
+    content = write_site(tmp_path / "content", notices)
+    output, kept = tmp_path / "output", tmp_path / "cache"
+    assert build(content, output, "--cache", str(kept), "--precompress", "--jobs", jobs) == 0
+    with sqlite3.connect(kept / "cache.sqlite") as db:
+        stamps = dict((d, (s, m)) for d, s, m in db.execute("SELECT digest, size, mtime FROM blob"))
+    on_disk = {}
+    for shard in (kept / "blobs").iterdir():
+        for blob in shard.iterdir():
+            info = blob.stat()
+            on_disk[blob.name] = (info.st_size, info.st_mtime_ns)
+    assert len(on_disk) > 2 * len(notices)  # the notice pages and their twins among them
+    assert stamps == on_disk
+    page = output / "guides/n3/index.html"
+    assert page.stat().st_ino == (kept / "blobs" / _blob_of(kept, page)).stat().st_ino  # linked, not copied
+    hashed = []
+    real = cache_module.holds_its_bytes
+    monkeypatch.setattr(cache_module, "holds_its_bytes", lambda blob, digest: hashed.append(blob) or real(blob, digest))
+    shutil.rmtree(output)
+    assert build(content, output, "--cache", str(kept), "--precompress", "--jobs", jobs) == 0
+    assert hashed == []
+    assert (output / "guides/n3/index.html.gz").exists()
+
+
+def _blob_of(kept, page) -> str:
+    digest = hashlib.sha256(page.read_bytes()).hexdigest()
+    return f"{digest[:2]}/{digest}"

@@ -234,9 +234,10 @@ class Staging:
             del self._present[rel]
         self._folders -= {f for f in self._folders if f.startswith(prefix) or f + "/" == prefix}
 
-    def link(self, rel: str, source: str | Path) -> None:
-        """Hard-link a finished file (a cache blob) into the staging folder, copying where links fail."""
-        inode = os.stat(source).st_ino
+    def link(self, rel: str, source: str | Path, inode: int | None = None) -> None:
+        """Hard-link a finished file (a cache blob, of this inode if given) into the staging folder, copying
+        where links fail."""
+        inode = inode or os.stat(source).st_ino
         self.inodes[rel] = inode
         if self._present.get(rel) == inode:
             self._wanted.add(rel)  # a reused folder already holds this very file

@@ -525,18 +525,21 @@ def write_site(output: Path, site: Site, config: SiteConfig, theme: Theme, cache
                                          options.precompress)
         ready: dict[str, Twin] = {}  # twins the workers made beside the pages they rendered
         for done, (page, key, blob) in enumerate(zip(site.pages, keys, blobs), start=1):
+            inode = None
             if blob is not None:
                 report.cached += 1
             else:
                 result = next(rendered)
                 pause_at("render")
                 if isinstance(result, tuple):
-                    result, twin = result
-                    ready[page.path] = Twin(page.path, twin_key(result), twin)
-                blob = cache.adopt_page(key, result) if isinstance(result, str) else None
+                    digest, written, *twin = result
+                    if twin:
+                        ready[page.path] = Twin(page.path, twin_key(digest), *twin)
+                    blob = cache.adopt_page(key, digest, written)
+                    inode = written.inode if written is not None else None
             expected[page.path] = blob
             if blob is not None:
-                stage.link(page.path, blob)  # the cache's copy: unchanged bytes keep inode and mtime
+                stage.link(page.path, blob, inode)  # the cache's copy: unchanged bytes keep inode and mtime
             else:
                 stage.write(page.path, result)
             if progress is not None:
@@ -569,9 +572,10 @@ LIST_ALL = frozenset({*CATALOGUE_PAGES, "sitemap.xml"})  # pages with a row per 
 
 
 def render_pages(pages: list[Page], blobs: list[str | None], common: dict, config: SiteConfig, theme: Theme,
-                 cache: Cache, jobs: int | None, twins: bool = False) -> Iterator[bytes | str | tuple[str, str]]:
+                 cache: Cache, jobs: int | None, twins: bool = False) -> Iterator[bytes | tuple]:
     """Start rendering the pages that have no blob; return their results in route-table order: a page's
-    bytes, or the name of the blob the worker kept them in, with (`twins`) the blob of its `.gz` twin.
+    bytes, or the name of the blob the worker kept them in and what writing it made, followed (`twins`)
+    by the same of its `.gz` twin.
 
     Pages stream out one by one, so the whole rendered site is never held in memory.
     """
@@ -586,7 +590,7 @@ def render_pages(pages: list[Page], blobs: list[str | None], common: dict, confi
     return _in_order(todo, order, results)
 
 
-def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes | str]:
+def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes | tuple]:
     """Give the results, which come in `order`, in route-table order (`todo`)."""
     rendered, early = zip(order, results), {}  # early: results before their page's turn, the long pages' only
     try:
@@ -602,12 +606,12 @@ def _in_order(todo: list[int], order: list[int], results: Any) -> Iterator[bytes
         results.close()
 
 
-def _renderer(shared: tuple) -> Callable[[int], bytes | str | tuple[str, str] | list[Diagnostic]]:
-    """Make the function that renders page number i in a worker (or in this process): bytes, a blob's name,
-    or the names of the page's blob and its twin's."""
+def _renderer(shared: tuple) -> Callable[[int], bytes | tuple | list[Diagnostic]]:
+    """Make the function that renders page number i in a worker (or in this process): bytes, or the name of
+    the page's blob and what writing it made (write_blob), followed (`twins`) by the same of its twin's."""
     pages, theme, common, config, blobs, twins = shared
 
-    def render(index: int) -> bytes | str | tuple[str, str] | list[Diagnostic]:
+    def render(index: int) -> bytes | tuple | list[Diagnostic]:
         try:
             data = render_page(pages[index], theme, common, config)
         except BuildFailed as exc:  # diagnostics travel back from a worker; exceptions may not
@@ -615,12 +619,11 @@ def _renderer(shared: tuple) -> Callable[[int], bytes | str | tuple[str, str] | 
         # Hashing and writing in the worker keeps that work on every core and the bytes off the pipe.
         if blobs is None:
             return data
-        digest = write_blob(blobs, data)
         if not (twins and is_text(pages[index].path)):
-            return digest
+            return write_blob(blobs, data)
         # The twin is made while the bytes are at hand, on every core; compressing after the render,
         # in threads of this process, took longer than the render itself with search off.
-        return digest, write_blob(blobs, gzip_bytes(data))
+        return *write_blob(blobs, data), *write_blob(blobs, gzip_bytes(data))
 
     return render
 

@@ -38,7 +38,7 @@ import deflate
 
 from generator.build.parallel import available_cores
 from generator.core.errors import BuildFailed, Diagnostic
-from generator.incremental.cache import Cache, write_blob
+from generator.incremental.cache import Cache, Made, write_blob
 
 TEXT_SUFFIXES = {".html", ".xml", ".css", ".js", ".json", ".txt", ".svg", ".csv"}
 TEXT_ENDINGS = tuple(sorted(TEXT_SUFFIXES))  # for str.endswith
@@ -54,6 +54,7 @@ class Twin:
     rel: str
     key: str
     digest: str | None  # the blob's name, found in or added to the cache; None without a cache
+    made: Made | None = None  # what writing the blob made, when this build wrote it
 
 
 def needing_twins(files: Iterable[str]) -> list[str]:
@@ -132,7 +133,9 @@ def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: i
                     handle.write(packed)
                 return Twin(rel, key, None)
             with writing:  # two threads with the same bytes must not both write the one blob
-                blob = os.path.join(blobs, _place(write_blob(blobs, packed)))
+                digest, made = write_blob(blobs, packed)
+            _link(os.path.join(blobs, _place(digest)), path + ".gz")
+            return Twin(rel, key, digest, made)
         _link(blob, path + ".gz")
         return Twin(rel, key, os.path.basename(blob))
 
@@ -148,7 +151,7 @@ def record(twins: list[Twin], cache: Cache | None) -> list[str]:
     if cache is not None:
         for twin in twins:
             if twin.digest is not None:
-                cache.adopt_page(twin.key, twin.digest)
+                cache.adopt_page(twin.key, twin.digest, twin.made)
     return sorted(twin.rel + ".gz" for twin in twins)
 
 

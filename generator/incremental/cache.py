@@ -27,7 +27,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 import nh3
@@ -321,11 +321,16 @@ class Cache:
         """Keep a rendered page as a blob named by its bytes; None when the cache is off."""
         if self._db is None:
             return None
-        return self.adopt_page(key, write_blob(self.blobs, data))
+        return self.adopt_page(key, *write_blob(self.blobs, data))
 
-    def adopt_page(self, key: str, digest: str) -> str:
-        """Record a page whose blob a worker already wrote (write_blob), and return the blob."""
+    def adopt_page(self, key: str, digest: str, made: Made | None = None) -> str:
+        """Record a page whose blob a worker already wrote (write_blob), and return the blob.
+
+        What the writer made stamps the blob: the end of the build need not stat twenty thousand blobs.
+        """
         self._used_pages[key] = digest
+        if made is not None:
+            self._new_stamps[digest] = (made.size, made.mtime_ns)
         return self._blob(digest)
 
     def holds_no_pages(self) -> bool:
@@ -598,8 +603,10 @@ def was_cut_short(folder: Path) -> bool:
     return (folder / UNFINISHED).exists()
 
 
-def write_blob(blobs: str, data: bytes) -> str:
-    """Keep bytes as a read-only blob named by their hash (safe from several processes); return the hash.
+def write_blob(blobs: str, data: bytes) -> tuple[str, Made | None]:
+    """Keep bytes as a read-only blob named by their hash (safe from several processes); return the hash
+    and, when this call wrote the blob, what it made (Made): the cache's stamp and the inode the output
+    links to come with it, not from a stat of the blob later in this process.
 
     The blob is written in place, made read-only from the start, because the output links to
     it and an edit in place would change the cache too. Creating a temporary file and renaming
@@ -609,15 +616,25 @@ def write_blob(blobs: str, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     blob = os.path.join(blobs, digest[:2], digest)
     try:
-        _create(blob, data)
+        return digest, _create(blob, data)
     except FileExistsError:  # identical bytes reuse the same blob, hence the same inode
-        if not _holds(blob, data):  # cut short by a killed build, or edited in place through the output
-            temporary = f"{blob}.{os.getpid()}.tmp"
-            with contextlib.suppress(FileNotFoundError):  # a killed process's, read-only
-                os.unlink(temporary)
-            _create(temporary, data)
-            os.replace(temporary, blob)
-    return digest
+        if _holds(blob, data):
+            return digest, None
+        # cut short by a killed build, or edited in place through the output
+        temporary = f"{blob}.{os.getpid()}.tmp"
+        with contextlib.suppress(FileNotFoundError):  # a killed process's, read-only
+            os.unlink(temporary)
+        made = _create(temporary, data)
+        os.replace(temporary, blob)  # the inode and its times go with the name
+        return digest, made
+
+
+class Made(NamedTuple):
+    """A blob as its writer left it: its size and modification time (its stamp) and its inode."""
+
+    size: int
+    mtime_ns: int
+    inode: int
 
 
 def _holds(blob: str, data: bytes) -> bool:
@@ -641,8 +658,8 @@ def holds_its_bytes(blob: str, digest: str) -> bool:
     return h.hexdigest() == digest
 
 
-def _create(path: str, data: bytes) -> None:
-    """Write a new read-only file; FileExistsError if there is one.
+def _create(path: str, data: bytes) -> Made:
+    """Write a new read-only file and say what was made; FileExistsError if there is one.
 
     With the descriptor alone: a file object around it cost a sixth of the time of the file's
     creation, twenty thousand times a build with --precompress.
@@ -652,8 +669,10 @@ def _create(path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        info = os.fstat(fd)
     finally:
         os.close(fd)
+    return Made(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def body_key(text: str) -> str:

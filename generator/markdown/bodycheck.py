@@ -28,6 +28,8 @@ _TABLE_ONLY_LINE = re.compile(r"^\s*(?:\||#|</?(?:table|thead|tbody|tfoot|tr|td|
 
 def removed_html(body: str) -> list[tuple[int, str]]:
     """Return (0-based line, message) for every tag or attribute of raw HTML the sanitiser will remove."""
+    if "<" not in body and "{" not in body:
+        return []  # no tag and no attribute list: most bodies, which the look line by line cost 0.02 ms each
     found: list[tuple[int, str]] = []
     fenced = False
     for number, line in enumerate(body.split("\n")):
@@ -76,6 +78,10 @@ def _attr_list_problems(inside: str, heading: bool) -> list[str]:
 
 def needs_summary(body: str) -> bool:
     """Tell whether a body holds tables and headings alone, with no sentence a summary could start from."""
-    lines = [line for line in body.split("\n") if line.strip()]
-    return bool(lines) and all(_TABLE_ONLY_LINE.match(line) for line in lines) \
-        and not any(line.lstrip().startswith("#") for line in lines)
+    seen = False
+    for line in body.split("\n"):
+        if line.strip():
+            if not _TABLE_ONLY_LINE.match(line) or line.lstrip().startswith("#"):
+                return False  # the first sentence or heading answers it
+            seen = True
+    return seen

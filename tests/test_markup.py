@@ -47,3 +47,19 @@ def test_summary_without_sentence_end_is_cut_with_an_ellipsis():
 
 def test_given_summary_wins():
     assert Converter().convert("正文。", summary="给定的摘要").summary == "给定的摘要"
+
+
+def test_the_summary_is_taken_from_the_first_paragraphs_as_if_all_were_read():
+    """The summary stops reading paragraphs once it has enough text; what it says must not depend on that:
+    the 主送机关 line is still dropped, a sentence end still cuts, wherever the paragraphs break."""
+    addressee, sentence = "各区、县（市）民宗局：", "请各单位按时报送材料。"
+    for first in (addressee, "说明如下。"):
+        for lengths in ((3,), (10, 1), (1, 30), (11, 11, 11), (12, 0, 12), (1, 1, 1, 1, 40), (-110, 1), (-60, -61)):
+            paragraphs = [first] + [sentence * n or "无" if n >= 0 else "字" * -n for n in lengths]
+            html = "".join(f"<p>{p}</p>" for p in paragraphs)
+            text = "".join(paragraphs[1:] if first == addressee else paragraphs)
+            cut = text[:120].rfind("。")
+            expected = text if len(text) <= 120 else text[:cut + 1] if cut >= 20 else text[:120] + "……"
+            assert summarise(html) == expected, (first, lengths)
+    assert summarise("<p>" + "字" * 100 + "</p><p>" + "字" * 100 + "</p>") == "字" * 120 + "……"
+    assert summarise('<div class="table-wrap"><table><caption>收费标准</caption></table></div>') == "收费标准"

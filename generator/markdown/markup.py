@@ -168,14 +168,20 @@ def plain_text(fragment: str) -> str:
 def summarise(body_html: str) -> str:
     """Take the body's first sentences, cut at a Chinese sentence end, about 120 characters at most."""
     main = _FOOTNOTE_REF.sub("", body_html.split('<div class="footnote">', 1)[0])
-    tables = _TABLE_BLOCK.findall(main)
-    main = _TABLE_BLOCK.sub("", main)  # a flattened table reads as noise, not as a summary
-    paragraphs = [plain_text(p) for p in _PARAGRAPH.findall(main)]
+    table = _TABLE_BLOCK.search(main) if "<table" in main else None
+    if table:
+        main = _TABLE_BLOCK.sub("", main)  # a flattened table reads as noise, not as a summary
+    paragraphs, after_first = [], 0
+    for paragraph in _PARAGRAPH.finditer(main):
+        paragraphs.append(plain_text(paragraph.group(1)))
+        after_first += len(paragraphs[-1]) if len(paragraphs) > 1 else 0
+        if after_first > SUMMARY_LIMIT:
+            break  # the summary is cut from what came so far, whether the first paragraph stays or not
     if len(paragraphs) > 1 and _ADDRESSEE.fullmatch(paragraphs[0]):
         paragraphs = paragraphs[1:]  # 各区、县（市）民宗局： says to whom, not what
     text = "".join(paragraphs) or plain_text(main)  # lists and headings; of a table-only notice, its heading
-    if not text and tables:
-        caption = _CAPTION.search(tables[0])
+    if not text and table:
+        caption = _CAPTION.search(table.group(0))
         text = plain_text(caption.group(1)) if caption else ""  # else the build asks for a summary (bodycheck.py)
     if len(text) <= SUMMARY_LIMIT:
         return text

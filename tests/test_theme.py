@@ -39,3 +39,24 @@ def test_broken_user_template_is_a_diagnostic(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "notice.html" in err and "no_such_field" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_user_template_whose_expression_fails_gives_its_line_not_a_traceback(tmp_path, capsys):
+    """Calling what is no function or adding text to a number is a theme author's mistake: one line with
+    the template's file and line, in a build with workers too."""
+    notices = {f"guides/n{i}.md": GOOD_NOTICE.replace("合格的公告", f"第{i}篇公告") for i in range(4)}
+    content = write_site(tmp_path / "content", notices)
+    theme = tmp_path / "broken"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/notice.html").write_text('{% extends "base.html" %}\n{% block main %}\n<p>{{ notice.title }}</p>\n'
+                                                 "<p>{{ notice.summary + 1 }}</p>\n{% endblock %}\n")
+    for name, line in (("notice.html", 4), ("category.html", 2)):
+        if name == "category.html":  # a second template breaks, in another way
+            (theme / "templates/category.html").write_text("<p>\n{{ category.name() }}\n</p>\n")
+        for jobs in ("1", "2"):
+            assert build(content, tmp_path / f"out-{name}-{jobs}", "--theme", str(theme), "--jobs", jobs) == 1
+            err = capsys.readouterr().err
+            assert "Traceback" not in err
+            assert any(problem.startswith(f"{theme / 'templates' / name}:{line}: 模板错误：TypeError")
+                       for problem in err.splitlines()), err
+            assert not (tmp_path / f"out-{name}-{jobs}").exists()

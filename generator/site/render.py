@@ -8,6 +8,7 @@ depth, links from the base path.
 from __future__ import annotations
 
 import posixpath
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,6 +144,25 @@ def render_page(page: Page, theme: Theme, common: dict[str, Any], config: SiteCo
         name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
         line = getattr(exc, "lineno", None) or 1
         raise BuildFailed([Diagnostic(str(name), line, f"模板错误：{exc.message}（渲染 {page.path} 时）")]) from None
+    except _TEMPLATE_MISTAKES as exc:  # a theme's template calling what is no function, adding text to a number...
+        name, line = _template_line(exc, page.template)
+        raise BuildFailed([Diagnostic(name, line, f"模板错误：{type(exc).__name__}: {exc}（渲染 {page.path} 时）；"
+                                                  "请检查模板这一行用到的值和函数")]) from None
+
+
+# What a template's own expressions raise, besides Jinja2's errors. Not CacheDamaged, which starts the build
+# again without the cache (pipeline.build), nor MemoryError or OSError, which are the machine's.
+_TEMPLATE_MISTAKES = (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError)
+
+
+def _template_line(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """Name the template line where rendering failed: the innermost frame of template code in the traceback
+    (Jinja2 gives its compiled templates' frames the template's file and line)."""
+    found = (fallback, 1)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if not frame.filename.endswith(".py") and not frame.filename.startswith("<"):
+            found = (frame.filename, frame.lineno or 1)
+    return found
 
 
 def _root_of(path: str) -> str:

@@ -126,6 +126,7 @@ def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: i
             data = handle.read()
         key = twin_key(hashlib.sha256(data).hexdigest())
         blob = cache.page(key, use=False) if cache is not None else None  # in-memory tables and a stat
+        made = None  # a twin written here says what it made
         if blob is None:
             packed = gzip_bytes(data)
             if blobs is None:
@@ -134,10 +135,9 @@ def make_twins(site: Path, files: Iterable[str], cache: Cache | None, workers: i
                 return Twin(rel, key, None)
             with writing:  # two threads with the same bytes must not both write the one blob
                 digest, made = write_blob(blobs, packed)
-            _link(os.path.join(blobs, _place(digest)), path + ".gz")
-            return Twin(rel, key, digest, made)
+            blob = os.path.join(blobs, _place(digest))
         _link(blob, path + ".gz")
-        return Twin(rel, key, os.path.basename(blob))
+        return Twin(rel, key, os.path.basename(blob), made)
 
     # A twin a worker made is only linked, here: handing ten thousand links to the threads took
     # three times as long as making them (a full build with --precompress, 10,000 notices).
